@@ -1,0 +1,96 @@
+package org.tessexo.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The application's arguments as CONTRACT.md fixes them: {@code COMMAND [--input URI] [--output URI]
+ * [--labels URI] [--conf FILE] [key=value ...]}. Spark's own options ({@code --master}, {@code --conf spark.x=y},
+ * ...) are taken off by {@code submit.sh} and handed to Spark; a {@code --master} that still reaches here is
+ * accepted for the report only.
+ */
+public record CommandLineArgs(Command command, String input, String output, String labels, String confFile,
+                              String master, boolean help, List<String> overrides) {
+
+    public enum Command {
+        DEMO, TRAIN, SINGLE, INSPECT;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final Set<String> WITH_VALUE = Set.of("--input", "--output", "--labels", "--conf", "--master");
+
+    public static final String USAGE = String.join("\n",
+            "Usage: ./submit.sh COMMAND [options] [key=value ...]",
+            "Commands:",
+            "  demo      write the sample data set under data/demo/ (once) and train on it; output in out/demo/",
+            "  train     list the input, decode the image HDUs, preprocess, train the CNN, evaluate, save the model",
+            "  single    train on the image of one FITS file (a quick check of the whole pipeline)",
+            "  inspect   list and decode only, no training: every file's outcome in the report",
+            "Options:",
+            "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
+            "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",
+            "  --labels URI    a CSV (with a header) or Parquet labels table: a file column and an integer label",
+            "  --conf FILE     a HOCON file layered over the defaults (--conf spark.x=y goes to Spark)",
+            "  --master M      Spark master (default local[*]); --deploy-mode, --executor-memory pass to Spark",
+            "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)");
+
+    public static CommandLineArgs parse(String[] args) {
+        if (args.length == 0) {
+            throw new UserException("No command given.\n" + USAGE);
+        }
+        if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            return new CommandLineArgs(Command.TRAIN, null, null, null, null, null, true, List.of());
+        }
+        Command command;
+        try {
+            command = Command.valueOf(args[0].toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("Unknown command '" + args[0] + "'.\n" + USAGE);
+        }
+        String input = null;
+        String output = null;
+        String labels = null;
+        String conf = null;
+        String master = null;
+        boolean help = false;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            String name = a;
+            if (a.startsWith("--") && a.contains("=") && WITH_VALUE.contains(a.substring(0, a.indexOf('=')))) {
+                name = a.substring(0, a.indexOf('='));
+                value = a.substring(a.indexOf('=') + 1);
+            } else if (WITH_VALUE.contains(a)) {
+                if (i + 1 >= args.length) {
+                    throw new UserException("Option " + a + " needs a value.\n" + USAGE);
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--input" -> input = value;
+                case "--output" -> output = value;
+                case "--labels" -> labels = value;
+                case "--conf" -> conf = value;
+                case "--master" -> master = value;
+                case "--help", "-h" -> help = true;
+                default -> {
+                    if (a.startsWith("-")) {
+                        throw new UserException("Unknown option '" + a + "'.\n" + USAGE);
+                    }
+                    if (!a.contains("=")) {
+                        throw new UserException("Unexpected argument '" + a + "': expected an option or key=value.\n"
+                                + USAGE);
+                    }
+                    overrides.add(a);
+                }
+            }
+        }
+        return new CommandLineArgs(command, input, output, labels, conf, master, help, List.copyOf(overrides));
+    }
+}

@@ -1,0 +1,134 @@
+package org.tessexo.common.config;
+
+import com.typesafe.config.Config;
+import org.tessexo.common.fits.DecoderSettings;
+import org.tessexo.common.image.PreprocessSettings;
+import org.tessexo.common.model.ModelSettings;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of a run, validated and immutable. Built once on the driver by {@link SettingsLoader}; the parts
+ * executors need ({@link DecoderSettings}, {@link PreprocessSettings}) travel inside Spark closures.
+ */
+public record PipelineSettings(
+        String input,
+        String output,
+        String labels,
+        Listing listing,
+        S3a s3a,
+        DecoderSettings fits,
+        PreprocessSettings preprocess,
+        ModelSettings model,
+        Training training,
+        LabelsTable labelsTable,
+        Demo demo,
+        int maxProblems) implements Serializable {
+
+    public record Listing(List<String> suffixes, int partitions) implements Serializable {
+    }
+
+    public record S3a(String endpoint, String endpointRegion, boolean pathStyleAccess, String credentialsProvider,
+                      int attemptsMaximum, int retryLimit, Duration retryInterval, Duration connectionTimeout,
+                      String inputFadvise) implements Serializable {
+    }
+
+    public record Training(int epochs, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
+                           String approach, double testFraction, long splitSeed, String storageLevel)
+            implements Serializable {
+    }
+
+    public record LabelsTable(String format, String pathColumn, String labelColumn) implements Serializable {
+    }
+
+    public record Demo(String data, String output, int files, int height, int width, long seed, int epochs)
+            implements Serializable {
+    }
+
+    /** Maps the validated {@code tess} tree; the checks here are the ones types alone cannot express. */
+    static PipelineSettings from(Config c) {
+        Listing listing = new Listing(c.getStringList("listing.suffixes"), c.getInt("listing.partitions"));
+        S3a s3a = new S3a(c.getString("s3a.endpoint"), c.getString("s3a.endpoint-region"),
+                c.getBoolean("s3a.path-style-access"), c.getString("s3a.credentials-provider"),
+                c.getInt("s3a.attempts-maximum"), c.getInt("s3a.retry-limit"), c.getDuration("s3a.retry-interval"),
+                c.getDuration("s3a.connection-timeout"), c.getString("s3a.input-fadvise"));
+        DecoderSettings fits = new DecoderSettings(c.getString("fits.hdu"), c.getInt("fits.min-image-size"),
+                c.getLong("fits.max-image-bytes"), c.getInt("fits.cube-plane"));
+        PreprocessSettings pre = new PreprocessSettings(
+                PreprocessSettings.Trim.parse(c.getString("preprocess.trim")),
+                c.getInt("preprocess.height"), c.getInt("preprocess.width"), c.getDouble("preprocess.clip"));
+        ModelSettings model = new ModelSettings(c.getLong("model.seed"), toIntArray(c.getIntList("model.filters")),
+                c.getInt("model.dense"), c.getDouble("model.learning-rate"), c.getDouble("model.l2"),
+                c.getStringList("model.classes"));
+        Training training = new Training(c.getInt("training.epochs"), c.getInt("training.batch-size-per-worker"),
+                c.getInt("training.averaging-frequency"), c.getInt("training.prefetch-batches"),
+                c.getString("training.approach"), c.getDouble("training.test-fraction"),
+                c.getLong("training.split-seed"), c.getString("training.storage-level"));
+        LabelsTable labelsTable = new LabelsTable(c.getString("labels-table.format"),
+                c.getString("labels-table.path-column"), c.getString("labels-table.label-column"));
+        Demo demo = new Demo(c.getString("demo.data"), c.getString("demo.output"), c.getInt("demo.files"),
+                c.getInt("demo.height"), c.getInt("demo.width"), c.getLong("demo.seed"), c.getInt("demo.epochs"));
+        PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
+                listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"));
+        s.validate();
+        return s;
+    }
+
+    private void validate() {
+        require(!input.isBlank(), "tess.input is empty: give --input URI");
+        require(!output.isBlank(), "tess.output is empty: give --output URI");
+        require(!listing.suffixes().isEmpty(), "tess.listing.suffixes is empty");
+        require(listing.partitions() >= 0, "tess.listing.partitions must be >= 0");
+        require(s3a.attemptsMaximum() >= 1, "tess.s3a.attempts-maximum must be >= 1");
+        require(List.of("sequential", "random", "normal").contains(s3a.inputFadvise()),
+                "tess.s3a.input-fadvise must be sequential, random or normal, not '" + s3a.inputFadvise() + "'");
+        require(training.epochs() >= 1, "tess.training.epochs must be >= 1");
+        require(training.batchSizePerWorker() >= 1, "tess.training.batch-size-per-worker must be >= 1");
+        require(training.averagingFrequency() >= 1, "tess.training.averaging-frequency must be >= 1");
+        require(training.testFraction() >= 0 && training.testFraction() < 1,
+                "tess.training.test-fraction must be in [0, 1)");
+        require(List.of("auto", "export", "direct").contains(training.approach()),
+                "tess.training.approach must be auto, export or direct, not '" + training.approach() + "'");
+        require(List.of("auto", "csv", "parquet").contains(labelsTable.format()),
+                "tess.labels-table.format must be auto, csv or parquet, not '" + labelsTable.format() + "'");
+        require(model.classes().size() >= 2, "tess.model.classes needs at least two classes");
+        require(demo.files() >= 10, "tess.demo.files must be >= 10");
+        require(demo.height() >= 64 && demo.width() >= 64, "tess.demo.height and width must be >= 64");
+        require(maxProblems >= 0, "tess.report.max-problems must be >= 0");
+        model.validate();
+        preprocess.validate();
+        fits.validate();
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new UserException("Bad configuration: " + message);
+        }
+    }
+
+    private static int[] toIntArray(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public PipelineSettings withInput(String newInput) {
+        return new PipelineSettings(newInput, output, labels, listing, s3a, fits, preprocess, model, training,
+                labelsTable, demo, maxProblems);
+    }
+
+    public PipelineSettings withOutput(String newOutput) {
+        return new PipelineSettings(input, newOutput, labels, listing, s3a, fits, preprocess, model, training,
+                labelsTable, demo, maxProblems);
+    }
+
+    public PipelineSettings withLabels(String newLabels) {
+        return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
+                labelsTable, demo, maxProblems);
+    }
+
+    public PipelineSettings withTraining(Training newTraining) {
+        return new PipelineSettings(input, output, labels, listing, s3a, fits, preprocess, model, newTraining,
+                labelsTable, demo, maxProblems);
+    }
+}

@@ -1,0 +1,29 @@
+package org.tessexo.common.eval;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * Assigns each file to the training or the held-out set by a seeded hash of its path: the same file always lands
+ * on the same side, whatever the partitioning, the number of workers or the order of listing.
+ */
+public final class HeldOutSplit {
+    private HeldOutSplit() {
+    }
+
+    public static boolean isHeldOut(String path, long seed, double fraction) {
+        if (fraction <= 0) {
+            return false;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
+        crc.update(path.getBytes(StandardCharsets.UTF_8));
+        // Mix the CRC so that near-identical names spread evenly (splitmix64 finalizer).
+        long z = crc.getValue() + 0x9E3779B97F4A7C15L * (seed + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        double u = (z >>> 11) * 0x1.0p-53;
+        return u < fraction;
+    }
+}

@@ -1,0 +1,78 @@
+package org.tessexo.common.model;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Enumeration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A trained network and its {@link ModelMetadata} in one {@code model.zip}: the zip {@link ModelSerializer} writes,
+ * plus a {@code tess-model.json} entry ({@code unzip -p model.zip tess-model.json} shows it). Loads back with plain
+ * {@code ModelSerializer.restoreMultiLayerNetwork} too. Local files only; the job copies the result to its output
+ * store.
+ */
+public final class ModelPackage {
+    public static final String METADATA_ENTRY = "tess-model.json";
+
+    private ModelPackage() {
+    }
+
+    public record Loaded(MultiLayerNetwork network, ModelMetadata metadata) {
+    }
+
+    /** Writes atomically: a temporary file beside {@code target}, then a rename. */
+    public static void save(MultiLayerNetwork net, ModelMetadata metadata, Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path plain = Files.createTempFile(dir, ".model-", ".zip.tmp");
+        Path withMeta = Files.createTempFile(dir, ".model-meta-", ".zip.tmp");
+        try {
+            ModelSerializer.writeModel(net, plain.toFile(), true);
+            try (ZipFile in = new ZipFile(plain.toFile());
+                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(withMeta))) {
+                Enumeration<? extends ZipEntry> entries = in.entries();
+                while (entries.hasMoreElements()) {
+                    ZipEntry e = entries.nextElement();
+                    out.putNextEntry(new ZipEntry(e.getName()));
+                    try (InputStream is = in.getInputStream(e)) {
+                        is.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+                out.putNextEntry(new ZipEntry(METADATA_ENTRY));
+                out.write(metadata.toJson().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+            Files.move(withMeta, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(plain);
+            Files.deleteIfExists(withMeta);
+        }
+    }
+
+    public static Loaded load(Path file) throws IOException {
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+        return new Loaded(net, readMetadata(file));
+    }
+
+    public static ModelMetadata readMetadata(Path file) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry(METADATA_ENTRY);
+            if (e == null) {
+                throw new IOException(file + " has no " + METADATA_ENTRY + ": not a model written by this pipeline");
+            }
+            try (InputStream is = zip.getInputStream(e)) {
+                return ModelMetadata.fromJson(new String(is.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.tessexo.common.model;
+
+import org.tessexo.common.config.UserException;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The CNN's architecture and optimizer: {@code filters.length} blocks of 3x3 convolution + ReLU + 2x2 max pooling,
+ * one dense ReLU layer, a softmax over {@code classes}.
+ */
+public record ModelSettings(long seed, int[] filters, int dense, double learningRate, double l2, List<String> classes)
+        implements Serializable {
+
+    public static ModelSettings defaults() {
+        return new ModelSettings(42, new int[] {16, 32, 32}, 64, 1e-3, 1e-4, List.of("clean", "scattered-light"));
+    }
+
+    public int numClasses() {
+        return classes.size();
+    }
+
+    public void validate() {
+        if (filters.length == 0) {
+            throw new UserException("Bad configuration: tess.model.filters is empty");
+        }
+        for (int f : filters) {
+            if (f < 1) {
+                throw new UserException("Bad configuration: tess.model.filters must all be >= 1");
+            }
+        }
+        if (dense < 1) {
+            throw new UserException("Bad configuration: tess.model.dense must be >= 1");
+        }
+        if (!(learningRate > 0)) {
+            throw new UserException("Bad configuration: tess.model.learning-rate must be > 0");
+        }
+        if (l2 < 0) {
+            throw new UserException("Bad configuration: tess.model.l2 must be >= 0");
+        }
+    }
+}

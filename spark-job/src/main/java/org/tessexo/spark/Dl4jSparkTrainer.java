@@ -1,0 +1,97 @@
+package org.tessexo.spark;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one class that touches DL4J's Spark module (frozen upstream since 1.0.0-M2): parameter-averaging training
+ * over an RDD of one-example DataSets, and batched inference keyed by path.
+ */
+public final class Dl4jSparkTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Dl4jSparkTrainer.class);
+
+    private final SparkDl4jMultiLayer sparkNet;
+    private final RDDTrainingApproach approach;
+    private final int workers;
+
+    public Dl4jSparkTrainer(JavaSparkContext sc, MultiLayerNetwork net, PipelineSettings.Training t) {
+        this.approach = approach(sc, t.approach());
+        this.workers = Math.max(1, sc.defaultParallelism());
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, 1)
+                .batchSizePerWorker(t.batchSizePerWorker())
+                .averagingFrequency(t.averagingFrequency())
+                .workerPrefetchNumBatches(t.prefetchBatches())
+                .rddTrainingApproach(approach)
+                .storageLevel(storageLevel(t.storageLevel()))
+                .collectTrainingStats(false)
+                .build();
+        this.sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+    }
+
+    /** Export needs a file system every executor sees; on file:// with a non-local master only Direct works. */
+    static RDDTrainingApproach approach(JavaSparkContext sc, String setting) {
+        return switch (setting.toLowerCase(Locale.ROOT)) {
+            case "export" -> RDDTrainingApproach.Export;
+            case "direct" -> RDDTrainingApproach.Direct;
+            default -> {
+                String defaultFs = sc.hadoopConfiguration().get("fs.defaultFS", "file:///");
+                yield defaultFs.startsWith("file:") ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export;
+            }
+        };
+    }
+
+    public static StorageLevel storageLevel(String name) {
+        try {
+            return StorageLevel.fromString(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("Bad configuration: tess.training.storage-level '" + name
+                    + "' is not a Spark storage level (for example MEMORY_AND_DISK_SER)");
+        }
+    }
+
+    /** Trains one epoch per call of {@code fit}; returns the score (loss) after each. */
+    public List<Double> fit(JavaRDD<DataSet> data, int epochs) {
+        List<Double> scores = new ArrayList<>();
+        for (int e = 1; e <= epochs; e++) {
+            long t0 = System.nanoTime();
+            sparkNet.fit(data);
+            double score = sparkNet.getScore();
+            scores.add(score);
+            LOG.info("Epoch {}/{}: score {} ({} s)", e, epochs, String.format(Locale.ROOT, "%.4f", score),
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        }
+        return scores;
+    }
+
+    public <K> JavaPairRDD<K, INDArray> predict(JavaPairRDD<K, INDArray> features, int batchSize) {
+        return sparkNet.feedForwardWithKey(features, batchSize);
+    }
+
+    public MultiLayerNetwork network() {
+        return sparkNet.getNetwork();
+    }
+
+    public String approachName() {
+        return approach.name();
+    }
+
+    public int workers() {
+        return workers;
+    }
+}

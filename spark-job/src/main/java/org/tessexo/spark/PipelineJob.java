@@ -1,0 +1,320 @@
+package org.tessexo.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.config.CommandLineArgs.Command;
+import org.tessexo.common.config.NoValidDataException;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.UserException;
+import org.tessexo.common.eval.BinaryMetrics;
+import org.tessexo.common.eval.HeldOutSplit;
+import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.model.CnnFactory;
+import org.tessexo.common.model.ModelMetadata;
+import org.tessexo.common.model.ModelPackage;
+import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.io.FitsLister;
+import org.tessexo.spark.io.OutputStore;
+import org.tessexo.spark.io.SerializableHadoopConf;
+import org.tessexo.spark.transforms.DecodeFn;
+import org.tessexo.spark.transforms.LabelJoin;
+import org.tessexo.spark.transforms.SampleRow;
+import org.tessexo.spark.transforms.ToDataSetFn;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The commands {@code train}, {@code single} and {@code inspect} over a SparkSession the caller owns: list on the
+ * driver, decode and preprocess on the executors, join labels, write {@code outcomes/}, train with parameter
+ * averaging, evaluate on the held-out split, save {@code model.zip}. {@code run-report.json} is written at the end
+ * whatever happens once the output folder is known. Only keys, counts and per-sample scores reach the driver.
+ */
+public final class PipelineJob {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
+    public static final String REPORT = "run-report.json";
+    public static final String MODEL = "model.zip";
+    public static final String OUTCOMES = "outcomes";
+
+    private final Command command;
+    private final PipelineSettings s;
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final RunReport report = new RunReport();
+
+    private PipelineJob(Command command, PipelineSettings settings, SparkSession spark) {
+        this.command = command;
+        this.s = settings;
+        this.spark = spark;
+        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
+
+    public static RunReport run(Command command, PipelineSettings settings, SparkSession spark) {
+        return new PipelineJob(command, settings, spark).run();
+    }
+
+    private RunReport run() {
+        long t0 = System.nanoTime();
+        report.command = command.label();
+        report.input = s.input();
+        report.output = s.output();
+        report.master = sc.master();
+        report.settings.put("preprocess", s.preprocess());
+        report.settings.put("fits", s.fits());
+        Configuration hadoop = sc.hadoopConfiguration();
+        OutputStore out;
+        try {
+            out = new OutputStore(s.output(), hadoop);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserException("Cannot use output " + s.output() + ": " + e.getMessage(), e);
+        }
+        JavaRDD<SampleRow> rows = null;
+        try {
+            rows = listAndDecode(hadoop, out);
+            if (command != Command.INSPECT) {
+                train(rows, out);
+            }
+            report.status = "ok";
+            return report;
+        } catch (RuntimeException e) {
+            report.status = "failed";
+            report.error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            throw e;
+        } finally {
+            if (rows != null) {
+                rows.unpersist(false);
+            }
+            report.timing("total", t0);
+            try {
+                out.writeText(REPORT, report.toJson());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Cannot write {} to {}: {}", REPORT, s.output(), e.toString());
+            }
+        }
+    }
+
+    private JavaRDD<SampleRow> listAndDecode(Configuration hadoop, OutputStore out) {
+        long t = System.nanoTime();
+        List<String> keys = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        report.timing("list", t);
+        report.listed = keys.size();
+        LOG.info("Listed {} FITS files under {}", keys.size(), s.input());
+        if (command == Command.SINGLE && keys.size() != 1) {
+            throw new UserException("single trains on one file, but --input " + s.input() + " lists " + keys.size()
+                    + " FITS files. Give the URI of one file.");
+        }
+        Dataset<Row> labelsTable = command == Command.INSPECT || s.labels().isEmpty() ? null : readLabels();
+
+        int partitions = s.listing().partitions() > 0 ? s.listing().partitions()
+                : Math.min(keys.size(), Math.max(1, sc.defaultParallelism() * 4));
+        Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
+        JavaRDD<SampleRow> rows = sc.parallelize(keys, partitions)
+                .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess()));
+        if (labelsTable != null) {
+            String pathCol = LabelJoin.pathColumn(labelsTable, s.labelsTable().pathColumn(), s.labels());
+            rows = LabelJoin.apply(rows, labelsTable, pathCol, s.labelsTable().labelColumn(),
+                    s.model().numClasses(), s.labels());
+        }
+        rows = rows.persist(Dl4jSparkTrainer.storageLevel(s.training().storageLevel()));
+
+        t = System.nanoTime();
+        count(rows);
+        report.timing("decode", t);
+        writeOutcomes(rows, out);
+        if (report.images == 0) {
+            throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.listed
+                    + " listed, 0 images, " + report.skipped + " skipped, " + report.failed + " failed ("
+                    + report.reasonsLine() + "). See " + out.uri(REPORT) + " and " + out.uri(OUTCOMES) + ".");
+        }
+        return rows;
+    }
+
+    private Dataset<Row> readLabels() {
+        String format = s.labelsTable().format();
+        String uri = s.labels();
+        if (format.equals("auto")) {
+            format = uri.toLowerCase(Locale.ROOT).endsWith(".csv") || uri.toLowerCase(Locale.ROOT).endsWith(".csv.gz")
+                    || uri.toLowerCase(Locale.ROOT).endsWith(".txt") ? "csv" : isParquet(uri) ? "parquet" : "csv";
+        }
+        try {
+            Dataset<Row> table = format.equals("parquet") ? spark.read().parquet(uri)
+                    : spark.read().option("header", "true").option("inferSchema", "false")
+                    .option("comment", "#").csv(uri);
+            report.labelsTable = uri;
+            return table;
+        } catch (RuntimeException e) {
+            throw new UserException("Cannot read the labels table " + uri + " as " + format + ": " + e.getMessage()
+                    + ". Give a CSV with a header or a Parquet table (tess.labels-table.format).", e);
+        }
+    }
+
+    private static boolean isParquet(String uri) {
+        String u = uri.toLowerCase(Locale.ROOT);
+        return u.endsWith(".parquet") || u.endsWith("/");
+    }
+
+    /** One pass over the cached rows: counts and bytes by outcome and reason, then a bounded list of problems. */
+    private void count(JavaRDD<SampleRow> rows) {
+        Map<Tuple2<String, String>, Tuple2<Long, Long>> agg = rows
+                .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.outcome(), r.reason()), new Tuple2<>(1L, r.bytesRead())))
+                .reduceByKey((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
+                .collectAsMap();
+        long unlabelled = 0;
+        for (Map.Entry<Tuple2<String, String>, Tuple2<Long, Long>> e : agg.entrySet()) {
+            String outcome = e.getKey()._1();
+            String reason = e.getKey()._2();
+            long n = e.getValue()._1();
+            report.bytesRead += e.getValue()._2();
+            if (outcome.equals(Outcome.IMAGE.label())) {
+                report.images += n;
+                if (!reason.isEmpty()) {
+                    unlabelled += n;
+                    report.reasons.merge(reason, n, Long::sum);
+                }
+            } else {
+                if (outcome.equals(Outcome.SKIPPED.label())) {
+                    report.skipped += n;
+                } else {
+                    report.failed += n;
+                }
+                report.reasons.merge(reason, n, Long::sum);
+            }
+        }
+        report.problemsTotal = report.skipped + report.failed;
+        if (report.problemsTotal > 0 && s.maxProblems() > 0) {
+            report.problems.addAll(rows.filter(r -> !r.isImage())
+                    .map(r -> new RunReport.Problem(r.path(), r.outcome(),
+                            r.detail().isEmpty() ? r.reason() : r.reason() + ": " + r.detail()))
+                    .take(s.maxProblems()));
+        }
+        report.unlabelled = unlabelled;
+        LOG.info("Decoded: {} images, {} skipped, {} failed, {} bytes read; reasons: {}", report.images,
+                report.skipped, report.failed, report.bytesRead, report.reasonsLine());
+    }
+
+    private void writeOutcomes(JavaRDD<SampleRow> rows, OutputStore out) {
+        StructType schema = new StructType()
+                .add("path", DataTypes.StringType).add("outcome", DataTypes.StringType)
+                .add("reason", DataTypes.StringType).add("hdu", DataTypes.IntegerType)
+                .add("height", DataTypes.IntegerType).add("width", DataTypes.IntegerType)
+                .add("detail", DataTypes.StringType).add("bytes_read", DataTypes.LongType)
+                .add("label", DataTypes.IntegerType);
+        JavaRDD<Row> table = rows.map(r -> RowFactory.create(r.path(), r.outcome(), r.reason(),
+                r.hdu() < 0 ? null : r.hdu(), r.height() == 0 ? null : r.height(), r.width() == 0 ? null : r.width(),
+                r.detail(), r.bytesRead(), r.label() < 0 ? null : r.label()));
+        int files = (int) Math.max(1, Math.min(64, report.listed / 100_000));
+        spark.createDataFrame(table, schema).coalesce(files).write().mode(SaveMode.Overwrite)
+                .option("header", "true").csv(out.path(OUTCOMES).toString());
+    }
+
+    private void train(JavaRDD<SampleRow> rows, OutputStore out) {
+        boolean dummy = s.labels().isEmpty();
+        int classes = s.model().numClasses();
+        int h = s.preprocess().height();
+        int w = s.preprocess().width();
+        report.labels = dummy ? "dummy" : "table";
+        report.epochs = s.training().epochs();
+        JavaRDD<SampleRow> labelled;
+        if (dummy) {
+            LOG.warn("*** No labels table given (--labels): training with a DUMMY label, every image is class 0. ***");
+            LOG.warn("*** The model learns nothing about the sky: this run only checks the pipeline.        ***");
+            labelled = rows.filter(SampleRow::isImage).map(r -> r.withLabel(0, ""));
+        } else {
+            labelled = rows.filter(r -> r.isImage() && r.label() >= 0);
+        }
+        report.labelled = dummy ? report.images : report.images - report.unlabelled;
+        if (report.unlabelled > 0) {
+            report.unlabelledExamples.addAll(rows.filter(r -> r.isImage() && r.label() < 0)
+                    .map(SampleRow::path).take(20));
+            LOG.warn("{} decoded images have no usable label in {} and are left out of training (first: {})",
+                    report.unlabelled, s.labels(), report.unlabelledExamples.get(0));
+        }
+        if (report.labelled == 0) {
+            throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.images
+                    + " images decoded but none has a label in " + s.labels() + " (" + report.reasonsLine()
+                    + "). Check that the labels table's file column names these files.");
+        }
+        double fraction = dummy || command == Command.SINGLE ? 0 : s.training().testFraction();
+        long seed = s.training().splitSeed();
+        JavaRDD<SampleRow> trainRows = labelled.filter(r -> !HeldOutSplit.isHeldOut(r.path(), seed, fraction));
+        JavaRDD<SampleRow> testRows = labelled.filter(r -> HeldOutSplit.isHeldOut(r.path(), seed, fraction));
+        report.trainSamples = trainRows.count();
+        if (report.trainSamples == 0) {
+            throw new NoValidDataException("No valid data loaded from " + s.input() + ": all " + report.labelled
+                    + " labelled images fell into the held-out split; lower tess.training.test-fraction.");
+        }
+
+        long t = System.nanoTime();
+        MultiLayerNetwork net = CnnFactory.build(s.model(), h, w);
+        Dl4jSparkTrainer trainer = new Dl4jSparkTrainer(sc, net, s.training());
+        report.trainingApproach = trainer.approachName();
+        report.workers = trainer.workers();
+        LOG.info("Training on {} samples ({} labels), {} epochs, {} workers, approach {}", report.trainSamples,
+                report.labels, report.epochs, trainer.workers(), trainer.approachName());
+        JavaRDD<DataSet> data = trainRows.map(new ToDataSetFn(h, w, classes));
+        report.scores.addAll(trainer.fit(data, s.training().epochs()));
+        report.timing("train", t);
+
+        if (fraction > 0) {
+            t = System.nanoTime();
+            report.evaluation = evaluate(trainer, testRows, h, w);
+            report.timing("evaluate", t);
+            LOG.info("Held-out evaluation: {}", report.evaluation);
+        }
+
+        t = System.nanoTime();
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT_VERSION, report.labels, s.model().classes(),
+                new int[] {1, 1, h, w}, s.fits(), s.preprocess(), s.model(), s.input(), Instant.now().toString());
+        try {
+            Path local = Files.createTempFile("tess-model-", ".zip");
+            try {
+                ModelPackage.save(trainer.network(), meta, local);
+                out.copyFromLocal(local, MODEL);
+            } finally {
+                Files.deleteIfExists(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot save the model to " + out.uri(MODEL) + ": " + e.getMessage(), e);
+        }
+        report.model = out.uri(MODEL);
+        report.timing("save", t);
+    }
+
+    private static BinaryMetrics evaluate(Dl4jSparkTrainer trainer, JavaRDD<SampleRow> test, int h, int w) {
+        JavaPairRDD<Integer, INDArray> features = test.mapToPair(r ->
+                new Tuple2<>(r.label(), Nd4j.create(r.features(), new long[] {1, 1, h, w}, 'c')));
+        List<Tuple2<Integer, Double>> scored = trainer.predict(features, 32)
+                .mapToPair(p -> new Tuple2<>(p._1(), p._2().getDouble(0, 1)))
+                .collect();
+        double[] scores = new double[scored.size()];
+        int[] labels = new int[scored.size()];
+        for (int i = 0; i < scored.size(); i++) {
+            labels[i] = scored.get(i)._1();
+            scores[i] = scored.get(i)._2();
+        }
+        return BinaryMetrics.compute(scores, labels, 0.5);
+    }
+}

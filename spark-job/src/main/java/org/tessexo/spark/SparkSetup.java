@@ -1,0 +1,61 @@
+package org.tessexo.spark;
+
+import org.apache.spark.SparkConf;
+import org.tessexo.common.config.PipelineSettings;
+
+/**
+ * Spark properties in three tiers: what the job needs to run at all (Kryo with ND4J's registrator), the project's
+ * defaults (s3a from {@code tess.s3a.*}, set only where the user left a property unset), then whatever the user
+ * gave to spark-submit, which always wins. The master is never set here: spark-submit's {@code --master} decides.
+ */
+public final class SparkSetup {
+    static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+    static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+    static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+
+    private SparkSetup() {
+    }
+
+    public static SparkConf configure(SparkConf conf, PipelineSettings s) {
+        // Mandatory: INDArrays only ship safely through Kryo with ND4J's registrator.
+        conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        String registrators = conf.get("spark.kryo.registrator", "");
+        if (!registrators.contains(ND4J_REGISTRATOR)) {
+            conf.set("spark.kryo.registrator",
+                    registrators.isEmpty() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
+        }
+        conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.setIfMissing("spark.app.name", "tess-exo");
+        // DL4J's default NTP time source calls pool.ntp.org: offline clusters fail with it.
+        System.setProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK);
+        String execOpts = conf.get("spark.executor.extraJavaOptions", "");
+        if (!execOpts.contains(TIME_SOURCE_PROPERTY)) {
+            conf.set("spark.executor.extraJavaOptions",
+                    (execOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim());
+        }
+        applyS3a(conf, s.s3a());
+        return conf;
+    }
+
+    static void applyS3a(SparkConf conf, PipelineSettings.S3a s3a) {
+        String p = "spark.hadoop.fs.s3a.";
+        conf.setIfMissing(p + "aws.credentials.provider", s3a.credentialsProvider());
+        if (!s3a.endpoint().isEmpty()) {
+            conf.setIfMissing(p + "endpoint", s3a.endpoint());
+            if (s3a.endpoint().startsWith("http://")) {
+                conf.setIfMissing(p + "connection.ssl.enabled", "false");
+            }
+        }
+        if (!s3a.endpointRegion().isEmpty()) {
+            conf.setIfMissing(p + "endpoint.region", s3a.endpointRegion());
+        }
+        conf.setIfMissing(p + "path.style.access", Boolean.toString(s3a.pathStyleAccess()));
+        conf.setIfMissing(p + "attempts.maximum", Integer.toString(s3a.attemptsMaximum()));
+        conf.setIfMissing(p + "retry.limit", Integer.toString(s3a.retryLimit()));
+        conf.setIfMissing(p + "retry.interval", s3a.retryInterval().toMillis() + "ms");
+        conf.setIfMissing(p + "connection.timeout", Long.toString(s3a.connectionTimeout().toMillis()));
+        conf.setIfMissing(p + "connection.establish.timeout", Long.toString(s3a.connectionTimeout().toMillis()));
+        conf.setIfMissing(p + "experimental.input.fadvise", s3a.inputFadvise());
+    }
+}

@@ -1,0 +1,141 @@
+package org.tessexo.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.config.CommandLineArgs;
+import org.tessexo.common.config.CommandLineArgs.Command;
+import org.tessexo.common.config.NoValidDataException;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.SettingsLoader;
+import org.tessexo.common.config.UserException;
+import org.tessexo.common.demo.DemoDataGenerator;
+import org.tessexo.common.report.RunReport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Entry point for {@code spark-submit}: parses the arguments, layers the settings, owns the SparkSession (built
+ * here, stopped in {@code finally}) and maps the outcome to the exit status of CONTRACT.md: 0 done, 2 user error,
+ * 3 no valid data, 1 anything else.
+ */
+public final class TessJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TessJob.class);
+
+    private TessJob() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String[] args) {
+        SparkSession spark = null;
+        try {
+            CommandLineArgs cli = CommandLineArgs.parse(args);
+            if (cli.help()) {
+                System.out.println(CommandLineArgs.USAGE);
+                return 0;
+            }
+            PipelineSettings settings = settings(cli);
+            if (cli.command() == Command.DEMO) {
+                settings = prepareDemo(settings, cli);
+            }
+            SparkConf conf = SparkSetup.configure(new SparkConf(), settings);
+            conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
+            spark = SparkSession.builder().config(conf).getOrCreate();
+            Command command = cli.command() == Command.DEMO ? Command.TRAIN : cli.command();
+            RunReport report = PipelineJob.run(command, settings, spark);
+            printSummary(cli.command(), report);
+            return 0;
+        } catch (UserException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            return 2;
+        } catch (NoValidDataException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            return 3;
+        } catch (RuntimeException | Error e) {
+            LOG.error("The job failed", e);
+            System.err.println("ERROR: " + e);
+            return 1;
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    static PipelineSettings settings(CommandLineArgs cli) {
+        String text = null;
+        if (cli.confFile() != null) {
+            text = readText(cli.confFile());
+        }
+        PipelineSettings s = SettingsLoader.load(text, cli.confFile(), cli.overrides());
+        if (cli.input() != null) {
+            s = s.withInput(cli.input());
+        }
+        if (cli.output() != null) {
+            s = s.withOutput(cli.output());
+        }
+        if (cli.labels() != null) {
+            s = s.withLabels(cli.labels());
+        }
+        return s;
+    }
+
+    private static String readText(String uri) {
+        Path path = new Path(uri);
+        try (FSDataInputStream in = path.getFileSystem(new Configuration()).open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserException("Cannot read the configuration file " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The demo: the sample data set under tess.demo.data (written once), then train on it. */
+    static PipelineSettings prepareDemo(PipelineSettings s, CommandLineArgs cli) {
+        PipelineSettings.Demo d = s.demo();
+        java.nio.file.Path dir = java.nio.file.Path.of(d.data()).toAbsolutePath();
+        long t = System.nanoTime();
+        DemoDataGenerator.Summary data = DemoDataGenerator.ensure(dir, d.files(), d.height(), d.width(), d.seed());
+        System.out.printf(Locale.ROOT, "Demo data: %d TESS-like FFIs (%d with scattered light) in %s (%.1f s)%n",
+                data.files(), data.positives(), data.ffiDir(), (System.nanoTime() - t) / 1e9);
+        PipelineSettings.Training tr = s.training();
+        boolean epochsOverridden = cli.overrides().stream().anyMatch(o -> o.matches("(tess\\.)?training\\.epochs=.*"));
+        PipelineSettings out = s.withInput(data.ffiDir().toUri().toString())
+                .withLabels(data.labels().toUri().toString())
+                .withOutput(cli.output() != null ? cli.output() : d.output());
+        if (!epochsOverridden) {
+            out = out.withTraining(new PipelineSettings.Training(d.epochs(), tr.batchSizePerWorker(),
+                    tr.averagingFrequency(), tr.prefetchBatches(), tr.approach(), tr.testFraction(), tr.splitSeed(),
+                    tr.storageLevel()));
+        }
+        return out;
+    }
+
+    private static void printSummary(Command command, RunReport r) {
+        System.out.printf(Locale.ROOT, "%s: %d listed, %d images, %d skipped, %d failed%s%n", command.label(),
+                r.listed, r.images, r.skipped, r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
+        if (r.labels != null) {
+            System.out.printf(Locale.ROOT, "Trained on %d samples (%s labels), %d epochs, final score %.4f%n",
+                    r.trainSamples, r.labels, r.epochs, r.scores.isEmpty() ? Double.NaN : r.scores.get(r.scores.size() - 1));
+            if (r.evaluation.samples() > 0) {
+                System.out.printf(Locale.ROOT, "Held-out: %d samples, accuracy %.3f, precision %s, recall %s, AUC %s%n",
+                        r.evaluation.samples(), r.evaluation.accuracy(), fmt(r.evaluation.precision()),
+                        fmt(r.evaluation.recall()), fmt(r.evaluation.auc()));
+            }
+            System.out.println("Model:  " + r.model);
+        }
+        System.out.println("Report: " + r.output + "/" + PipelineJob.REPORT);
+    }
+
+    private static String fmt(Double d) {
+        return d == null ? "n/a" : String.format(Locale.ROOT, "%.3f", d);
+    }
+}

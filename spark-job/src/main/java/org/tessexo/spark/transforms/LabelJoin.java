@@ -1,0 +1,87 @@
+package org.tessexo.spark.transforms;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.tessexo.common.config.UserException;
+import org.tessexo.common.labels.LabelMatcher;
+import scala.Tuple2;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Joins decoded samples with a labels table. The table's file column may hold full URIs, keys or file names
+ * ({@link LabelMatcher}); rows are grouped by file name on both sides (a cogroup, no driver-side map), then matched
+ * exactly. Samples without a match keep label -1 and the reason "no label", so they are reported, not dropped
+ * silently. Labels outside [0, classes) are rejected per row with the reason "label out of range".
+ */
+public final class LabelJoin {
+    public static final String NO_LABEL = "no label";
+    public static final String BAD_LABEL = "label out of range";
+    static final List<String> PATH_COLUMNS = List.of("path", "file", "filename", "key", "uri", "name");
+
+    private LabelJoin() {
+    }
+
+    /** Picks the column naming the file: the configured one, or the first of {@link #PATH_COLUMNS} present. */
+    public static String pathColumn(Dataset<Row> table, String configured, String where) {
+        List<String> cols = Arrays.asList(table.columns());
+        if (!configured.isEmpty()) {
+            if (!cols.contains(configured)) {
+                throw new UserException("Labels table " + where + " has no column '" + configured + "' (columns: "
+                        + cols + "). Fix tess.labels-table.path-column.");
+            }
+            return configured;
+        }
+        for (String c : cols) {
+            if (PATH_COLUMNS.contains(c.toLowerCase(Locale.ROOT))) {
+                return c;
+            }
+        }
+        throw new UserException("Labels table " + where + " has no column naming the files (looked for "
+                + PATH_COLUMNS + ", found " + cols + "). Rename it or set tess.labels-table.path-column.");
+    }
+
+    public static JavaRDD<SampleRow> apply(JavaRDD<SampleRow> samples, Dataset<Row> table, String pathColumn,
+                                           String labelColumn, int classes, String where) {
+        if (!Arrays.asList(table.columns()).contains(labelColumn)) {
+            throw new UserException("Labels table " + where + " has no column '" + labelColumn + "' (columns: "
+                    + Arrays.asList(table.columns()) + "). Fix tess.labels-table.label-column.");
+        }
+        JavaPairRDD<String, Tuple2<String, Integer>> labels = table
+                .select(functions.col(pathColumn).cast("string"), functions.col(labelColumn).cast("int"))
+                .toJavaRDD()
+                .filter(r -> !r.isNullAt(0) && !r.isNullAt(1))
+                .mapToPair(r -> new Tuple2<>(LabelMatcher.fileName(r.getString(0)),
+                        new Tuple2<>(r.getString(0), r.getInt(1))));
+        JavaPairRDD<String, SampleRow> byName = samples.mapToPair(s -> new Tuple2<>(LabelMatcher.fileName(s.path()), s));
+        return byName.cogroup(labels).flatMap(group -> {
+            Iterable<Tuple2<String, Integer>> candidates = group._2()._2();
+            java.util.ArrayList<SampleRow> out = new java.util.ArrayList<>();
+            for (SampleRow s : group._2()._1()) {
+                out.add(label(s, candidates, classes));
+            }
+            return out.iterator();
+        });
+    }
+
+    static SampleRow label(SampleRow s, Iterable<Tuple2<String, Integer>> candidates, int classes) {
+        if (!s.isImage()) {
+            return s;
+        }
+        for (Tuple2<String, Integer> c : candidates) {
+            if (LabelMatcher.matches(s.path(), c._1())) {
+                int label = c._2();
+                if (label < 0 || label >= classes) {
+                    return s.withLabel(-1, BAD_LABEL + " (" + label + ", classes 0.." + (classes - 1) + ")");
+                }
+                return s.withLabel(label, "");
+            }
+        }
+        return s.withLabel(-1, NO_LABEL);
+    }
+}

@@ -1,0 +1,89 @@
+package org.tessexo.spark.transforms;
+
+import java.io.Serializable;
+
+/**
+ * One listed file after decoding: its outcome and, for images, the preprocessed model input. {@code label} is -1
+ * until the labels join sets it. Small apart from {@code features} (height x width floats). A plain class, not a
+ * record: Spark's Kryo 4 cannot serialize records.
+ */
+public final class SampleRow implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+    private final String outcome;
+    private final String reason;
+    private final String detail;
+    private final int hdu;
+    private final int height;
+    private final int width;
+    private final long bytesRead;
+    private final float[] features;
+    private final int label;
+
+    public SampleRow(String path, String outcome, String reason, String detail, int hdu, int height, int width,
+                     long bytesRead, float[] features, int label) {
+        this.path = path;
+        this.outcome = outcome;
+        this.reason = reason;
+        this.detail = detail;
+        this.hdu = hdu;
+        this.height = height;
+        this.width = width;
+        this.bytesRead = bytesRead;
+        this.features = features;
+        this.label = label;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String outcome() {
+        return outcome;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public int hdu() {
+        return hdu;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    public float[] features() {
+        return features;
+    }
+
+    public int label() {
+        return label;
+    }
+
+    public boolean isImage() {
+        return features != null;
+    }
+
+    public SampleRow withLabel(int newLabel, String newReason) {
+        return new SampleRow(path, outcome, newReason, detail, hdu, height, width, bytesRead, features, newLabel);
+    }
+
+    @Override
+    public String toString() {
+        return "SampleRow[" + path + ", " + outcome + ", " + reason + ", label " + label + "]";
+    }
+}

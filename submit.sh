@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs a pipeline command: ./submit.sh COMMAND [options] [key=value ...]   (./submit.sh --help)
+#
+# Builds the job jar when it is missing or older than the sources. Uses spark-submit when it is on PATH (a
+# cluster, EMR); otherwise runs Spark's SparkSubmit class from the Maven-resolved Spark jars with the Java 17
+# flags, so a laptop needs only Java 17 and Maven. Spark's options (--master, --deploy-mode, --executor-memory,
+# --driver-memory, --num-executors, --executor-cores, --conf spark.x=y, ...) go to Spark; --conf FILE (no '=')
+# is a HOCON file for the job; everything else goes to the job.
+# Environment: MVN_PROFILES (e.g. cuda), TESS_DRIVER_MEMORY (local JVM heap, default 6g), SPARK_SUBMIT (path).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")" && pwd)
+cd "$ROOT"
+VERSION=0.1.0-SNAPSHOT
+JAR="$ROOT/spark-job/target/tess-exo-spark-job-$VERSION-job.jar"
+CP_FILE="$ROOT/spark-job/target/spark-classpath.txt"
+MAIN=org.tessexo.spark.TessJob
+
+if [ $# -eq 0 ]; then
+  set -- --help
+fi
+
+stale() {
+  [ ! -f "$JAR" ] && return 0
+  [ -n "$(find pom.xml common/pom.xml common/src spark-job/pom.xml spark-job/src -newer "$JAR" -type f -print -quit 2>/dev/null)" ]
+}
+if stale; then
+  echo "[submit.sh] building the job jar (the first build downloads about 1 GB of dependencies)..." >&2
+  mvn -B -q -DskipTests ${MVN_PROFILES:+-P$MVN_PROFILES} install >&2
+fi
+
+SPARK_ARGS=()
+APP_ARGS=()
+MASTER="local[*]"
+DRIVER_MEMORY="${TESS_DRIVER_MEMORY:-6g}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --master) MASTER="$2"; shift 2 ;;
+    --master=*) MASTER="${1#*=}"; shift ;;
+    --driver-memory) DRIVER_MEMORY="$2"; SPARK_ARGS+=("$1" "$2"); shift 2 ;;
+    --deploy-mode|--executor-memory|--num-executors|--executor-cores|--total-executor-cores|--driver-cores|\
+    --jars|--packages|--repositories|--files|--py-files|--archives|--queue|--name|--properties-file|--principal|--keytab)
+      SPARK_ARGS+=("$1" "$2"); shift 2 ;;
+    --conf)
+      if [[ "${2:-}" == *=* ]]; then SPARK_ARGS+=(--conf "$2"); else APP_ARGS+=(--conf "$2"); fi
+      shift 2 ;;
+    --conf=*)
+      v="${1#*=}"
+      if [[ "$v" == *=* ]]; then SPARK_ARGS+=(--conf "$v"); else APP_ARGS+=(--conf "$v"); fi
+      shift ;;
+    *) APP_ARGS+=("$1"); shift ;;
+  esac
+done
+
+LOG_CONF="-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties"
+TIME_SOURCE="-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
+
+SUBMIT="${SPARK_SUBMIT:-$(command -v spark-submit || true)}"
+if [ -n "$SUBMIT" ]; then
+  exec "$SUBMIT" --master "$MASTER" --class "$MAIN" \
+    --driver-java-options "$LOG_CONF $TIME_SOURCE" \
+    "${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$JAR" "${APP_ARGS[@]+"${APP_ARGS[@]}"}"
+fi
+
+# No spark-submit: Spark's own launcher class from the Maven-resolved (provided-scope) jars.
+if [ ! -f "$CP_FILE" ] || [ "$CP_FILE" -ot pom.xml ] || [ "$CP_FILE" -ot spark-job/pom.xml ]; then
+  mvn -B -q -pl spark-job dependency:build-classpath -Dmdep.includeScope=provided \
+    -Dmdep.outputFile="$CP_FILE" >&2
+fi
+# = org.apache.spark.launcher.JavaModuleOptions: what spark-submit adds on Java 17
+OPENS=(-XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
+exec java "${OPENS[@]}" "-Xmx$DRIVER_MEMORY" "$LOG_CONF" "$TIME_SOURCE" -cp "$(cat "$CP_FILE")" \
+  org.apache.spark.deploy.SparkSubmit --master "$MASTER" --class "$MAIN" \
+  "${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$JAR" "${APP_ARGS[@]+"${APP_ARGS[@]}"}"
