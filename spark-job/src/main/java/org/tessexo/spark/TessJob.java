@@ -50,8 +50,7 @@ public final class TessJob {
             SparkConf conf = SparkSetup.configure(new SparkConf(), settings);
             conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
             spark = SparkSession.builder().config(conf).getOrCreate();
-            Command command = cli.command() == Command.DEMO ? Command.TRAIN : cli.command();
-            RunReport report = PipelineJob.run(command, settings, spark);
+            RunReport report = PipelineJob.run(cli.command(), settings, spark);
             printSummary(cli.command(), report);
             return 0;
         } catch (UserException e) {
@@ -76,7 +75,7 @@ public final class TessJob {
         if (cli.confFile() != null) {
             text = readText(cli.confFile());
         }
-        PipelineSettings s = SettingsLoader.load(text, cli.confFile(), cli.overrides());
+        PipelineSettings s = SettingsLoader.load(text, cli.confFile(), cli.overrides(), cli.command() == Command.DEMO);
         if (cli.input() != null) {
             s = s.withInput(cli.input());
         }
@@ -106,17 +105,9 @@ public final class TessJob {
         DemoDataGenerator.Summary data = DemoDataGenerator.ensure(dir, d.files(), d.height(), d.width(), d.seed());
         System.out.printf(Locale.ROOT, "Demo data: %d TESS-like FFIs (%d with scattered light) in %s (%.1f s)%n",
                 data.files(), data.positives(), data.ffiDir(), (System.nanoTime() - t) / 1e9);
-        PipelineSettings.Training tr = s.training();
-        boolean epochsOverridden = cli.overrides().stream().anyMatch(o -> o.matches("(tess\\.)?training\\.epochs=.*"));
-        PipelineSettings out = s.withInput(data.ffiDir().toUri().toString())
+        return s.withInput(data.ffiDir().toUri().toString())
                 .withLabels(data.labels().toUri().toString())
                 .withOutput(cli.output() != null ? cli.output() : d.output());
-        if (!epochsOverridden) {
-            out = out.withTraining(new PipelineSettings.Training(d.epochs(), tr.batchSizePerWorker(),
-                    tr.averagingFrequency(), tr.prefetchBatches(), tr.approach(), tr.testFraction(), tr.splitSeed(),
-                    tr.storageLevel()));
-        }
-        return out;
     }
 
     private static void printSummary(Command command, RunReport r) {

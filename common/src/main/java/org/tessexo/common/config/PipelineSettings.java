@@ -43,7 +43,7 @@ public record PipelineSettings(
     public record LabelsTable(String format, String pathColumn, String labelColumn) implements Serializable {
     }
 
-    public record Demo(String data, String output, int files, int height, int width, long seed, int epochs)
+    public record Demo(String data, String output, int files, int height, int width, long seed)
             implements Serializable {
     }
 
@@ -69,7 +69,8 @@ public record PipelineSettings(
         LabelsTable labelsTable = new LabelsTable(c.getString("labels-table.format"),
                 c.getString("labels-table.path-column"), c.getString("labels-table.label-column"));
         Demo demo = new Demo(c.getString("demo.data"), c.getString("demo.output"), c.getInt("demo.files"),
-                c.getInt("demo.height"), c.getInt("demo.width"), c.getLong("demo.seed"), c.getInt("demo.epochs"));
+                c.getInt("demo.height"),
+                c.getInt("demo.width"), c.getLong("demo.seed"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"));
         s.validate();

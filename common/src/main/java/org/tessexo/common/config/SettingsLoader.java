@@ -38,6 +38,14 @@ public final class SettingsLoader {
      * @param overrides    {@code key=value} arguments; keys may leave out the {@code tess.} prefix
      */
     public static PipelineSettings load(String userFileText, String userFileName, List<String> overrides) {
+        return load(userFileText, userFileName, overrides, false);
+    }
+
+    /**
+     * @param demo layer {@code tess.demo.settings} between the defaults and the user's settings (the demo command)
+     */
+    public static PipelineSettings load(String userFileText, String userFileName, List<String> overrides,
+                                        boolean demo) {
         Config reference = reference();
         Config layered = ConfigFactory.empty();
         for (String kv : overrides) {
@@ -56,13 +64,23 @@ public final class SettingsLoader {
         rejectUnknownKeys(layered, reference);
         Config merged;
         try {
-            merged = layered.withFallback(reference).resolve();
+            Config base = reference;
+            if (demo) {
+                Config demoLayer = layered.withFallback(reference).resolve().getConfig(ROOT + ".demo.settings");
+                rejectUnknownKeys(demoLayer.atPath(ROOT), reference);
+                base = demoLayer.atPath(ROOT).withFallback(reference);
+            }
+            merged = layered.withFallback(base).resolve();
             merged.checkValid(reference, ROOT);
         } catch (ConfigException e) {
             throw new UserException("Bad configuration: " + e.getMessage()
                     + ". See conf/ and the README's configuration section for the expected keys and types.", e);
         }
-        return PipelineSettings.from(merged.getConfig(ROOT));
+        try {
+            return PipelineSettings.from(merged.getConfig(ROOT));
+        } catch (ConfigException e) {
+            throw new UserException("Bad configuration: " + e.getMessage(), e);
+        }
     }
 
     static Config parseOverride(String kv) {

@@ -126,6 +126,7 @@ public final class DemoDataGenerator {
         int sciH = stars.length;
         int sciW = stars[0].length;
         double background = 120 + 60 * rng.nextDouble();
+        // A faint tilt: at most 1 e/s from the centre to an edge, a fifth of the pixel noise.
         double tiltX = (rng.nextDouble() - 0.5) * 4 / sciW;
         double tiltY = (rng.nextDouble() - 0.5) * 4 / sciH;
         // The glow: exponential in the distance from an edge or corner point just outside the CCD.
@@ -152,8 +153,7 @@ public final class DemoDataGenerator {
                     img[y][x] = (float) (2.0 * noise); // virtual pixels: bias removed, read noise only
                     continue;
                 }
-                double v = background + tiltX * (sx - sciW / 2.0) * sciW / 2 + tiltY * (y - sciH / 2.0) * sciH / 2
-                        + stars[y][sx];
+                double v = background + tiltX * (sx - sciW / 2.0) + tiltY * (y - sciH / 2.0) + stars[y][sx];
                 if (amp > 0) {
                     double d = Math.hypot(sx - gx, y - gy);
                     v += amp * Math.exp(-d / reach);

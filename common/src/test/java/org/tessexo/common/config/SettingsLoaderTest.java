@@ -1,0 +1,84 @@
+package org.tessexo.common.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsLoaderTest {
+
+    @Test
+    void defaultsMatchTheProofOfConcept() {
+        PipelineSettings s = SettingsLoader.load(null, null, List.of());
+        assertEquals("s3a://stpubdata/tess/public/ffi/s0001/2018/206/1-1/", s.input());
+        assertEquals(10, s.training().epochs());
+        assertEquals(32, s.training().batchSizePerWorker());
+        assertEquals(128, s.preprocess().height());
+        assertEquals("org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider", s.s3a().credentialsProvider());
+        assertEquals("auto", s.fits().hdu());
+        assertEquals("", s.labels());
+    }
+
+    @Test
+    void overridesWinOverTheFileWhichWinsOverDefaults() {
+        String file = "tess { training { epochs = 4, batch-size-per-worker = 8 }, model.filters = [4, 8] }";
+        PipelineSettings s = SettingsLoader.load(file, "test.conf", List.of("training.epochs=2",
+                "tess.preprocess.height=64", "fits.hdu=CAL"));
+        assertEquals(2, s.training().epochs());
+        assertEquals(8, s.training().batchSizePerWorker());
+        assertEquals(64, s.preprocess().height());
+        assertEquals("CAL", s.fits().hdu());
+        assertEquals(2, s.model().filters().length);
+    }
+
+    @Test
+    void unknownKeysAreRejectedWithTheirName() {
+        UserException e = assertThrows(UserException.class,
+                () -> SettingsLoader.load(null, null, List.of("training.epoch=3")));
+        assertTrue(e.getMessage().contains("tess.training.epoch"), e.getMessage());
+        assertTrue(e.getMessage().contains("epochs"), "the message lists the known keys: " + e.getMessage());
+        UserException inFile = assertThrows(UserException.class,
+                () -> SettingsLoader.load("tess.s3a.endpoitn = \"http://x\"", "f.conf", List.of()));
+        assertTrue(inFile.getMessage().contains("tess.s3a.endpoitn"), inFile.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndValuesAreRejected() {
+        UserException type = assertThrows(UserException.class,
+                () -> SettingsLoader.load(null, null, List.of("training.epochs=ten")));
+        assertTrue(type.getMessage().contains("epochs"), type.getMessage());
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("training.epochs=0")));
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("training.approach=fast")));
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("preprocess.trim=maybe")));
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("noequals")));
+        assertThrows(UserException.class, () -> SettingsLoader.load("tess {", "broken.conf", List.of()));
+    }
+
+    @Test
+    void demoLayerSitsBetweenDefaultsAndTheUser() {
+        PipelineSettings demo = SettingsLoader.load(null, null, List.of(), true);
+        assertEquals(64, demo.preprocess().height());
+        assertEquals(16, demo.training().batchSizePerWorker());
+        PipelineSettings user = SettingsLoader.load(null, null, List.of("training.epochs=1"), true);
+        assertEquals(1, user.training().epochs());
+        assertEquals(64, user.preprocess().width());
+    }
+
+    @Test
+    void settingsSurviveJavaSerialization() throws Exception {
+        PipelineSettings s = SettingsLoader.load(null, null, List.of());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(s.fits());
+            out.writeObject(s.preprocess());
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(s.fits(), in.readObject());
+            assertEquals(s.preprocess(), in.readObject());
+        }
+    }
+}
