@@ -37,6 +37,7 @@ public final class TessJob {
 
     public static int run(String[] args) {
         SparkSession spark = null;
+        boolean owned = false;
         try {
             CommandLineArgs cli = CommandLineArgs.parse(args);
             if (cli.help()) {
@@ -49,6 +50,8 @@ public final class TessJob {
             }
             SparkConf conf = SparkSetup.configure(new SparkConf(), settings);
             conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
+            // A session that already exists (an embedding application, a test) is used and left running.
+            owned = SparkSession.getDefaultSession().isEmpty();
             spark = SparkSession.builder().config(conf).getOrCreate();
             RunReport report = PipelineJob.run(cli.command(), settings, spark);
             printSummary(cli.command(), report);
@@ -64,7 +67,7 @@ public final class TessJob {
             System.err.println("ERROR: " + e);
             return 1;
         } finally {
-            if (spark != null) {
+            if (spark != null && owned) {
                 spark.stop();
             }
         }

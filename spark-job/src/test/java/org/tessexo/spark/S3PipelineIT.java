@@ -1,0 +1,192 @@
+package org.tessexo.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.Blob;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.common.config.CommandLineArgs.Command;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.SettingsLoader;
+import org.tessexo.common.config.UserException;
+import org.tessexo.common.demo.DemoDataGenerator;
+import org.tessexo.common.model.ImageScorer;
+import org.tessexo.common.model.ModelPackage;
+import org.tessexo.common.report.RunReport;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end against a real S3-compatible server on 127.0.0.1 (S3Proxy, in-memory store): TESS-like FFIs under the
+ * real sector-1 key names, read anonymously through s3a, decoded, joined with a labels table that is itself on S3,
+ * trained, saved to an s3a output, reloaded and used to score a file.
+ */
+class S3PipelineIT {
+    static final String BUCKET = "stpubdata";
+    static final String PREFIX = "tess/public/ffi/s0001/2018/206/1-1/";
+    static S3Proxy proxy;
+    static BlobStore store;
+    static List<String> keys = new ArrayList<>();
+    static Path demoDir;
+
+    @BeforeAll
+    static void startS3(@TempDir Path tmp) throws Exception {
+        BlobStoreContext ctx = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+                .build(BlobStoreContext.class);
+        store = ctx.getBlobStore();
+        store.createContainerInLocation(null, BUCKET);
+        store.createContainerInLocation(null, "results");
+        proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.NONE, "", "").build();
+        proxy.start();
+        for (int i = 0; i < 200 && !"STARTED".equals(proxy.getState()); i++) {
+            Thread.sleep(10);
+        }
+        // The real key names of the prefix, from the sector-1 listing.
+        for (String line : Files.readAllLines(SparkTestSupport.realData().resolve("tess-s0001-ffi-listing.csv"))) {
+            String key = line.split(",")[0];
+            if (key.startsWith(PREFIX)) {
+                keys.add(key);
+            }
+        }
+        assertEquals(10, keys.size());
+        demoDir = tmp;
+        DemoDataGenerator.Summary demo = DemoDataGenerator.generate(tmp, 10, 96, 100, 11);
+        List<String> demoRows = Files.readAllLines(demo.labels()).subList(1, 11);
+        StringBuilder labels = new StringBuilder("key,label\n");
+        for (int i = 0; i < 10; i++) {
+            String[] row = demoRows.get(i).split(",");
+            put(BUCKET, keys.get(i), Files.readAllBytes(demo.ffiDir().resolve(row[0])));
+            labels.append(keys.get(i)).append(',').append(row[1]).append('\n');
+        }
+        // A light curve among the images (a table: skipped with its reason) and a file that is not FITS at all.
+        put(BUCKET, PREFIX + "extra/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits",
+                Files.readAllBytes(SparkTestSupport.realData()
+                        .resolve("hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits")));
+        put(BUCKET, PREFIX + "README.txt", "not FITS".getBytes(StandardCharsets.UTF_8));
+        put("results", "labels/labels.csv", labels.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void put(String bucket, String key, byte[] bytes) {
+        Blob blob = store.blobBuilder(key).payload(bytes).contentLength(bytes.length).build();
+        store.putBlob(bucket, blob);
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+        }
+    }
+
+    static SparkSession s3Spark() {
+        SparkSession spark = SparkTestSupport.spark();
+        Configuration h = spark.sparkContext().hadoopConfiguration();
+        h.set("fs.s3a.endpoint", "http://127.0.0.1:" + proxy.getPort());
+        h.set("fs.s3a.path.style.access", "true");
+        h.set("fs.s3a.connection.ssl.enabled", "false");
+        h.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider");
+        h.set("fs.s3a.impl.disable.cache", "true");
+        h.set("fs.s3a.attempts.maximum", "2");
+        h.set("fs.s3a.retry.limit", "2");
+        return spark;
+    }
+
+    @Test
+    void listDecodeTrainSaveReloadScoreOverS3() throws Exception {
+        SparkSession spark = s3Spark();
+        PipelineSettings s = SettingsLoader.load(null, null, List.of("training.epochs=2", "preprocess.height=32",
+                        "preprocess.width=32", "training.test-fraction=0.3", "training.batch-size-per-worker=4"))
+                .withInput("s3a://" + BUCKET + "/" + PREFIX)
+                .withLabels("s3a://results/labels/labels.csv")
+                .withOutput("s3a://results/runs/r1");
+        RunReport r = PipelineJob.run(Command.TRAIN, s, spark);
+
+        assertEquals("ok", r.status);
+        assertEquals(11, r.listed, "README.txt is not listed");
+        assertEquals(10, r.images);
+        assertEquals(1, r.skipped);
+        assertEquals(0, r.failed);
+        assertEquals(1L, r.reasons.get("table HDUs only"));
+        assertTrue(r.problems.get(0).path.endsWith("_lc.fits"));
+        assertTrue(r.bytesRead > 10 * 96 * 100 * 4, "bytes read: " + r.bytesRead);
+        assertEquals("table", r.labels);
+        assertEquals(10, r.labelled);
+        assertEquals(0, r.unlabelled);
+        assertEquals(10, r.trainSamples + r.evaluation.samples());
+        assertTrue(r.evaluation.samples() > 0, "a held-out split was evaluated");
+        assertEquals(2, r.scores.size());
+        assertEquals("s3a://results/runs/r1/model.zip", r.model);
+
+        // The outputs are on S3: report, outcomes (one row per listed file), model.
+        Blob reportBlob = store.getBlob("results", "runs/r1/run-report.json");
+        assertNotNull(reportBlob);
+        JsonNode json;
+        try (InputStream in = reportBlob.getPayload().openStream()) {
+            json = new ObjectMapper().readTree(in);
+        }
+        assertEquals("ok", json.get("status").asText());
+        assertEquals(11, json.get("counts").get("listed").asInt());
+        int outcomeRows = 0;
+        for (var meta : store.list("results", org.jclouds.blobstore.options.ListContainerOptions.Builder
+                .prefix("runs/r1/outcomes/").recursive())) {
+            if (meta.getName().endsWith(".csv")) {
+                try (InputStream in = store.getBlob("results", meta.getName()).getPayload().openStream()) {
+                    outcomeRows += new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().split("\n").length - 1;
+                }
+            }
+        }
+        assertEquals(11, outcomeRows);
+
+        Path local = demoDir.resolve("model-from-s3.zip");
+        try (InputStream in = store.getBlob("results", "runs/r1/model.zip").getPayload().openStream()) {
+            Files.write(local, in.readAllBytes());
+        }
+        ModelPackage.Loaded model = ModelPackage.load(local);
+        assertEquals(32, model.metadata().preprocess().height());
+        assertEquals("table", model.metadata().labels());
+        byte[] fits;
+        try (InputStream in = store.getBlob(BUCKET, keys.get(0)).getPayload().openStream()) {
+            fits = in.readAllBytes();
+        }
+        ImageScorer.Score score = new ImageScorer(model).score(new ByteArrayInputStream(fits));
+        assertNull(score.reason());
+        assertEquals(1.0, score.probabilities()[0] + score.probabilities()[1], 1e-5);
+    }
+
+    @Test
+    void missingBucketAndPrefixAreUserErrors() {
+        SparkSession spark = s3Spark();
+        PipelineSettings base = SettingsLoader.load(null, null, List.of());
+        UserException noBucket = assertThrows(UserException.class, () -> PipelineJob.run(Command.INSPECT,
+                base.withInput("s3a://no-such-bucket/x/").withOutput(demoDir.resolve("o1").toString()), spark));
+        assertTrue(noBucket.getMessage().contains("no-such-bucket"), noBucket.getMessage());
+        UserException noPrefix = assertThrows(UserException.class, () -> PipelineJob.run(Command.INSPECT,
+                base.withInput("s3a://" + BUCKET + "/tess/public/ffi/s0099/").withOutput(demoDir.resolve("o2").toString()),
+                spark));
+        assertTrue(noPrefix.getMessage().contains("does not exist") || noPrefix.getMessage().contains("No FITS"),
+                noPrefix.getMessage());
+    }
+}
