@@ -25,6 +25,7 @@ import org.tessexo.common.config.UserException;
 import org.tessexo.common.eval.BinaryMetrics;
 import org.tessexo.common.eval.HeldOutSplit;
 import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.labels.LabelMatcher;
 import org.tessexo.common.model.CnnFactory;
 import org.tessexo.common.model.ModelMetadata;
 import org.tessexo.common.model.ModelPackage;
@@ -259,8 +260,11 @@ public final class PipelineJob {
         }
         double fraction = dummy || command == Command.SINGLE ? 0 : s.training().testFraction();
         long seed = s.training().splitSeed();
-        JavaRDD<SampleRow> trainRows = labelled.filter(r -> !HeldOutSplit.isHeldOut(r.path(), seed, fraction));
-        JavaRDD<SampleRow> testRows = labelled.filter(r -> HeldOutSplit.isHeldOut(r.path(), seed, fraction));
+        // By file name, not full path: the same files give the same split wherever they are stored.
+        JavaRDD<SampleRow> trainRows = labelled.filter(r -> !HeldOutSplit.isHeldOut(
+                LabelMatcher.fileName(r.path()), seed, fraction));
+        JavaRDD<SampleRow> testRows = labelled.filter(r -> HeldOutSplit.isHeldOut(
+                LabelMatcher.fileName(r.path()), seed, fraction));
         report.trainSamples = trainRows.count();
         if (report.trainSamples == 0) {
             throw new NoValidDataException("No valid data loaded from " + s.input() + ": all " + report.labelled

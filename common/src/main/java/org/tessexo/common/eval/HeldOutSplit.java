@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
- * Assigns each file to the training or the held-out set by a seeded hash of its path: the same file always lands
+ * Assigns each file to the training or the held-out set by a seeded hash of its name (the job passes the file
+ * name, so a data set copied elsewhere splits the same way): the same file always lands
  * on the same side, whatever the partitioning, the number of workers or the order of listing.
  */
 public final class HeldOutSplit {
