@@ -157,8 +157,7 @@ public final class PipelineJob {
         String format = s.labelsTable().format();
         String uri = s.labels();
         if (format.equals("auto")) {
-            format = uri.toLowerCase(Locale.ROOT).endsWith(".csv") || uri.toLowerCase(Locale.ROOT).endsWith(".csv.gz")
-                    || uri.toLowerCase(Locale.ROOT).endsWith(".txt") ? "csv" : isParquet(uri) ? "parquet" : "csv";
+            format = isParquet(uri) ? "parquet" : "csv";
         }
         try {
             Dataset<Row> table = format.equals("parquet") ? spark.read().parquet(uri)

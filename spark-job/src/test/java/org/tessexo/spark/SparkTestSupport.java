@@ -31,6 +31,6 @@ public final class SparkTestSupport {
     }
 
     public static Path realData() {
-        return Path.of(System.getProperty("tess.data.dir", "../../shared/data/tess")).toAbsolutePath().normalize();
+        return org.tessexo.common.testing.FitsFixtures.realData();
     }
 }

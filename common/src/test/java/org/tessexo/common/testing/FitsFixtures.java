@@ -19,10 +19,29 @@ public final class FitsFixtures {
     private FitsFixtures() {
     }
 
-    /** The shared real TESS files (system property tess.data.dir, set by the build). */
+    /**
+     * The shared real TESS files: the system property {@code tess.data.dir} (the build sets it to
+     * {@code ../shared/data/tess} beside the checkout), else {@code TESS_DATA_DIR}, else {@code shared/data/tess}
+     * beside any parent folder of the working directory, else {@code /work/shared/data/tess}.
+     */
     public static Path realData() {
-        String dir = System.getProperty("tess.data.dir", "../../shared/data/tess");
-        return Path.of(dir);
+        java.util.List<Path> tried = new java.util.ArrayList<>();
+        for (String c : new String[] {System.getProperty("tess.data.dir"), System.getenv("TESS_DATA_DIR")}) {
+            if (c != null && !c.isBlank()) {
+                tried.add(Path.of(c));
+            }
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            tried.add(p.resolve("shared/data/tess"));
+        }
+        tried.add(Path.of("/work/shared/data/tess"));
+        for (Path p : tried) {
+            if (Files.isDirectory(p)) {
+                return p.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("The real TESS files were not found (tried " + tried
+                + "): run the tests with -Dtess.data.dir=/path/to/shared/data/tess or TESS_DATA_DIR set.");
     }
 
     public static float[][] ramp(int h, int w) {
