@@ -31,6 +31,7 @@ import org.tessexo.common.model.ModelMetadata;
 import org.tessexo.common.model.ModelPackage;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.io.FitsLister;
+import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.OutputStore;
 import org.tessexo.spark.io.SerializableHadoopConf;
 import org.tessexo.spark.transforms.DecodeFn;
@@ -119,7 +120,7 @@ public final class PipelineJob {
 
     private JavaRDD<SampleRow> listAndDecode(Configuration hadoop, OutputStore out) {
         long t = System.nanoTime();
-        List<String> keys = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        List<ListedFile> keys = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
         report.timing("list", t);
         report.listed = keys.size();
         LOG.info("Listed {} FITS files under {}", keys.size(), s.input());

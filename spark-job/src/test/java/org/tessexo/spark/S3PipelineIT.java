@@ -23,7 +23,6 @@ import org.tessexo.common.model.ImageScorer;
 import org.tessexo.common.model.ModelPackage;
 import org.tessexo.common.report.RunReport;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -171,7 +170,7 @@ class S3PipelineIT {
         try (InputStream in = store.getBlob(BUCKET, keys.get(0)).getPayload().openStream()) {
             fits = in.readAllBytes();
         }
-        ImageScorer.Score score = new ImageScorer(model).score(new ByteArrayInputStream(fits));
+        ImageScorer.Score score = new ImageScorer(model).score(fits);
         assertNull(score.reason());
         assertEquals(1.0, score.probabilities()[0] + score.probabilities()[1], 1e-5);
     }

@@ -16,7 +16,7 @@ public record DecoderSettings(String hdu, int minImageSize, long maxImageBytes, 
         implements Serializable {
 
     public static DecoderSettings defaults() {
-        return new DecoderSettings("auto", 32, 1L << 30, 0);
+        return new DecoderSettings("auto", 32, 256L << 20, 0);
     }
 
     public boolean isAuto() {

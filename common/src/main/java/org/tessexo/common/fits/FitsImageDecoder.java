@@ -2,16 +2,16 @@ package org.tessexo.common.fits;
 
 import nom.tam.fits.BasicHDU;
 import nom.tam.fits.Fits;
-import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
 import nom.tam.fits.ImageHDU;
-import nom.tam.fits.TableHDU;
-import nom.tam.fits.header.Standard;
 import nom.tam.image.compression.hdu.CompressedImageHDU;
+import nom.tam.util.FitsInputStream;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,12 +22,21 @@ import java.util.Locale;
  * {@code min-image-size} pixels (the primary HDU with data, an {@code XTENSION = 'IMAGE'} extension, or a
  * tile-compressed image); a number picks an HDU by index, any other word by EXTNAME.
  *
- * <p>BSCALE, BZERO and BLANK are applied (BLANK becomes NaN; BITPIX 8 is unsigned as FITS says). Data cubes give the
- * plane {@code cube-plane} along the third axis. Whole-file gzip is recognised from the stream's first bytes.
+ * <p>Headers are parsed by nom-tam-fits; the walk over the file is ours, so that nothing is allocated or read on a
+ * header's word alone: every HDU's data size is computed from its header (the FITS standard's formula, with
+ * overflow checks) and checked against what is left in the file and against {@code max-image-bytes} before a byte
+ * of it is read. The data of HDUs that are not wanted is skipped, not read into memory, and the walk stops at the
+ * chosen image, so an uncertainty image or tables after it are never touched. Uncompressed images are converted in
+ * bulk from big-endian bytes; tile-compressed images (RICE, GZIP, HCOMPRESS, PLIO) are decompressed by nom-tam-fits.
+ * Whole-file gzip is recognised from the first bytes; fpack'd files are tile-compressed images.
  *
- * <p>It never throws for bad data: every problem becomes a {@link DecodeResult} with outcome {@code skipped} (valid
- * FITS, no usable image) or {@code failed} (unreadable) and a reason. It reads the stream only up to the chosen HDU,
- * and does not close it. It does not remove NaN or Inf: that is preprocessing's job.
+ * <p>BSCALE, BZERO and BLANK are applied (BLANK becomes NaN; BITPIX 8 is unsigned as FITS says). A data cube
+ * (NAXIS 3 or more) gives the plane {@code cube-plane} along its third axis, the first along any higher one.
+ *
+ * <p>Bad data never throws: every problem becomes a {@link DecodeResult} with outcome {@code skipped} (valid FITS,
+ * no usable image) or {@code failed} (not readable as FITS) and a reason. Errors of the stream itself (the network,
+ * the disk) are thrown as {@link IOException} for the caller to report. It does not close the stream, and does not
+ * remove NaN or Inf: that is preprocessing's job.
  */
 public final class FitsImageDecoder {
     public static final String TABLES_ONLY = "table HDUs only";
@@ -38,8 +47,10 @@ public final class FitsImageDecoder {
     public static final String HDU_NOT_IMAGE = "requested HDU is not an image";
     public static final String CUBE_PLANE = "cube plane out of range";
     public static final String TOO_LARGE = "image larger than fits.max-image-bytes";
+    public static final String EMPTY = "empty file";
     public static final String NOT_FITS = "not a FITS file";
     public static final String TRUNCATED = "truncated";
+    public static final String BAD_HEADER = "invalid header";
     public static final String UNREADABLE = "unreadable FITS";
 
     private final DecoderSettings settings;
@@ -48,59 +59,79 @@ public final class FitsImageDecoder {
         this.settings = settings;
     }
 
-    public DecodeResult decode(InputStream in) {
+    /** Decodes a whole file held in memory. */
+    public DecodeResult decode(byte[] file) {
+        try {
+            return decode(new ByteArrayInputStream(file), file.length);
+        } catch (IOException e) {
+            throw new IllegalStateException("A byte array cannot fail to read", e);
+        }
+    }
+
+    /**
+     * @param in     the file from its first byte; read only as far as the chosen image, never closed
+     * @param length the file's size in bytes when known (a listing gives it), else -1
+     * @throws IOException when the stream itself fails (not for bad FITS, which is a result)
+     */
+    public DecodeResult decode(InputStream in, long length) throws IOException {
         List<String> passed = new ArrayList<>();
         boolean sawTable = false;
         boolean sawSmallImage = false;
         boolean sawOneD = false;
         int wantedIndex = settings.hduIndex();
         boolean byName = !settings.isAuto() && wantedIndex < 0;
-        Header primary = null;
+        Hdu primary = null;
         int index = 0;
         try {
-            Fits fits = new Fits(in);
-            BasicHDU<?> hdu;
-            while ((hdu = fits.readHDU()) != null) {
-                Header header = hdu.getHeader();
+            FitsBlockReader reader = FitsBlockReader.open(in, length);
+            byte[] raw;
+            while ((raw = reader.readHeader(index)) != null) {
+                Hdu hdu = Hdu.parse(index, raw);
                 if (index == 0) {
-                    primary = header;
+                    primary = hdu;
                 }
-                String extname = extname(header);
-                Kind kind = kindOf(hdu);
-                int[] axes = axesOf(hdu, kind);
-                boolean requested = settings.isAuto() ? false
-                        : byName ? settings.hdu().trim().equalsIgnoreCase(extname) : index == wantedIndex;
+                long left = reader.remaining();
+                if (left >= 0 && hdu.dataBytes > left) {
+                    return DecodeResult.failed(TRUNCATED, "HDU " + hdu.describe() + " claims " + hdu.dataBytes
+                            + " data bytes, the file holds " + left + " more");
+                }
+                boolean requested = !settings.isAuto()
+                        && (byName ? settings.hdu().trim().equalsIgnoreCase(hdu.extname) : index == wantedIndex);
                 if (requested) {
-                    if (kind == Kind.TABLE || kind == Kind.OTHER) {
-                        return DecodeResult.skipped(HDU_NOT_IMAGE,
-                                "HDU " + describe(index, extname, kind, axes) + " is a " + kind.word, index, 0, 0);
+                    if (hdu.kind == Kind.TABLE || hdu.kind == Kind.OTHER) {
+                        return DecodeResult.skipped(HDU_NOT_IMAGE, "HDU " + hdu.describe() + " is a "
+                                + hdu.kind.word, index, 0, 0);
                     }
-                    if (axes == null || axes.length < 2) {
-                        return DecodeResult.skipped(axes == null ? NO_DATA : ONE_D,
-                                "HDU " + describe(index, extname, kind, axes), index, 0, 0);
+                    if (hdu.axes == null || hdu.axes.length < 2) {
+                        return DecodeResult.skipped(hdu.axes == null ? NO_DATA : ONE_D, "HDU " + hdu.describe(),
+                                index, 0, 0);
                     }
-                    return toImage(hdu, kind, index, extname, axes, primary);
+                    return toImage(reader, hdu, primary);
                 }
-                if (settings.isAuto() && (kind == Kind.IMAGE || kind == Kind.COMPRESSED) && axes != null) {
-                    if (axes.length >= 2 && height(axes) >= settings.minImageSize()
-                            && width(axes) >= settings.minImageSize()) {
-                        return toImage(hdu, kind, index, extname, axes, primary);
+                if (settings.isAuto() && hdu.isImage() && hdu.axes != null) {
+                    if (hdu.axes.length >= 2 && hdu.height() >= settings.minImageSize()
+                            && hdu.width() >= settings.minImageSize()) {
+                        return toImage(reader, hdu, primary);
                     }
-                    if (axes.length == 1) {
+                    if (hdu.axes.length == 1) {
                         sawOneD = true;
                     } else {
                         sawSmallImage = true;
                     }
                 }
-                sawTable |= kind == Kind.TABLE;
-                passed.add(describe(index, extname, kind, axes));
+                sawTable |= hdu.kind == Kind.TABLE;
+                passed.add(hdu.describe());
+                reader.skip(hdu.paddedDataBytes());
                 index++;
             }
-        } catch (IOException | RuntimeException e) {
-            return failure(index, e);
-        }
-        if (index == 0) {
-            return DecodeResult.failed(NOT_FITS, "no HDU could be read (empty file?)");
+        } catch (FitsBlockReader.FormatProblem e) {
+            return DecodeResult.failed(e.reason, index > 0 ? "at HDU " + index + ": " + e.getMessage()
+                    : e.getMessage());
+        } catch (EOFException e) {
+            return DecodeResult.failed(TRUNCATED, "in HDU " + index + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // nom-tam-fits' decompression of bad tiles, or anything else the bytes provoke: the file's fault
+            return DecodeResult.failed(UNREADABLE, "at HDU " + index + ": " + messageChain(e));
         }
         String seen = String.join("; ", passed);
         if (!settings.isAuto()) {
@@ -119,70 +150,92 @@ public final class FitsImageDecoder {
         return DecodeResult.skipped(NO_DATA, seen, -1, 0, 0);
     }
 
-    private DecodeResult toImage(BasicHDU<?> hdu, Kind kind, int index, String extname, int[] axes, Header primary)
-            throws FitsException {
-        int h = height(axes);
-        int w = width(axes);
-        long pixels = (long) h * w;
-        for (int i = 0; i < axes.length - 2; i++) {
-            pixels *= Math.max(axes[i], 1);
-        }
-        int bytesPerPixel = Math.abs(hdu.getHeader().getIntValue(kind == Kind.COMPRESSED ? "ZBITPIX" : "BITPIX", 32)) / 8;
-        if (pixels * Math.max(bytesPerPixel, 1) > settings.maxImageBytes()) {
-            return DecodeResult.skipped(TOO_LARGE, "HDU " + describe(index, extname, kind, axes) + " holds "
-                    + pixels * bytesPerPixel + " bytes (max " + settings.maxImageBytes() + ")", index, h, w);
-        }
-        if (axes.length >= 3 && settings.cubePlane() >= axes[axes.length - 3]) {
+    private DecodeResult toImage(FitsBlockReader reader, Hdu hdu, Hdu primary) throws IOException {
+        int[] axes = hdu.axes;
+        int h = hdu.height();
+        int w = hdu.width();
+        int planes = axes.length >= 3 ? axes[axes.length - 3] : 1;
+        if (axes.length >= 3 && settings.cubePlane() >= planes) {
             return DecodeResult.skipped(CUBE_PLANE, "plane " + settings.cubePlane() + " asked, HDU "
-                    + describe(index, extname, kind, axes) + " has " + axes[axes.length - 3], index, h, w);
+                    + hdu.describe() + " has " + planes, hdu.index, h, w);
         }
-        ImageHDU image = kind == Kind.COMPRESSED ? ((CompressedImageHDU) hdu).asImageHDU() : (ImageHDU) hdu;
-        Header header = image.getHeader();
-        Object kernel = image.getData().getKernel();
-        if (kernel == null) {
-            return DecodeResult.skipped(NO_DATA, "HDU " + describe(index, extname, kind, axes), index, h, w);
+        long planeBytes = (long) h * w * hdu.bytesPerPixel();
+        // What will be allocated: one plane (raw bytes and floats), or for a compressed image the whole
+        // compressed table and the whole decompressed image.
+        long claim = hdu.kind == Kind.COMPRESSED ? Math.max(hdu.dataBytes, hdu.imageBytes()) : planeBytes;
+        if (claim > settings.maxImageBytes() || (long) h * w > Integer.MAX_VALUE - 16) {
+            return DecodeResult.skipped(TOO_LARGE, "HDU " + hdu.describe() + " needs " + claim + " bytes (max "
+                    + settings.maxImageBytes() + ")", hdu.index, h, w);
         }
-        Object plane = kernel;
-        for (int level = 0; level < axes.length - 2; level++) {
-            int pick = level == axes.length - 3 ? settings.cubePlane() : 0;
-            plane = ((Object[]) plane)[pick];
+        float[] pixels = new float[h * w];
+        ImageScaling scaling;
+        if (hdu.kind == Kind.COMPRESSED) {
+            byte[] data = new byte[(int) hdu.dataBytes];
+            reader.readFully(data, 0, data.length);
+            String problem = CompressedTableCheck.problem(hdu.header, data, settings.maxImageBytes());
+            if (problem != null) {
+                return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + problem);
+            }
+            ImageHDU image = decompress(hdu, data);
+            scaling = ImageScaling.of(image.getHeader());
+            Object plane = image.getData().getKernel();
+            if (plane == null) {
+                return DecodeResult.skipped(NO_DATA, "HDU " + hdu.describe(), hdu.index, h, w);
+            }
+            for (int level = 0; level < axes.length - 2; level++) {
+                int pick = level == axes.length - 3 ? settings.cubePlane() : 0;
+                plane = ((Object[]) plane)[pick];
+            }
+            Object[] rows = (Object[]) plane;
+            if (rows.length != h) {
+                return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + rows.length
+                        + " rows decompressed, the header says " + h);
+            }
+            for (int r = 0; r < h; r++) {
+                scaling.convertRow(rows[r], pixels, r * w, w);
+            }
+        } else {
+            scaling = ImageScaling.of(hdu.header);
+            reader.skip(settings.cubePlane() * planeBytes);
+            byte[] data = new byte[(int) planeBytes];
+            reader.readFully(data, 0, data.length);
+            scaling.convert(data, hdu.bitpix, pixels);
         }
-        float[] out = new float[Math.multiplyExact(h, w)];
-        Scaling scaling = Scaling.of(header);
-        Object[] rows = (Object[]) plane;
-        if (rows.length != h) {
-            throw new IllegalStateException("HDU " + index + ": " + rows.length + " rows decoded, header says " + h);
-        }
-        for (int r = 0; r < h; r++) {
-            scaling.convertRow(rows[r], out, r * w, w);
-        }
-        return DecodeResult.image(new DecodedImage(out, h, w, index, extname,
-                scienceRegion(header, primary), quality(header, primary)));
+        Header imageHeader = hdu.header;
+        Header primaryHeader = primary == null || primary == hdu ? null : primary.header;
+        return DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname,
+                scienceRegion(imageHeader, primaryHeader), quality(imageHeader, primaryHeader)));
     }
 
-    private static DecodeResult failure(int index, Exception e) {
-        String msg = messageChain(e);
-        String lower = msg.toLowerCase(Locale.ROOT);
-        if (hasCause(e, EOFException.class) || lower.contains("eof") || lower.contains("end of")
-                || lower.contains("truncat")) {
-            return DecodeResult.failed(TRUNCATED, "at HDU " + index + ": " + msg);
+    /** Hands one tile-compressed HDU (its header and data, behind a minimal primary) to nom-tam-fits. */
+    private static ImageHDU decompress(Hdu hdu, byte[] data) throws IOException {
+        byte[] primary = minimalPrimary();
+        long padded = hdu.paddedDataBytes();
+        byte[] file = new byte[Math.toIntExact(primary.length + hdu.raw.length + padded)];
+        System.arraycopy(primary, 0, file, 0, primary.length);
+        System.arraycopy(hdu.raw, 0, file, primary.length, hdu.raw.length);
+        System.arraycopy(data, 0, file, primary.length + hdu.raw.length, data.length);
+        try (Fits fits = new Fits(new ByteArrayInputStream(file))) {
+            fits.readHDU();
+            BasicHDU<?> read = fits.readHDU();
+            if (!(read instanceof CompressedImageHDU c)) {
+                throw new FitsBlockReader.FormatProblem(UNREADABLE, "HDU " + hdu.describe()
+                        + " is not a tile-compressed image nom-tam-fits can read");
+            }
+            return c.asImageHDU();
         }
-        if (index == 0 && (lower.contains("not fits") || lower.contains("simple") || lower.contains("no fits"))) {
-            return DecodeResult.failed(NOT_FITS, msg);
-        }
-        return DecodeResult.failed(UNREADABLE, "at HDU " + index + ": " + msg);
     }
 
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
+    private static byte[] minimalPrimary() {
+        StringBuilder sb = new StringBuilder(FitsBlockReader.BLOCK);
+        for (String card : new String[] {"SIMPLE  =                    T", "BITPIX  =                    8",
+                "NAXIS   =                    0", "EXTEND  =                    T", "END"}) {
+            sb.append(String.format(Locale.ROOT, "%-80s", card));
         }
-        return false;
+        while (sb.length() < FitsBlockReader.BLOCK) {
+            sb.append(' ');
+        }
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     static String messageChain(Throwable t) {
@@ -202,7 +255,7 @@ public final class FitsImageDecoder {
         return sb.toString();
     }
 
-    private enum Kind {
+    enum Kind {
         IMAGE("image"), COMPRESSED("tile-compressed image"), TABLE("table"), OTHER("non-image HDU");
 
         final String word;
@@ -212,60 +265,197 @@ public final class FitsImageDecoder {
         }
     }
 
-    private static Kind kindOf(BasicHDU<?> hdu) {
-        if (hdu instanceof CompressedImageHDU) {
-            return Kind.COMPRESSED;
-        }
-        if (hdu instanceof ImageHDU) {
-            return Kind.IMAGE;
-        }
-        if (hdu instanceof TableHDU) {
-            return Kind.TABLE;
-        }
-        return Kind.OTHER;
-    }
+    /**
+     * One HDU's header: what kind it is, its axes (Java order, last = NAXIS1) and the size of its data, all checked
+     * so that no value from the file reaches an allocation unvalidated.
+     */
+    static final class Hdu {
+        final int index;
+        final byte[] raw;
+        final Header header;
+        final Kind kind;
+        final String extname;
+        final int bitpix;
+        /** Image axes in Java order (NAXISn first, NAXIS1 last); for compressed images the ZNAXISn; null = no data. */
+        final int[] axes;
+        /** The data's size in bytes as the FITS standard computes it, without the padding to 2880. */
+        final long dataBytes;
 
-    private static int[] axesOf(BasicHDU<?> hdu, Kind kind) throws FitsException {
-        int[] axes = kind == Kind.COMPRESSED ? ((CompressedImageHDU) hdu).getImageAxes() : hdu.getAxes();
-        if (axes == null || axes.length == 0) {
-            return null;
+        private Hdu(int index, byte[] raw, Header header, Kind kind, String extname, int bitpix, int[] axes,
+                    long dataBytes) {
+            this.index = index;
+            this.raw = raw;
+            this.header = header;
+            this.kind = kind;
+            this.extname = extname;
+            this.bitpix = bitpix;
+            this.axes = axes;
+            this.dataBytes = dataBytes;
         }
-        for (int a : axes) {
-            if (a == 0) {
-                return null; // a zero-length axis means no data
+
+        static Hdu parse(int index, byte[] raw) throws IOException {
+            Header h = new Header();
+            try {
+                h.read(new FitsInputStream(new ByteArrayInputStream(raw)));
+            } catch (IOException | RuntimeException e) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + messageChain(e));
+            }
+            int bitpix = required(h, "BITPIX", index);
+            if (bitpix != 8 && bitpix != 16 && bitpix != 32 && bitpix != 64 && bitpix != -32 && bitpix != -64) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": BITPIX " + bitpix
+                        + " is not one of 8, 16, 32, 64, -32, -64");
+            }
+            int naxis = required(h, "NAXIS", index);
+            if (naxis < 0 || naxis > 999) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": NAXIS " + naxis);
+            }
+            int[] fitsAxes = new int[naxis];
+            for (int i = 0; i < naxis; i++) {
+                fitsAxes[i] = required(h, "NAXIS" + (i + 1), index);
+                if (fitsAxes[i] < 0) {
+                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": NAXIS" + (i + 1) + " = "
+                            + fitsAxes[i]);
+                }
+            }
+            Kind kind;
+            boolean groups = false;
+            if (index == 0) {
+                groups = h.getBooleanValue("GROUPS", false) && naxis > 0 && fitsAxes[0] == 0;
+                kind = groups ? Kind.OTHER : Kind.IMAGE;
+            } else {
+                String xt = String.valueOf(h.getStringValue("XTENSION")).trim().toUpperCase(Locale.ROOT);
+                if (xt.equals("IMAGE")) {
+                    kind = Kind.IMAGE;
+                } else if (xt.equals("BINTABLE") && h.getBooleanValue("ZIMAGE", false)) {
+                    kind = Kind.COMPRESSED;
+                } else if (xt.equals("BINTABLE") || xt.equals("TABLE")) {
+                    kind = Kind.TABLE;
+                } else {
+                    kind = Kind.OTHER;
+                }
+            }
+            long pcount = h.getLongValue("PCOUNT", 0);
+            long gcount = h.getLongValue("GCOUNT", 1);
+            if (pcount < 0 || gcount < 0) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": PCOUNT " + pcount
+                        + ", GCOUNT " + gcount);
+            }
+            long dataBytes;
+            try {
+                long product = naxis == 0 ? 0 : 1;
+                for (int i = groups ? 1 : 0; i < naxis; i++) {
+                    product = Math.multiplyExact(product, fitsAxes[i]);
+                }
+                long bits = Math.multiplyExact(Math.multiplyExact(Math.abs(bitpix), gcount),
+                        Math.addExact(pcount, product));
+                dataBytes = naxis == 0 ? 0 : bits / 8;
+            } catch (ArithmeticException e) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index
+                        + ": the header's data size overflows 64 bits");
+            }
+            int[] axes = null;
+            if (kind == Kind.IMAGE && naxis > 0 && dataBytes > 0) {
+                axes = reverse(fitsAxes);
+            } else if (kind == Kind.COMPRESSED) {
+                int zn = h.getIntValue("ZNAXIS", 0);
+                if (zn < 0 || zn > 999) {
+                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": ZNAXIS " + zn);
+                }
+                int[] z = new int[zn];
+                for (int i = 0; i < zn; i++) {
+                    z[i] = h.getIntValue("ZNAXIS" + (i + 1), 0);
+                }
+                boolean any = zn > 0;
+                for (int a : z) {
+                    if (a <= 0) {
+                        any = false;
+                    }
+                }
+                int zbitpix = h.getIntValue("ZBITPIX", 0);
+                if (any && zbitpix != 8 && zbitpix != 16 && zbitpix != 32 && zbitpix != 64 && zbitpix != -32
+                        && zbitpix != -64) {
+                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": ZBITPIX " + zbitpix);
+                }
+                axes = any ? reverse(z) : null;
+            }
+            String name = h.getStringValue("EXTNAME");
+            return new Hdu(index, raw, h, kind, name == null ? "" : name.trim(), bitpix, axes, dataBytes);
+        }
+
+        private static int required(Header h, String key, int index) throws FitsBlockReader.FormatProblem {
+            if (!h.containsKey(key)) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": no " + key + " card");
+            }
+            try {
+                return Integer.parseInt(h.findCard(key).getValue().trim());
+            } catch (RuntimeException e) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + key + " = '"
+                        + h.findCard(key).getValue() + "' is not an integer");
             }
         }
-        return axes;
-    }
 
-    private static int height(int[] axes) {
-        return axes[axes.length - 2];
-    }
-
-    private static int width(int[] axes) {
-        return axes[axes.length - 1];
-    }
-
-    private static String describe(int index, String extname, Kind kind, int[] axes) {
-        StringBuilder sb = new StringBuilder().append(index);
-        if (!extname.isEmpty()) {
-            sb.append(' ').append(extname);
-        }
-        sb.append(" (").append(kind.word);
-        if (axes == null) {
-            sb.append(", no data");
-        } else if (kind != Kind.TABLE) {
-            sb.append(' ');
-            for (int i = axes.length - 1; i >= 0; i--) {
-                sb.append(axes[i]).append(i > 0 ? "x" : "");
+        private static int[] reverse(int[] a) {
+            int[] r = new int[a.length];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = a[a.length - 1 - i];
             }
+            return r;
         }
-        return sb.append(')').toString();
-    }
 
-    private static String extname(Header h) {
-        String name = h.getStringValue(Standard.EXTNAME);
-        return name == null ? "" : name.trim();
+        boolean isImage() {
+            return kind == Kind.IMAGE || kind == Kind.COMPRESSED;
+        }
+
+        int height() {
+            return axes[axes.length - 2];
+        }
+
+        int width() {
+            return axes[axes.length - 1];
+        }
+
+        int bytesPerPixel() {
+            return Math.abs(kind == Kind.COMPRESSED ? header.getIntValue("ZBITPIX", 32) : bitpix) / 8;
+        }
+
+        /** The whole (uncompressed) image's size in bytes. */
+        long imageBytes() {
+            long n = bytesPerPixel();
+            for (int a : axes) {
+                n = multiplySaturated(n, a);
+            }
+            return n;
+        }
+
+        private static long multiplySaturated(long a, long b) {
+            long hi = Math.multiplyHigh(a, b);
+            long lo = a * b;
+            return (hi == 0 && lo >= 0) ? lo : Long.MAX_VALUE;
+        }
+
+        long paddedDataBytes() {
+            long rem = dataBytes % FitsBlockReader.BLOCK;
+            return rem == 0 ? dataBytes : dataBytes + FitsBlockReader.BLOCK - rem;
+        }
+
+        String describe() {
+            StringBuilder sb = new StringBuilder().append(index);
+            if (!extname.isEmpty()) {
+                sb.append(' ').append(extname);
+            }
+            sb.append(" (").append(kind.word);
+            if (axes == null) {
+                if (kind != Kind.TABLE) {
+                    sb.append(", no data");
+                }
+            } else {
+                sb.append(' ');
+                for (int i = axes.length - 1; i >= 0; i--) {
+                    sb.append(axes[i]).append(i > 0 ? "x" : "");
+                }
+            }
+            return sb.append(')').toString();
+        }
     }
 
     private static ScienceRegion scienceRegion(Header image, Header primary) {
@@ -286,70 +476,5 @@ public final class FitsImageDecoder {
             }
         }
         return null;
-    }
-
-    /** BSCALE/BZERO/BLANK of an image header, applied while rows are flattened. */
-    private record Scaling(double scale, double zero, Long blank) {
-        static Scaling of(Header h) {
-            return new Scaling(h.getDoubleValue(Standard.BSCALE, 1.0), h.getDoubleValue(Standard.BZERO, 0.0),
-                    h.containsKey(Standard.BLANK) ? h.getLongValue(Standard.BLANK) : null);
-        }
-
-        boolean identity() {
-            return scale == 1.0 && zero == 0.0;
-        }
-
-        float apply(long raw) {
-            if (blank != null && raw == blank) {
-                return Float.NaN;
-            }
-            return (float) (scale * raw + zero);
-        }
-
-        void convertRow(Object row, float[] out, int off, int width) {
-            if (row instanceof float[] f) {
-                check(f.length, width);
-                if (identity()) {
-                    System.arraycopy(f, 0, out, off, width);
-                } else {
-                    for (int i = 0; i < width; i++) {
-                        out[off + i] = (float) (scale * f[i] + zero);
-                    }
-                }
-            } else if (row instanceof double[] d) {
-                check(d.length, width);
-                for (int i = 0; i < width; i++) {
-                    out[off + i] = (float) (scale * d[i] + zero);
-                }
-            } else if (row instanceof short[] s) {
-                check(s.length, width);
-                for (int i = 0; i < width; i++) {
-                    out[off + i] = apply(s[i]);
-                }
-            } else if (row instanceof int[] n) {
-                check(n.length, width);
-                for (int i = 0; i < width; i++) {
-                    out[off + i] = apply(n[i]);
-                }
-            } else if (row instanceof byte[] b) {
-                check(b.length, width);
-                for (int i = 0; i < width; i++) {
-                    out[off + i] = apply(b[i] & 0xFF); // FITS BITPIX 8 is unsigned
-                }
-            } else if (row instanceof long[] l) {
-                check(l.length, width);
-                for (int i = 0; i < width; i++) {
-                    out[off + i] = apply(l[i]);
-                }
-            } else {
-                throw new IllegalStateException("Unexpected image row type " + (row == null ? "null" : row.getClass()));
-            }
-        }
-
-        private static void check(int length, int width) {
-            if (length != width) {
-                throw new IllegalStateException("Decoded row of " + length + " pixels, header says " + width);
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import org.tessexo.common.fits.FitsImageDecoder;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.image.Preprocessor;
 
+import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -31,8 +32,21 @@ public final class ImageScorer {
     public record Score(float[] probabilities, String reason) {
     }
 
-    public Score score(InputStream fitsStream) {
-        DecodeResult d = decoder.decode(fitsStream);
+    /** Class probabilities for a FITS file in memory, or the reason it has none. */
+    public Score score(byte[] file) {
+        return score(decoder.decode(file));
+    }
+
+    /**
+     * Class probabilities for a FITS stream (read up to its image HDU, not closed), or the reason it has none.
+     *
+     * @param length the file's size when known, else -1
+     */
+    public Score score(InputStream fitsStream, long length) throws IOException {
+        return score(decoder.decode(fitsStream, length));
+    }
+
+    private Score score(DecodeResult d) {
         if (d.outcome() != Outcome.IMAGE) {
             return new Score(null, d.fullReason());
         }

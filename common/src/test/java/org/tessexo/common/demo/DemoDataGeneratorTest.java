@@ -9,7 +9,6 @@ import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.image.PreprocessSettings;
 import org.tessexo.common.image.Preprocessor;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +32,7 @@ class DemoDataGeneratorTest {
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
             DecodeResult d;
-            try (InputStream in = Files.newInputStream(s.ffiDir().resolve(f[0]))) {
-                d = decoder.decode(in);
-            }
+            d = decoder.decode(Files.readAllBytes(s.ffiDir().resolve(f[0])));
             assertEquals(Outcome.IMAGE, d.outcome(), d.fullReason());
             assertEquals(1, d.hdu(), "the calibrated image is HDU 1, after a header-only primary");
             assertEquals(100, d.height());

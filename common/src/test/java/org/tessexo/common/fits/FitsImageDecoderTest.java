@@ -5,7 +5,6 @@ import nom.tam.image.compression.hdu.CompressedImageHDU;
 import org.junit.jupiter.api.Test;
 import org.tessexo.common.testing.FitsFixtures;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +27,7 @@ class FitsImageDecoderTest {
     private final FitsImageDecoder auto = new FitsImageDecoder(DecoderSettings.defaults());
 
     private static DecodeResult decode(FitsImageDecoder d, byte[] fits) {
-        return d.decode(new ByteArrayInputStream(fits));
+        return d.decode(fits);
     }
 
     private static FitsImageDecoder withHdu(String hdu) {
@@ -229,7 +228,7 @@ class FitsImageDecoderTest {
     private DecodeResult decodeReal(String name) throws IOException {
         Path file = FitsFixtures.realData().resolve(name);
         try (InputStream in = Files.newInputStream(file)) {
-            return auto.decode(in);
+            return auto.decode(in, Files.size(file));
         }
     }
 
@@ -249,7 +248,8 @@ class FitsImageDecoderTest {
     void apertureIsAnImageWhenAskedForByName() throws IOException {
         Path file = FitsFixtures.realData().resolve("hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits");
         try (InputStream in = Files.newInputStream(file)) {
-            DecodeResult r = new FitsImageDecoder(new DecoderSettings("APERTURE", 32, 1L << 30, 0)).decode(in);
+            DecodeResult r = new FitsImageDecoder(new DecoderSettings("APERTURE", 32, 1L << 30, 0))
+                    .decode(in, Files.size(file));
             assertEquals(Outcome.IMAGE, r.outcome(), r.fullReason());
             assertEquals(11, r.height());
             assertNotNull(r.image());

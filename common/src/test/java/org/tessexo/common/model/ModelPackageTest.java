@@ -11,7 +11,6 @@ import org.tessexo.common.fits.DecoderSettings;
 import org.tessexo.common.image.PreprocessSettings;
 import org.tessexo.common.testing.FitsFixtures;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,12 +55,12 @@ class ModelPackageTest {
         byte[] fits = FitsFixtures.bytes(FitsFixtures.image(FitsFixtures.ramp(40, 40), "OTHER", null),
                 FitsFixtures.image(FitsFixtures.ramp(60, 50), "CAL", null));
         ImageScorer scorer = new ImageScorer(loaded);
-        ImageScorer.Score s = scorer.score(new ByteArrayInputStream(fits));
+        ImageScorer.Score s = scorer.score(fits);
         assertNull(s.reason());
         assertEquals(2, s.probabilities().length);
         assertEquals(1.0, s.probabilities()[0] + s.probabilities()[1], 1e-5);
-        ImageScorer.Score none = scorer.score(new ByteArrayInputStream(
-                FitsFixtures.bytes(FitsFixtures.emptyPrimary(), FitsFixtures.table("LIGHTCURVE"))));
+        ImageScorer.Score none = scorer.score(
+                FitsFixtures.bytes(FitsFixtures.emptyPrimary(), FitsFixtures.table("LIGHTCURVE")));
         assertNull(none.probabilities());
         assertTrue(none.reason().contains("CAL"), none.reason());
     }

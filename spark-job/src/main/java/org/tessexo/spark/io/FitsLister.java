@@ -35,7 +35,7 @@ public final class FitsLister {
         return false;
     }
 
-    public static List<String> list(String input, List<String> suffixes, Configuration conf) {
+    public static List<ListedFile> list(String input, List<String> suffixes, Configuration conf) {
         Path root = new Path(input);
         try {
             FileSystem fs = root.getFileSystem(conf);
@@ -46,23 +46,23 @@ public final class FitsLister {
                 throw new UserException("Input " + input + " does not exist. Check the path or the S3 prefix (for s3a"
                         + " a prefix lists only when something is under it).");
             }
-            List<String> keys = new ArrayList<>();
+            List<ListedFile> keys = new ArrayList<>();
             if (status.isFile()) {
-                keys.add(status.getPath().toString());
+                keys.add(new ListedFile(status.getPath().toString(), status.getLen()));
                 return keys;
             }
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
             while (it.hasNext()) {
                 LocatedFileStatus f = it.next();
                 if (f.isFile() && isFitsName(f.getPath().getName(), suffixes)) {
-                    keys.add(f.getPath().toString());
+                    keys.add(new ListedFile(f.getPath().toString(), f.getLen()));
                 }
             }
             if (keys.isEmpty()) {
                 throw new UserException("No FITS files under " + input + " (names ending in " + suffixes
                         + "). Check --input.");
             }
-            keys.sort(null);
+            keys.sort(java.util.Comparator.comparing(ListedFile::path));
             return keys;
         } catch (UserException e) {
             throw e;

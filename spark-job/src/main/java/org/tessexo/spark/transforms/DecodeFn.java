@@ -5,6 +5,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tessexo.common.fits.DecodeResult;
 import org.tessexo.common.fits.DecoderSettings;
 import org.tessexo.common.fits.FitsImageDecoder;
@@ -12,10 +14,12 @@ import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.image.PreprocessSettings;
 import org.tessexo.common.image.Preprocessor;
 import org.tessexo.spark.io.CountingInputStream;
+import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.SerializableHadoopConf;
 
-import java.io.BufferedInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Iterator;
 
 /**
@@ -23,9 +27,12 @@ import java.util.Iterator;
  * key gives exactly one {@link SampleRow}; nothing thrown by one file reaches Spark (a file that cannot be opened
  * or read is {@code failed} with the reason), so one bad file never fails the task.
  */
-public final class DecodeFn implements FlatMapFunction<Iterator<String>, SampleRow> {
+public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, SampleRow> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeFn.class);
     public static final String READ_ERROR = "read error";
+    public static final String NOT_FOUND = "file not found";
+    public static final String TIMEOUT = "read timed out";
 
     private final Broadcast<SerializableHadoopConf> conf;
     private final DecoderSettings decoderSettings;
@@ -38,7 +45,7 @@ public final class DecodeFn implements FlatMapFunction<Iterator<String>, SampleR
     }
 
     @Override
-    public Iterator<SampleRow> call(Iterator<String> keys) {
+    public Iterator<SampleRow> call(Iterator<ListedFile> keys) {
         FitsImageDecoder decoder = new FitsImageDecoder(decoderSettings);
         Preprocessor preprocessor = new Preprocessor(preprocessSettings);
         return new Iterator<>() {
@@ -54,20 +61,28 @@ public final class DecodeFn implements FlatMapFunction<Iterator<String>, SampleR
         };
     }
 
-    SampleRow decodeOne(String key, FitsImageDecoder decoder, Preprocessor preprocessor) {
+    SampleRow decodeOne(ListedFile file, FitsImageDecoder decoder, Preprocessor preprocessor) {
+        String key = file.path();
         Path path = new Path(key);
         DecodeResult d;
         long bytes = 0;
+        CountingInputStream counted = null;
         try {
             FileSystem fs = path.getFileSystem(conf.value().get());
-            try (FSDataInputStream raw = fs.open(path);
-                 CountingInputStream counted = new CountingInputStream(raw)) {
-                d = decoder.decode(new BufferedInputStream(counted, 1 << 20));
+            try (FSDataInputStream raw = fs.open(path)) {
+                counted = new CountingInputStream(raw);
+                d = decoder.decode(counted, file.length());
                 bytes = counted.count();
             }
         } catch (IOException | RuntimeException e) {
-            return new SampleRow(key, Outcome.FAILED.label(), READ_ERROR,
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), -1, 0, 0, bytes, null, -1);
+            String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (hasCause(e, FileNotFoundException.class)) {
+                return failed(key, NOT_FOUND, "deleted or moved since it was listed: " + detail, counted);
+            }
+            if (hasCause(e, InterruptedIOException.class)) {
+                return failed(key, TIMEOUT, detail, counted);
+            }
+            return failed(key, READ_ERROR, detail, counted);
         }
         if (d.outcome() != Outcome.IMAGE) {
             return new SampleRow(key, d.outcome().label(), d.reason(), d.detail(), d.hdu(), d.height(), d.width(),
@@ -79,5 +94,20 @@ public final class DecodeFn implements FlatMapFunction<Iterator<String>, SampleR
                     d.width(), bytes, null, -1);
         }
         return new SampleRow(key, Outcome.IMAGE.label(), "", "", d.hdu(), d.height(), d.width(), bytes, p.values(), -1);
+    }
+
+    private static SampleRow failed(String key, String reason, String detail, CountingInputStream counted) {
+        LOG.warn("{}: {}: {}", key, reason, detail);
+        return new SampleRow(key, Outcome.FAILED.label(), reason, detail, -1, 0, 0,
+                counted == null ? 0 : counted.count(), null, -1);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

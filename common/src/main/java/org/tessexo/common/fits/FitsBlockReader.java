@@ -1,0 +1,213 @@
+package org.tessexo.common.fits;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * The byte level of a FITS file for {@link FitsImageDecoder}: header blocks up to their END card, exact skips over
+ * data that is not needed, exact reads of the data that is. It knows the file's length when the caller does (then a
+ * header that claims more data than the file holds is caught before anything is allocated), and opens whole-file
+ * gzip transparently (then the length is unknown).
+ *
+ * <p>I/O errors of the underlying stream propagate as {@link IOException}; a stream that ends early raises
+ * {@link EOFException}; bytes that are not FITS raise {@link FormatProblem}.
+ */
+final class FitsBlockReader {
+    static final int BLOCK = 2880;
+    static final int CARD = 80;
+    /** A header of more blocks than this (about 36,000 cards) is not a header: TESS's have 2 to 5. */
+    static final int MAX_HEADER_BLOCKS = 1000;
+
+    private static final byte[] SIMPLE = "SIMPLE  =".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] XTENSION = "XTENSION=".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "END     ".getBytes(StandardCharsets.US_ASCII);
+
+    private final InputStream in;
+    private final long length;
+    private final boolean gzip;
+    private long position;
+
+    private FitsBlockReader(InputStream in, long length, boolean gzip) {
+        this.in = in;
+        this.length = length;
+        this.gzip = gzip;
+    }
+
+    /** @param length the file's size in bytes, or -1 when unknown */
+    static FitsBlockReader open(InputStream raw, long length) throws IOException {
+        PushbackInputStream peek = new PushbackInputStream(raw, 2);
+        byte[] magic = new byte[2];
+        int n = peek.readNBytes(magic, 0, 2);
+        if (n > 0) {
+            peek.unread(magic, 0, n);
+        }
+        if (n == 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B) {
+            try {
+                return new FitsBlockReader(new GZIPInputStream(peek, 1 << 16), -1, true);
+            } catch (ZipException e) {
+                throw new FormatProblem(FitsImageDecoder.NOT_FITS, "corrupt gzip header: " + e.getMessage());
+            }
+        }
+        return new FitsBlockReader(peek, length, false);
+    }
+
+    boolean gzip() {
+        return gzip;
+    }
+
+    long position() {
+        return position;
+    }
+
+    /** Bytes left in the file, or -1 when unknown. */
+    long remaining() {
+        return length < 0 ? -1 : length - position;
+    }
+
+    /**
+     * The raw header of the next HDU, whole blocks up to and including the one holding END. Returns null where no
+     * further HDU starts (a clean end of file, or trailing bytes that do not begin with XTENSION, which FITS readers
+     * ignore). The primary header must begin with SIMPLE.
+     */
+    byte[] readHeader(int index) throws IOException {
+        byte[] first = new byte[BLOCK];
+        int got = readUpTo(first);
+        if (index > 0 && (got < XTENSION.length || !startsWith(first, 0, XTENSION))) {
+            return null; // end of file, or padding/junk after the last HDU
+        }
+        if (index == 0) {
+            if (got == 0) {
+                throw new FormatProblem(FitsImageDecoder.EMPTY, "the file has no bytes");
+            }
+            if (got < SIMPLE.length || !startsWith(first, 0, SIMPLE)) {
+                throw new FormatProblem(FitsImageDecoder.NOT_FITS, "does not start with SIMPLE =");
+            }
+        }
+        if (got < BLOCK) {
+            throw new FormatProblem(FitsImageDecoder.TRUNCATED, "header of HDU " + index + " ends after " + got
+                    + " bytes of its first 2880-byte block (file ends at byte " + position + ")");
+        }
+        java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(BLOCK * 2);
+        byte[] block = first;
+        for (int b = 0; ; b++) {
+            header.write(block, 0, BLOCK);
+            if (hasEnd(block)) {
+                return header.toByteArray();
+            }
+            if (b + 1 >= MAX_HEADER_BLOCKS) {
+                throw new FormatProblem(FitsImageDecoder.UNREADABLE, "header of HDU " + index + " has no END card"
+                        + " in its first " + MAX_HEADER_BLOCKS + " blocks");
+            }
+            block = new byte[BLOCK];
+            if (readUpTo(block) < BLOCK) {
+                throw new FormatProblem(FitsImageDecoder.TRUNCATED, "header of HDU " + index
+                        + " has no END card before the end of the file (byte " + position + ")");
+            }
+            if (startsWith(block, 0, XTENSION) || startsWith(block, 0, SIMPLE)) {
+                throw new FormatProblem(FitsImageDecoder.BAD_HEADER, "header of HDU " + index
+                        + " has no END card: another header starts at byte " + (position - BLOCK));
+            }
+        }
+    }
+
+    private static boolean hasEnd(byte[] block) {
+        for (int off = 0; off < BLOCK; off += CARD) {
+            if (startsWith(block, off, END)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(byte[] b, int off, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[off + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads until {@code b} is full or the stream ends; returns the count. */
+    private int readUpTo(byte[] b) throws IOException {
+        int n = 0;
+        try {
+            while (n < b.length) {
+                int r = in.read(b, n, b.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        } catch (ZipException e) {
+            throw new FormatProblem(FitsImageDecoder.UNREADABLE, "corrupt gzip data: " + e.getMessage());
+        } catch (EOFException e) {
+            // GZIPInputStream's way of saying the compressed stream is cut short
+        }
+        position += n;
+        return n;
+    }
+
+    void readFully(byte[] b, int off, int len) throws IOException {
+        int n = 0;
+        try {
+            while (n < len) {
+                int r = in.read(b, off + n, len - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        } catch (ZipException e) {
+            throw new FormatProblem(FitsImageDecoder.UNREADABLE, "corrupt gzip data: " + e.getMessage());
+        } finally {
+            position += n;
+        }
+        if (n < len) {
+            throw new EOFException("file ends at byte " + position + ", " + (len - n) + " bytes short");
+        }
+    }
+
+    void skip(long count) throws IOException {
+        long left = count;
+        byte[] scratch = null;
+        try {
+            while (left > 0) {
+                long s = in.skip(left);
+                if (s > 0) {
+                    left -= s;
+                    position += s;
+                    continue;
+                }
+                // skip() may return 0 before the end: a read tells end of file from a slow stream
+                if (scratch == null) {
+                    scratch = new byte[(int) Math.min(left, 1 << 16)];
+                }
+                int r = in.read(scratch, 0, (int) Math.min(left, scratch.length));
+                if (r < 0) {
+                    throw new EOFException("file ends at byte " + position + ", " + left + " bytes short");
+                }
+                left -= r;
+                position += r;
+            }
+        } catch (ZipException e) {
+            throw new FormatProblem(FitsImageDecoder.UNREADABLE, "corrupt gzip data: " + e.getMessage());
+        }
+    }
+
+    /** A file that is not valid FITS, with the reason category it is counted under. */
+    static final class FormatProblem extends IOException {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+
+        FormatProblem(String reason, String detail) {
+            super(detail);
+            this.reason = reason;
+        }
+    }
+}
