@@ -65,16 +65,25 @@ public final class Dl4jSparkTrainer {
         }
     }
 
-    /** Trains one epoch per call of {@code fit}; returns the score (loss) after each. */
-    public List<Double> fit(JavaRDD<DataSet> data, int epochs) {
+    /** Called on the driver after each epoch with the averaged network (to checkpoint it). */
+    public interface EpochListener {
+        void epochDone(int epoch, double score, MultiLayerNetwork network);
+    }
+
+    /**
+     * Trains epochs {@code firstEpoch..lastEpoch} (1-based), one pass over {@code data} each; returns the score
+     * (loss) after each.
+     */
+    public List<Double> fit(JavaRDD<DataSet> data, int firstEpoch, int lastEpoch, EpochListener listener) {
         List<Double> scores = new ArrayList<>();
-        for (int e = 1; e <= epochs; e++) {
+        for (int e = firstEpoch; e <= lastEpoch; e++) {
             long t0 = System.nanoTime();
             sparkNet.fit(data);
             double score = sparkNet.getScore();
             scores.add(score);
-            LOG.info("Epoch {}/{}: score {} ({} s)", e, epochs, String.format(Locale.ROOT, "%.4f", score),
+            LOG.info("Epoch {}/{}: score {} ({} s)", e, lastEpoch, String.format(Locale.ROOT, "%.4f", score),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+            listener.epochDone(e, score, sparkNet.getNetwork());
         }
         return scores;
     }

@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.CommandLineArgs.Command;
 import org.tessexo.common.config.NoValidDataException;
 import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.TooManyFailuresException;
 import org.tessexo.common.config.UserException;
 import org.tessexo.common.eval.BinaryMetrics;
 import org.tessexo.common.eval.HeldOutSplit;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.labels.LabelMatcher;
+import org.tessexo.common.model.CheckpointState;
 import org.tessexo.common.model.CnnFactory;
 import org.tessexo.common.model.ModelMetadata;
 import org.tessexo.common.model.ModelPackage;
@@ -42,9 +44,12 @@ import scala.Tuple2;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,21 +66,33 @@ public final class PipelineJob {
     public static final String MODEL = "model.zip";
     public static final String OUTCOMES = "outcomes";
 
+    /** How the output folder is treated: replace an earlier run's results, or continue its training. */
+    public record Options(boolean overwrite, boolean resume) {
+        public static final Options DEFAULT = new Options(false, false);
+    }
+
     private final Command command;
+    private final Options options;
     private final PipelineSettings s;
     private final SparkSession spark;
     private final JavaSparkContext sc;
     private final RunReport report = new RunReport();
+    private String fingerprint;
 
-    private PipelineJob(Command command, PipelineSettings settings, SparkSession spark) {
+    private PipelineJob(Command command, PipelineSettings settings, SparkSession spark, Options options) {
         this.command = command;
+        this.options = options;
         this.s = settings;
         this.spark = spark;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
     public static RunReport run(Command command, PipelineSettings settings, SparkSession spark) {
-        return new PipelineJob(command, settings, spark).run();
+        return run(command, settings, spark, Options.DEFAULT);
+    }
+
+    public static RunReport run(Command command, PipelineSettings settings, SparkSession spark, Options options) {
+        return new PipelineJob(command, settings, spark, options).run();
     }
 
     private RunReport run() {
@@ -90,6 +107,7 @@ public final class PipelineJob {
         OutputStore out;
         try {
             out = new OutputStore(s.output(), hadoop);
+            prepareOutput(out);
         } catch (IOException | IllegalArgumentException e) {
             throw new UserException("Cannot use output " + s.output() + ": " + e.getMessage(), e);
         }
@@ -101,7 +119,8 @@ public final class PipelineJob {
             }
             report.status = "ok";
             return report;
-        } catch (RuntimeException e) {
+        } catch (Exception | Error e) {
+            // Exception, not only RuntimeException: Spark's Scala code throws the checked SparkException unchecked.
             report.status = "failed";
             report.error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             throw e;
@@ -118,12 +137,34 @@ public final class PipelineJob {
         }
     }
 
+    /**
+     * An earlier run's results are never mixed with this one's: they stop the run (exit 2) unless --overwrite
+     * (then they are deleted first, and nothing else in the folder) or --resume (then the checkpoints stay).
+     */
+    private void prepareOutput(OutputStore out) throws IOException {
+        List<String> found = out.existingResults();
+        if (options.resume()) {
+            if (!out.exists(CheckpointState.DIR + "/" + CheckpointState.FILE)) {
+                throw new UserException("--resume: no checkpoint in " + out.uri(CheckpointState.DIR)
+                        + ". Run without --resume (add --overwrite to replace what is there).");
+            }
+            out.deleteResults(CheckpointState.DIR);
+        } else if (!found.isEmpty()) {
+            if (!options.overwrite()) {
+                throw out.existsError(found);
+            }
+            LOG.info("--overwrite: deleting {} in {}", found, out.rootUri());
+            out.deleteResults();
+        }
+    }
+
     private JavaRDD<SampleRow> listAndDecode(Configuration hadoop, OutputStore out) {
         long t = System.nanoTime();
         List<ListedFile> keys = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
         report.timing("list", t);
         report.listed = keys.size();
         LOG.info("Listed {} FITS files under {}", keys.size(), s.input());
+        fingerprint = fingerprint(keys);
         if (command == Command.SINGLE && keys.size() != 1) {
             throw new UserException("single trains on one file, but --input " + s.input() + " lists " + keys.size()
                     + " FITS files. Give the URI of one file.");
@@ -151,7 +192,30 @@ public final class PipelineJob {
                     + " listed, 0 images, " + report.skipped + " skipped, " + report.failed + " failed ("
                     + report.reasonsLine() + "). See " + out.uri(REPORT) + " and " + out.uri(OUTCOMES) + ".");
         }
+        if (s.failures().exceeded(report.failed, report.listed)) {
+            throw new TooManyFailuresException(String.format(Locale.ROOT,
+                    "%d of %d listed files failed (%.1f%%), more than tess.failures allows (max-fraction %s,"
+                            + " max-count %s). Commonest reasons: %s. Each file's reason is in %s. Fix or remove"
+                            + " those files, or raise tess.failures.max-fraction / max-count.",
+                    report.failed, report.listed, 100.0 * report.failed / report.listed,
+                    s.failures().maxFraction(), s.failures().maxCount() < 0 ? "none" : s.failures().maxCount(),
+                    report.failedReasonsLine(), out.uri(OUTCOMES)));
+        }
         return rows;
+    }
+
+    /** Same files (paths and sizes), labels and training-shaping settings give the same fingerprint. */
+    private String fingerprint(List<ListedFile> keys) {
+        CheckpointState.Fingerprint f = new CheckpointState.Fingerprint()
+                .add(s.labels()).add(s.fits()).add(s.preprocess()).add(s.model().seed())
+                .add(Arrays.toString(s.model().filters())).add(s.model().dense()).add(s.model().learningRate())
+                .add(s.model().l2()).add(s.model().classes()).add(s.training().batchSizePerWorker())
+                .add(s.training().averagingFrequency()).add(s.training().testFraction())
+                .add(s.training().splitSeed()).add(keys.size());
+        for (ListedFile k : keys) {
+            f.add(k.path()).add(k.length());
+        }
+        return f.hex();
     }
 
     private Dataset<Row> readLabels() {
@@ -166,7 +230,7 @@ public final class PipelineJob {
                     .option("comment", "#").csv(uri);
             report.labelsTable = uri;
             return table;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw new UserException("Cannot read the labels table " + uri + " as " + format + ": " + e.getMessage()
                     + ". Give a CSV with a header or a Parquet table (tess.labels-table.format).", e);
         }
@@ -200,6 +264,7 @@ public final class PipelineJob {
                     report.skipped += n;
                 } else {
                     report.failed += n;
+                    report.failedReasons.merge(reason, n, Long::sum);
                 }
                 report.reasons.merge(reason, n, Long::sum);
             }
@@ -228,7 +293,12 @@ public final class PipelineJob {
                 r.detail(), r.bytesRead(), r.label() < 0 ? null : r.label()));
         int files = (int) Math.max(1, Math.min(64, report.listed / 100_000));
         spark.createDataFrame(table, schema).coalesce(files).write().mode(SaveMode.Overwrite)
-                .option("header", "true").csv(out.path(OUTCOMES).toString());
+                .option("header", "true").csv(out.folderTarget(OUTCOMES));
+        try {
+            out.commitFolder(OUTCOMES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + out.uri(OUTCOMES) + ": " + e.getMessage(), e);
+        }
     }
 
     private void train(JavaRDD<SampleRow> rows, OutputStore out) {
@@ -272,14 +342,36 @@ public final class PipelineJob {
         }
 
         long t = System.nanoTime();
-        MultiLayerNetwork net = CnnFactory.build(s.model(), h, w);
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT_VERSION, report.labels, s.model().classes(),
+                new int[] {1, 1, h, w}, s.fits(), s.preprocess(), s.model(), s.input(), Instant.now().toString());
+        int done = 0;
+        List<Double> scores = new ArrayList<>();
+        MultiLayerNetwork net;
+        if (options.resume()) {
+            CheckpointState state = readCheckpointState(out);
+            net = loadCheckpoint(out, state);
+            done = state.epoch();
+            scores.addAll(state.scores());
+            report.resumedFromEpoch = done;
+            report.resumedFrom = out.uri(CheckpointState.DIR + "/" + state.checkpoint());
+            LOG.info("Resuming from {} (epoch {} of {})", report.resumedFrom, done, report.epochs);
+        } else {
+            net = CnnFactory.build(s.model(), h, w);
+        }
         Dl4jSparkTrainer trainer = new Dl4jSparkTrainer(sc, net, s.training());
         report.trainingApproach = trainer.approachName();
         report.workers = trainer.workers();
-        LOG.info("Training on {} samples ({} labels), {} epochs, {} workers, approach {}", report.trainSamples,
-                report.labels, report.epochs, trainer.workers(), trainer.approachName());
+        LOG.info("Training on {} samples ({} labels), epochs {}..{}, {} workers, approach {}", report.trainSamples,
+                report.labels, done + 1, report.epochs, trainer.workers(), trainer.approachName());
         JavaRDD<DataSet> data = trainRows.map(new ToDataSetFn(h, w, classes));
-        report.scores.addAll(trainer.fit(data, s.training().epochs()));
+        report.scores.addAll(scores);
+        trainer.fit(data, done + 1, report.epochs, (epoch, score, network) -> {
+            report.scores.add(score);
+            int every = s.training().checkpointEvery();
+            if (every > 0 && (epoch % every == 0 || epoch == report.epochs)) {
+                saveCheckpoint(out, network, meta, epoch);
+            }
+        });
         report.timing("train", t);
 
         if (fraction > 0) {
@@ -290,21 +382,78 @@ public final class PipelineJob {
         }
 
         t = System.nanoTime();
-        ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT_VERSION, report.labels, s.model().classes(),
-                new int[] {1, 1, h, w}, s.fits(), s.preprocess(), s.model(), s.input(), Instant.now().toString());
+        saveModel(out, trainer.network(), meta, MODEL);
+        report.model = out.uri(MODEL);
+        report.timing("save", t);
+    }
+
+    private static void saveModel(OutputStore out, MultiLayerNetwork net, ModelMetadata meta, String name) {
         try {
             Path local = Files.createTempFile("tess-model-", ".zip");
             try {
-                ModelPackage.save(trainer.network(), meta, local);
-                out.copyFromLocal(local, MODEL);
+                ModelPackage.save(net, meta, local);
+                out.copyFromLocal(local, name);
             } finally {
                 Files.deleteIfExists(local);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot save the model to " + out.uri(MODEL) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot save the model to " + out.uri(name) + ": " + e.getMessage(), e);
         }
-        report.model = out.uri(MODEL);
-        report.timing("save", t);
+    }
+
+    /** The model after {@code epoch}, then the state naming it (so the state never names a partial file). */
+    private void saveCheckpoint(OutputStore out, MultiLayerNetwork net, ModelMetadata meta, int epoch) {
+        String name = CheckpointState.checkpointName(epoch);
+        saveModel(out, net, meta, CheckpointState.DIR + "/" + name);
+        CheckpointState state = new CheckpointState(epoch, List.copyOf(report.scores), name, fingerprint,
+                Instant.now().toString());
+        try {
+            out.writeText(CheckpointState.DIR + "/" + CheckpointState.FILE, state.toJson());
+            List<String> old = out.list(CheckpointState.DIR).stream()
+                    .filter(n -> n.startsWith("epoch-") && n.endsWith(".zip")).sorted().toList();
+            for (int i = 0; i < old.size() - s.training().checkpointKeep(); i++) {
+                out.delete(CheckpointState.DIR + "/" + old.get(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the checkpoint state to " + out.uri(CheckpointState.DIR)
+                    + ": " + e.getMessage(), e);
+        }
+        report.checkpoint = out.uri(CheckpointState.DIR + "/" + name);
+        LOG.info("Checkpoint: {}", report.checkpoint);
+    }
+
+    private CheckpointState readCheckpointState(OutputStore out) {
+        String where = out.uri(CheckpointState.DIR + "/" + CheckpointState.FILE);
+        CheckpointState state;
+        try {
+            state = CheckpointState.fromJson(new String(out.read(CheckpointState.DIR + "/" + CheckpointState.FILE),
+                    StandardCharsets.UTF_8));
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserException("--resume: cannot read " + where + ": " + e.getMessage()
+                    + ". Run without --resume (with --overwrite).", e);
+        }
+        if (!state.fingerprint().equals(fingerprint)) {
+            throw new UserException("--resume: the checkpoint in " + out.uri(CheckpointState.DIR) + " was made from"
+                    + " other files, labels or training settings than this run's. Resume with the same --input,"
+                    + " --labels and settings, or start again with --overwrite.");
+        }
+        return state;
+    }
+
+    private static MultiLayerNetwork loadCheckpoint(OutputStore out, CheckpointState state) {
+        String name = CheckpointState.DIR + "/" + state.checkpoint();
+        try {
+            Path local = Files.createTempFile("tess-checkpoint-", ".zip");
+            try {
+                out.copyToLocal(name, local);
+                return ModelPackage.load(local, true).network();
+            } finally {
+                Files.deleteIfExists(local);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new UserException("--resume: cannot load the checkpoint " + out.uri(name) + ": " + e.getMessage()
+                    + ". Start again with --overwrite.", e);
+        }
     }
 
     private static BinaryMetrics evaluate(Dl4jSparkTrainer trainer, JavaRDD<SampleRow> test, int h, int w) {

@@ -12,6 +12,7 @@ import org.tessexo.common.config.CommandLineArgs.Command;
 import org.tessexo.common.config.NoValidDataException;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
+import org.tessexo.common.config.TooManyFailuresException;
 import org.tessexo.common.config.UserException;
 import org.tessexo.common.demo.DemoDataGenerator;
 import org.tessexo.common.report.RunReport;
@@ -53,7 +54,10 @@ public final class TessJob {
             // A session that already exists (an embedding application, a test) is used and left running.
             owned = SparkSession.getDefaultSession().isEmpty();
             spark = SparkSession.builder().config(conf).getOrCreate();
-            RunReport report = PipelineJob.run(cli.command(), settings, spark);
+            // The demo's output folder is its own: a second demo replaces the first one's results.
+            PipelineJob.Options options = new PipelineJob.Options(
+                    cli.overwrite() || (cli.command() == Command.DEMO && !cli.resume()), cli.resume());
+            RunReport report = PipelineJob.run(cli.command(), settings, spark, options);
             printSummary(cli.command(), report);
             return 0;
         } catch (UserException e) {
@@ -62,7 +66,10 @@ public final class TessJob {
         } catch (NoValidDataException e) {
             System.err.println("ERROR: " + e.getMessage());
             return 3;
-        } catch (RuntimeException | Error e) {
+        } catch (TooManyFailuresException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            return 1;
+        } catch (Exception | Error e) { // Spark's Scala code throws checked exceptions (SparkException) unchecked
             LOG.error("The job failed", e);
             System.err.println("ERROR: " + e);
             return 1;

@@ -64,8 +64,14 @@ class RealFilesAndExitCodesIT {
                 FitsFixtures.image(FitsFixtures.ramp(64, 70), "CAL", null));
         Files.write(in.resolve("b.FITS"), new byte[] {1, 2, 3}); // any case counts as FITS; this one is corrupt
         Files.writeString(in.resolve("notes.txt"), "not listed");
+        // One of two failed: over the default tess.failures.max-fraction of 0.1, so exit 1 with the reason.
+        assertEquals(1, TessJob.run(new String[] {"inspect", "--input", in.toString(), "--output",
+                tmp.resolve("o1").toString()}));
+        JsonNode failed = new ObjectMapper().readTree(tmp.resolve("o1").resolve("run-report.json").toFile());
+        assertEquals("failed", failed.get("status").asText());
+        assertTrue(failed.get("error").asText().contains("1 x not a FITS file"), failed.get("error").asText());
         int rc = TessJob.run(new String[] {"inspect", "--input", in.toString(), "--output",
-                tmp.resolve("o").toString()});
+                tmp.resolve("o").toString(), "failures.max-fraction=0.5"});
         assertEquals(0, rc);
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("o").resolve("run-report.json").toFile());
         assertEquals(2, report.get("counts").get("listed").asInt());

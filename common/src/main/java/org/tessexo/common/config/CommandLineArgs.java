@@ -12,7 +12,8 @@ import java.util.Set;
  * accepted for the report only.
  */
 public record CommandLineArgs(Command command, String input, String output, String labels, String confFile,
-                              String master, boolean help, List<String> overrides) {
+                              String master, boolean help, boolean overwrite, boolean resume,
+                              List<String> overrides) {
 
     public enum Command {
         DEMO, TRAIN, SINGLE, INSPECT;
@@ -37,6 +38,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --labels URI    a CSV (with a header) or Parquet labels table: a file column and an integer label",
             "  --conf FILE     a HOCON file layered over the defaults (--conf spark.x=y goes to Spark)",
             "  --master M      Spark master (default local[*]); --deploy-mode, --executor-memory pass to Spark",
+            "  --overwrite     replace the results of an earlier run in --output (otherwise an error, exit 2)",
+            "  --resume        train: continue from the newest checkpoint in --output (same data and settings)",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)");
 
     public static CommandLineArgs parse(String[] args) {
@@ -44,7 +47,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             throw new UserException("No command given.\n" + USAGE);
         }
         if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            return new CommandLineArgs(Command.TRAIN, null, null, null, null, null, true, List.of());
+            return new CommandLineArgs(Command.TRAIN, null, null, null, null, null, true, false, false, List.of());
         }
         Command command;
         try {
@@ -58,6 +61,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
         String conf = null;
         String master = null;
         boolean help = false;
+        boolean overwrite = false;
+        boolean resume = false;
         List<String> overrides = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -79,6 +84,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--conf" -> conf = value;
                 case "--master" -> master = value;
                 case "--help", "-h" -> help = true;
+                case "--overwrite" -> overwrite = true;
+                case "--resume" -> resume = true;
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UserException("Unknown option '" + a + "'.\n" + USAGE);
@@ -91,6 +98,10 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 }
             }
         }
-        return new CommandLineArgs(command, input, output, labels, conf, master, help, List.copyOf(overrides));
+        if (resume && command != Command.TRAIN && command != Command.DEMO) {
+            throw new UserException("--resume applies to train (and demo), not " + command.label() + ".");
+        }
+        return new CommandLineArgs(command, input, output, labels, conf, master, help, overwrite, resume,
+                List.copyOf(overrides));
     }
 }

@@ -25,7 +25,8 @@ public record PipelineSettings(
         Training training,
         LabelsTable labelsTable,
         Demo demo,
-        int maxProblems) implements Serializable {
+        int maxProblems,
+        Failures failures) implements Serializable {
 
     public record Listing(List<String> suffixes, int partitions) implements Serializable {
     }
@@ -36,8 +37,21 @@ public record PipelineSettings(
     }
 
     public record Training(int epochs, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
-                           String approach, double testFraction, long splitSeed, String storageLevel)
+                           String approach, double testFraction, long splitSeed, String storageLevel,
+                           int checkpointEvery, int checkpointKeep)
             implements Serializable {
+    }
+
+    /**
+     * When a run stops for failed files (files that could not be read; skipped ones are fine).
+     *
+     * @param maxFraction more than this fraction of the listed files failed: exit 1
+     * @param maxCount    more than this many failed: exit 1; -1 = no limit
+     */
+    public record Failures(double maxFraction, long maxCount) implements Serializable {
+        public boolean exceeded(long failed, long listed) {
+            return (maxCount >= 0 && failed > maxCount) || (listed > 0 && (double) failed / listed > maxFraction);
+        }
     }
 
     public record LabelsTable(String format, String pathColumn, String labelColumn) implements Serializable {
@@ -65,14 +79,16 @@ public record PipelineSettings(
         Training training = new Training(c.getInt("training.epochs"), c.getInt("training.batch-size-per-worker"),
                 c.getInt("training.averaging-frequency"), c.getInt("training.prefetch-batches"),
                 c.getString("training.approach"), c.getDouble("training.test-fraction"),
-                c.getLong("training.split-seed"), c.getString("training.storage-level"));
+                c.getLong("training.split-seed"), c.getString("training.storage-level"),
+                c.getInt("training.checkpoint.every-epochs"), c.getInt("training.checkpoint.keep"));
         LabelsTable labelsTable = new LabelsTable(c.getString("labels-table.format"),
                 c.getString("labels-table.path-column"), c.getString("labels-table.label-column"));
         Demo demo = new Demo(c.getString("demo.data"), c.getString("demo.output"), c.getInt("demo.files"),
                 c.getInt("demo.height"),
                 c.getInt("demo.width"), c.getLong("demo.seed"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
-                listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"));
+                listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
+                new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count")));
         s.validate();
         return s;
     }
@@ -98,6 +114,11 @@ public record PipelineSettings(
         require(demo.files() >= 10, "tess.demo.files must be >= 10");
         require(demo.height() >= 64 && demo.width() >= 64, "tess.demo.height and width must be >= 64");
         require(maxProblems >= 0, "tess.report.max-problems must be >= 0");
+        require(failures.maxFraction() >= 0 && failures.maxFraction() <= 1,
+                "tess.failures.max-fraction must be in [0, 1]");
+        require(failures.maxCount() >= -1, "tess.failures.max-count must be >= 0, or -1 for no limit");
+        require(training.checkpointEvery() >= 0, "tess.training.checkpoint.every-epochs must be >= 0 (0 = off)");
+        require(training.checkpointKeep() >= 1, "tess.training.checkpoint.keep must be >= 1");
         model.validate();
         preprocess.validate();
         fits.validate();
@@ -115,21 +136,21 @@ public record PipelineSettings(
 
     public PipelineSettings withInput(String newInput) {
         return new PipelineSettings(newInput, output, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems);
+                labelsTable, demo, maxProblems, failures);
     }
 
     public PipelineSettings withOutput(String newOutput) {
         return new PipelineSettings(input, newOutput, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems);
+                labelsTable, demo, maxProblems, failures);
     }
 
     public PipelineSettings withLabels(String newLabels) {
         return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems);
+                labelsTable, demo, maxProblems, failures);
     }
 
     public PipelineSettings withTraining(Training newTraining) {
         return new PipelineSettings(input, output, labels, listing, s3a, fits, preprocess, model, newTraining,
-                labelsTable, demo, maxProblems);
+                labelsTable, demo, maxProblems, failures);
     }
 }

@@ -60,7 +60,12 @@ public final class ModelPackage {
     }
 
     public static Loaded load(Path file) throws IOException {
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+        return load(file, false);
+    }
+
+    /** @param withUpdater also restore the optimizer's state (Adam's moments), to continue training */
+    public static Loaded load(Path file, boolean withUpdater) throws IOException {
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
         return new Loaded(net, readMetadata(file));
     }
 

@@ -44,6 +44,8 @@ public final class RunReport {
     public long skipped;
     public long failed;
     public Map<String, Long> reasons = new LinkedHashMap<>();
+    /** The reasons of failed files only (a subset of {@link #reasons}). */
+    public Map<String, Long> failedReasons = new LinkedHashMap<>();
     public List<Problem> problems = new ArrayList<>();
     public long problemsTotal;
     public long bytesRead;
@@ -59,6 +61,9 @@ public final class RunReport {
     public int workers;
     public BinaryMetrics evaluation = BinaryMetrics.empty();
     public String model;
+    public Integer resumedFromEpoch;
+    public String resumedFrom;
+    public String checkpoint;
     public Map<String, Double> timings = new LinkedHashMap<>();
     public Map<String, Object> settings = new LinkedHashMap<>();
 
@@ -81,6 +86,7 @@ public final class RunReport {
         counts.put("failed", failed);
         m.put("counts", counts);
         m.put("reasons", reasons);
+        m.put("failed_reasons", failedReasons);
         m.put("problems", problems);
         m.put("problems_total", problemsTotal);
         m.put("bytes_read", bytesRead);
@@ -103,6 +109,13 @@ public final class RunReport {
             e.put("recall", evaluation.recall());
             e.put("auc", evaluation.auc());
             t.put("evaluation", e);
+            t.put("checkpoint", checkpoint);
+            if (resumedFromEpoch != null) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("epoch", resumedFromEpoch);
+                r.put("checkpoint", resumedFrom);
+                t.put("resumed", r);
+            }
             m.put("training", t);
         }
         m.put("model", model);
@@ -121,6 +134,10 @@ public final class RunReport {
 
     /** The counts by reason, commonest first, as one line for messages. */
     public String reasonsLine() {
+        return line(reasons);
+    }
+
+    private static String line(Map<String, Long> reasons) {
         StringBuilder sb = new StringBuilder();
         reasons.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e -> {
             if (sb.length() > 0) {
@@ -129,5 +146,10 @@ public final class RunReport {
             sb.append(e.getValue()).append(" x ").append(e.getKey());
         });
         return sb.toString();
+    }
+
+    /** The failed files' reasons, commonest first. */
+    public String failedReasonsLine() {
+        return line(failedReasons);
     }
 }
