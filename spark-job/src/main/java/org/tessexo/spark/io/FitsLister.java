@@ -75,7 +75,15 @@ public final class FitsLister {
                 throw new UserException("Cannot list " + input + ": the bucket does not exist (" + e.getMessage()
                         + "). Check the bucket name in --input.", e);
             }
-            if (kind.contains("AccessDenied") || String.valueOf(e.getMessage()).contains("403")) {
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("Unable to execute HTTP request") || msg.contains("Connection refused")
+                    || msg.contains("UnknownHost")) {
+                throw new UserException("Cannot reach the S3 endpoint " + conf.get("fs.s3a.endpoint", "(AWS)")
+                        + " to list " + input + " (" + rootCause(e) + "), after " + conf.get("fs.s3a.attempts.maximum")
+                        + " attempts. Check the endpoint (tess.s3a.endpoint or spark.hadoop.fs.s3a.endpoint) and"
+                        + " the network; tess.s3a.attempts-maximum and retry-limit bound the retries.", e);
+            }
+            if (kind.contains("AccessDenied") || msg.contains("403")) {
                 throw new UserException("Cannot list " + input + ": access denied. Public buckets need"
                         + " tess.s3a.credentials-provider = org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider;"
                         + " private ones com.amazonaws.auth.DefaultAWSCredentialsProviderChain.", e);
@@ -83,5 +91,13 @@ public final class FitsLister {
             throw new UserException("Cannot list " + input + ": " + kind + ": " + e.getMessage()
                     + ". Check the URI, the endpoint and the credentials settings (tess.s3a.*).", e);
         }
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + ": " + c.getMessage();
     }
 }
