@@ -92,7 +92,29 @@ public final class PipelineJob {
     }
 
     public static RunReport run(Command command, PipelineSettings settings, SparkSession spark, Options options) {
-        return new PipelineJob(command, settings, spark, options).run();
+        return new PipelineJob(command, qualified(settings, spark), spark, options).run();
+    }
+
+    /**
+     * Plain relative paths are made absolute on the driver when the default file system is local: executors of a
+     * standalone cluster run in their own working folders and would otherwise read and write elsewhere. (Where the
+     * default is HDFS, as on EMR, a plain path keeps its HDFS meaning.)
+     */
+    static PipelineSettings qualified(PipelineSettings s, SparkSession spark) {
+        String defaultFs = spark.sparkContext().hadoopConfiguration().get("fs.defaultFS", "file:///");
+        if (!defaultFs.startsWith("file:")) {
+            return s;
+        }
+        return s.withInput(absolute(s.input())).withOutput(absolute(s.output()))
+                .withLabels(s.labels().isEmpty() ? "" : absolute(s.labels()));
+    }
+
+    private static String absolute(String uri) {
+        if (uri.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || uri.startsWith("/")) {
+            return uri;
+        }
+        String abs = Path.of(uri).toAbsolutePath().normalize().toString();
+        return uri.endsWith("/") && !abs.endsWith("/") ? abs + "/" : abs;
     }
 
     private RunReport run() {
