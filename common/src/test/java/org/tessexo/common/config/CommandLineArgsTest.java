@@ -30,4 +30,13 @@ class CommandLineArgsTest {
         assertThrows(UserException.class, () -> CommandLineArgs.parse(new String[] {"train", "--input"}));
         assertThrows(UserException.class, () -> CommandLineArgs.parse(new String[] {"train", "stray"}));
     }
+
+    @Test
+    void overwriteAndResume() {
+        CommandLineArgs a = CommandLineArgs.parse(new String[] {"train", "--resume", "--overwrite"});
+        assertTrue(a.resume() && a.overwrite());
+        CommandLineArgs plain = CommandLineArgs.parse(new String[] {"inspect"});
+        assertTrue(!plain.resume() && !plain.overwrite());
+        assertThrows(UserException.class, () -> CommandLineArgs.parse(new String[] {"inspect", "--resume"}));
+    }
 }

@@ -55,6 +55,10 @@ class SettingsLoaderTest {
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("preprocess.trim=maybe")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("noequals")));
         assertThrows(UserException.class, () -> SettingsLoader.load("tess {", "broken.conf", List.of()));
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("failures.max-fraction=1.5")));
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("failures.max-count=-2")));
+        assertThrows(UserException.class, () -> SettingsLoader.load(null, null,
+                List.of("training.checkpoint.keep=0")));
     }
 
     @Test
@@ -80,5 +84,16 @@ class SettingsLoaderTest {
             assertEquals(s.fits(), in.readObject());
             assertEquals(s.preprocess(), in.readObject());
         }
+    }
+
+    @Test
+    void failureLimits() {
+        PipelineSettings.Failures f = SettingsLoader.load(null, null, List.of()).failures();
+        assertEquals(0.1, f.maxFraction());
+        org.junit.jupiter.api.Assertions.assertFalse(f.exceeded(10, 100), "10% is the limit, not past it");
+        org.junit.jupiter.api.Assertions.assertTrue(f.exceeded(11, 100));
+        PipelineSettings.Failures count = new PipelineSettings.Failures(1.0, 3);
+        org.junit.jupiter.api.Assertions.assertFalse(count.exceeded(3, 4));
+        org.junit.jupiter.api.Assertions.assertTrue(count.exceeded(4, 1000));
     }
 }
