@@ -95,7 +95,7 @@ public final class TessJob {
         if (cli.labels() != null) {
             s = s.withLabels(cli.labels());
         }
-        return s;
+        return s.checkUris();
     }
 
     private static String readText(String uri) {

@@ -124,6 +124,28 @@ public record PipelineSettings(
         fits.validate();
     }
 
+    /**
+     * Rejects credentials written into a URI ({@code s3a://KEY:SECRET@bucket/}): they would end up in logs, the
+     * report and the model's metadata. The message does not repeat them.
+     */
+    public PipelineSettings checkUris() {
+        for (String[] u : new String[][] {{"--input", input}, {"--output", output}, {"--labels", labels}}) {
+            String uri = u[1];
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int end = uri.indexOf('/', scheme + 3);
+                String authority = uri.substring(scheme + 3, end < 0 ? uri.length() : end);
+                if (authority.contains("@")) {
+                    throw new UserException(u[0] + " " + uri.substring(0, scheme + 3) + "***@"
+                            + authority.substring(authority.lastIndexOf('@') + 1) + "...: credentials in a URI are"
+                            + " not accepted (they would be logged). Use tess.s3a.credentials-provider, e.g."
+                            + " com.amazonaws.auth.DefaultAWSCredentialsProviderChain.");
+                }
+            }
+        }
+        return this;
+    }
+
     static void require(boolean ok, String message) {
         if (!ok) {
             throw new UserException("Bad configuration: " + message);

@@ -96,4 +96,15 @@ class SettingsLoaderTest {
         org.junit.jupiter.api.Assertions.assertFalse(count.exceeded(3, 4));
         org.junit.jupiter.api.Assertions.assertTrue(count.exceeded(4, 1000));
     }
+
+    @Test
+    void credentialsInUrisAreRefusedWithoutRepeatingThem() {
+        PipelineSettings s = SettingsLoader.load(null, null, List.of());
+        UserException e = assertThrows(UserException.class,
+                () -> s.withInput("s3a://AKIAEXAMPLE:s3cr3t@bucket/prefix/").checkUris());
+        assertTrue(e.getMessage().contains("s3a://***@bucket"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("s3cr3t") || e.getMessage()
+                .contains("AKIAEXAMPLE"), e.getMessage());
+        s.withInput("s3a://bucket/a@b/").withLabels("file:///tmp/x@y.csv").checkUris(); // '@' in a path is fine
+    }
 }
