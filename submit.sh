@@ -66,16 +66,8 @@ if [ ! -f "$CP_FILE" ] || [ "$CP_FILE" -ot pom.xml ] || [ "$CP_FILE" -ot spark-j
   mvn -B -q -pl spark-job dependency:build-classpath -Dmdep.includeScope=provided \
     -Dmdep.outputFile="$CP_FILE" >&2
 fi
-# = org.apache.spark.launcher.JavaModuleOptions: what spark-submit adds on Java 17
-OPENS=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
+# conf/java17-opens.txt = org.apache.spark.launcher.JavaModuleOptions: what spark-submit adds on Java 17
+mapfile -t OPENS < "$ROOT/conf/java17-opens.txt"
 exec java "${OPENS[@]}" "-Xmx$DRIVER_MEMORY" "$LOG_CONF" "$TIME_SOURCE" -cp "$(cat "$CP_FILE")" \
   org.apache.spark.deploy.SparkSubmit --master "$MASTER" --class "$MAIN" \
   "${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$JAR" "${APP_ARGS[@]+"${APP_ARGS[@]}"}"

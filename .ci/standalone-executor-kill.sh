@@ -16,14 +16,7 @@ fi
 # A Spark "distribution" for the Worker: SPARK_HOME/jars with the Maven-resolved Spark jars (links).
 tr ':' '\n' < "$CP_FILE" | while read -r jar; do ln -sf "$jar" "$WORK/spark-home/jars/"; done
 export SPARK_HOME="$WORK/spark-home" SPARK_SCALA_VERSION=2.12
-OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
- --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
- --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
- --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
- --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
- --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
- --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
- --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+OPENS=$(tr '\n' ' ' < "$ROOT/conf/java17-opens.txt")   # what spark-submit adds on Java 17
 LOG="-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties -Djava.io.tmpdir=$WORK/tmp"
 # The master and the worker log at INFO: the script waits for their "registered" lines.
 printf '%s\n' 'rootLogger.level = info' 'rootLogger.appenderRef.out.ref = out' 'appender.out.type = Console' \
