@@ -119,6 +119,26 @@ class FailuresAndOutputIT {
     }
 
     @Test
+    void aLabelsTableWithoutItsColumnsIsExit2NamingTheColumnsFound(@TempDir Path tmp) throws IOException {
+        Path in = inputWith(tmp, 3, 0);
+        Path noFile = tmp.resolve("no-file-column.csv");
+        Files.writeString(noFile, "target,class\ngood-0.fits,1\n");
+        Path noLabel = tmp.resolve("no-label-column.csv");
+        Files.writeString(noLabel, "file,klass\ngood-0.fits,1\n");
+        for (Path labels : new Path[] {noFile, noLabel}) {
+            Path out = tmp.resolve("o-" + labels.getFileName());
+            assertEquals(2, TessJob.run(new String[] {"train", "--input", in.toString(), "--output", out.toString(),
+                "--labels", labels.toString()}), labels.getFileName().toString());
+            assertFalse(Files.exists(out.resolve("model.zip")), "stopped before training");
+            JsonNode r = report(out);
+            assertEquals("failed", r.get("status").asText());
+            String error = r.get("error").asText();
+            assertTrue(error.contains("has no column") && error.contains("[file, klass]")
+                    || error.contains("[target, class]"), error);
+        }
+    }
+
+    @Test
     void aFailedWriteLeavesNothingThatLooksComplete(@TempDir Path tmp) throws IOException {
         OutputStore store = new OutputStore(tmp.toString(), new Configuration());
         store.writeText("model.zip", "the old model");
