@@ -1,19 +1,132 @@
 package org.tessexo.common.fits;
 
-import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Objects;
 
 /**
- * One image as decoded from a FITS HDU: physical values (BSCALE/BZERO applied, BLANK as NaN), row-major with
- * {@code height} rows of {@code width} pixels, row 0 being FITS row 1. NaN and Inf may still be present here;
+ * One image as decoded from a FITS HDU: physical values (BSCALE/BZERO applied, BLANK as NaN), {@code height} rows
+ * of {@code width} pixels, row 0 being FITS row 1. NaN and Inf may still be present here;
  * {@code org.tessexo.common.image.Preprocessor} removes them.
  *
- * @param scienceRegion the header's science region cards, or null when the header has none
- * @param quality       the header's DQUALITY flags, or null
+ * <p>An uncompressed image keeps the file's raw big-endian bytes and converts them only where they are read:
+ * {@link #readRow} converts one row (a bulk byte swap for float32), so preprocessing makes a single pass over the
+ * pixels and no full-size float copy is ever made. {@link #pixels()} converts everything, once, for callers that
+ * want the whole array.
  */
-public record DecodedImage(float[] pixels, int height, int width, int hdu, String extname,
-                           ScienceRegion scienceRegion, Integer quality) implements Serializable {
+public final class DecodedImage implements java.io.Serializable {
+    private static final long serialVersionUID = 2L;
+    private final int height;
+    private final int width;
+    private final int hdu;
+    private final String extname;
+    private final ScienceRegion scienceRegion;
+    private final Integer quality;
+    /** Raw big-endian pixels of {@link #bitpix} with {@link #scaling}, or null when {@link #pixels} holds them. */
+    private final byte[] raw;
+    private final int bitpix;
+    private final ImageScaling scaling;
+    private transient FloatBuffer floatView;
+    private float[] pixels;
+
+    /** An image from physical values already converted (row-major). */
+    public DecodedImage(float[] pixels, int height, int width, int hdu, String extname, ScienceRegion scienceRegion,
+                        Integer quality) {
+        this(Objects.requireNonNull(pixels), null, 0, null, height, width, hdu, extname, scienceRegion, quality);
+        if (pixels.length != (long) height * width) {
+            throw new IllegalArgumentException(pixels.length + " pixels for " + height + " x " + width);
+        }
+    }
+
+    private DecodedImage(float[] pixels, byte[] raw, int bitpix, ImageScaling scaling, int height, int width,
+                         int hdu, String extname, ScienceRegion scienceRegion, Integer quality) {
+        this.pixels = pixels;
+        this.raw = raw;
+        this.bitpix = bitpix;
+        this.scaling = scaling;
+        this.height = height;
+        this.width = width;
+        this.hdu = hdu;
+        this.extname = extname;
+        this.scienceRegion = scienceRegion;
+        this.quality = quality;
+        if (raw != null && bitpix == -32) {
+            this.floatView = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
+        }
+    }
+
+    static DecodedImage ofRaw(byte[] raw, int bitpix, ImageScaling scaling, int height, int width, int hdu,
+                              String extname, ScienceRegion scienceRegion, Integer quality) {
+        if (raw.length != (long) height * width * (Math.abs(bitpix) / 8)) {
+            throw new IllegalArgumentException(raw.length + " bytes for " + height + " x " + width + " BITPIX " + bitpix);
+        }
+        return new DecodedImage(null, raw, bitpix, scaling, height, width, hdu, extname, scienceRegion, quality);
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int hdu() {
+        return hdu;
+    }
+
+    public String extname() {
+        return extname;
+    }
+
+    /** The header's science region cards, or null when the header has none. */
+    public ScienceRegion scienceRegion() {
+        return scienceRegion;
+    }
+
+    /** The header's DQUALITY flags, or null. */
+    public Integer quality() {
+        return quality;
+    }
+
+    /** All pixels, row-major (converted once on first use when the image holds raw bytes). */
+    public synchronized float[] pixels() {
+        if (pixels == null) {
+            float[] all = new float[height * width];
+            for (int y = 0; y < height; y++) {
+                readRow(y, 0, width, all, y * width);
+            }
+            pixels = all;
+        }
+        return pixels;
+    }
 
     public float get(int row, int col) {
-        return pixels[row * width + col];
+        float[] one = new float[1];
+        readRow(row, col, 1, one, 0);
+        return one[0];
+    }
+
+    /** Physical values of row {@code y}, columns {@code x0 .. x0+n-1}, into {@code dst} at {@code off}. */
+    public void readRow(int y, int x0, int n, float[] dst, int off) {
+        if (pixels != null) {
+            System.arraycopy(pixels, y * width + x0, dst, off, n);
+            return;
+        }
+        int first = y * width + x0;
+        if (bitpix == -32) {
+            if (floatView == null) {
+                floatView = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
+            }
+            floatView.get(first, dst, off, n);
+            if (!scaling.identity()) {
+                for (int i = off; i < off + n; i++) {
+                    dst[i] = (float) (scaling.scale() * dst[i] + scaling.zero());
+                }
+            }
+            return;
+        }
+        scaling.convert(raw, bitpix, first, n, dst, off);
     }
 }

@@ -167,44 +167,43 @@ public final class FitsImageDecoder {
             return DecodeResult.skipped(TOO_LARGE, "HDU " + hdu.describe() + " needs " + claim + " bytes (max "
                     + settings.maxImageBytes() + ")", hdu.index, h, w);
         }
-        float[] pixels = new float[h * w];
-        ImageScaling scaling;
-        if (hdu.kind == Kind.COMPRESSED) {
-            byte[] data = new byte[(int) hdu.dataBytes];
-            reader.readFully(data, 0, data.length);
-            String problem = CompressedTableCheck.problem(hdu.header, data, settings.maxImageBytes());
-            if (problem != null) {
-                return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + problem);
-            }
-            ImageHDU image = decompress(hdu, data);
-            scaling = ImageScaling.of(image.getHeader());
-            Object plane = image.getData().getKernel();
-            if (plane == null) {
-                return DecodeResult.skipped(NO_DATA, "HDU " + hdu.describe(), hdu.index, h, w);
-            }
-            for (int level = 0; level < axes.length - 2; level++) {
-                int pick = level == axes.length - 3 ? settings.cubePlane() : 0;
-                plane = ((Object[]) plane)[pick];
-            }
-            Object[] rows = (Object[]) plane;
-            if (rows.length != h) {
-                return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + rows.length
-                        + " rows decompressed, the header says " + h);
-            }
-            for (int r = 0; r < h; r++) {
-                scaling.convertRow(rows[r], pixels, r * w, w);
-            }
-        } else {
-            scaling = ImageScaling.of(hdu.header);
+        Header primaryHeader = primary == null || primary == hdu ? null : primary.header;
+        ScienceRegion region = scienceRegion(hdu.header, primaryHeader);
+        Integer quality = quality(hdu.header, primaryHeader);
+        if (hdu.kind != Kind.COMPRESSED) {
+            // The plane's raw bytes, converted later row by row where they are used (no full-size float copy).
             reader.skip(settings.cubePlane() * planeBytes);
             byte[] data = new byte[(int) planeBytes];
             reader.readFully(data, 0, data.length);
-            scaling.convert(data, hdu.bitpix, pixels);
+            return DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, ImageScaling.of(hdu.header), h, w,
+                    hdu.index, hdu.extname, region, quality));
         }
-        Header imageHeader = hdu.header;
-        Header primaryHeader = primary == null || primary == hdu ? null : primary.header;
-        return DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname,
-                scienceRegion(imageHeader, primaryHeader), quality(imageHeader, primaryHeader)));
+        byte[] data = new byte[(int) hdu.dataBytes];
+        reader.readFully(data, 0, data.length);
+        String problem = CompressedTableCheck.problem(hdu.header, data, settings.maxImageBytes());
+        if (problem != null) {
+            return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + problem);
+        }
+        ImageHDU image = decompress(hdu, data);
+        ImageScaling scaling = ImageScaling.of(image.getHeader());
+        Object plane = image.getData().getKernel();
+        if (plane == null) {
+            return DecodeResult.skipped(NO_DATA, "HDU " + hdu.describe(), hdu.index, h, w);
+        }
+        for (int level = 0; level < axes.length - 2; level++) {
+            int pick = level == axes.length - 3 ? settings.cubePlane() : 0;
+            plane = ((Object[]) plane)[pick];
+        }
+        Object[] rows = (Object[]) plane;
+        if (rows.length != h) {
+            return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + rows.length
+                    + " rows decompressed, the header says " + h);
+        }
+        float[] pixels = new float[h * w];
+        for (int r = 0; r < h; r++) {
+            scaling.convertRow(rows[r], pixels, r * w, w);
+        }
+        return DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region, quality));
     }
 
     /** Hands one tile-compressed HDU (its header and data, behind a minimal primary) to nom-tam-fits. */

@@ -15,7 +15,7 @@ import java.nio.ShortBuffer;
  * big-endian bytes, or row by row from nom-tam-fits' decompressed arrays. BLANK (integer images only) becomes NaN;
  * BITPIX 8 is unsigned.
  */
-record ImageScaling(double scale, double zero, Long blank) {
+record ImageScaling(double scale, double zero, Long blank) implements java.io.Serializable {
 
     static ImageScaling of(Header h) {
         return new ImageScaling(h.getDoubleValue(Standard.BSCALE, 1.0), h.getDoubleValue(Standard.BZERO, 0.0),
@@ -35,13 +35,17 @@ record ImageScaling(double scale, double zero, Long blank) {
 
     /** Big-endian raw pixels of BITPIX {@code bitpix} into {@code out} (whose length is the pixel count). */
     void convert(byte[] raw, int bitpix, float[] out) {
+        convert(raw, bitpix, 0, out.length, out, 0);
+    }
+
+    /** Pixels {@code first .. first+n-1} of big-endian raw data into {@code out} at {@code off}. */
+    void convert(byte[] raw, int bitpix, int first, int n, float[] out, int off) {
         ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
-        int n = out.length;
         switch (bitpix) {
             case -32 -> {
-                bb.asFloatBuffer().get(out, 0, n);
+                bb.asFloatBuffer().get(first, out, off, n);
                 if (!identity()) {
-                    for (int i = 0; i < n; i++) {
+                    for (int i = off; i < off + n; i++) {
                         out[i] = (float) (scale * out[i] + zero);
                     }
                 }
@@ -49,30 +53,30 @@ record ImageScaling(double scale, double zero, Long blank) {
             case -64 -> {
                 DoubleBuffer d = bb.asDoubleBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = (float) (scale * d.get(i) + zero);
+                    out[off + i] = (float) (scale * d.get(first + i) + zero);
                 }
             }
             case 8 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = apply(raw[i] & 0xFF);
+                    out[off + i] = apply(raw[first + i] & 0xFF);
                 }
             }
             case 16 -> {
-                ShortBuffer s = bb.asShortBuffer();
+                ShortBuffer v = bb.asShortBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = apply(s.get(i));
+                    out[off + i] = apply(v.get(first + i));
                 }
             }
             case 32 -> {
                 IntBuffer v = bb.asIntBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = apply(v.get(i));
+                    out[off + i] = apply(v.get(first + i));
                 }
             }
             case 64 -> {
                 LongBuffer v = bb.asLongBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = apply(v.get(i));
+                    out[off + i] = apply(v.get(first + i));
                 }
             }
             default -> throw new IllegalArgumentException("BITPIX " + bitpix);

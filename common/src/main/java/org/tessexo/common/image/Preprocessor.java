@@ -44,8 +44,8 @@ public final class Preprocessor {
 
     public Result apply(DecodedImage image) {
         ScienceRegion region = regionFor(image);
-        float[] reduced = areaResize(image.pixels(), image.width(), region.colStart() - 1, region.rowStart() - 1,
-                region.width(), region.height(), settings.width(), settings.height());
+        float[] reduced = reduce(image, region.colStart() - 1, region.rowStart() - 1, region.width(),
+                region.height(), settings.width(), settings.height());
         return normalize(reduced);
     }
 
@@ -70,40 +70,108 @@ public final class Preprocessor {
      * out of each mean; an output pixel with no finite input is NaN.
      */
     static float[] areaResize(float[] src, int srcStride, int x0, int y0, int inW, int inH, int outW, int outH) {
+        DecodedImage image = new DecodedImage(src, src.length / srcStride, srcStride, 0, "", null, null);
+        return reduce(image, x0, y0, inW, inH, outW, outH);
+    }
+
+    /**
+     * The same reduction in one pass over the image's rows: each row is converted (from the file's bytes, for an
+     * uncompressed image) into one reused buffer, reduced along x, and added into the output rows it overlaps.
+     * The common case of an integer factor along x (2048 -> 128 for an FFI) sums whole blocks without weights.
+     */
+    static float[] reduce(DecodedImage image, int x0, int y0, int inW, int inH, int outW, int outH) {
         Axis xs = Axis.of(inW, outW);
         Axis ys = Axis.of(inH, outH);
-        // Pass 1: reduce each input row along x (sums and finite weights), pass 2: along y.
-        double[] rowSum = new double[inH * outW];
-        double[] rowWeight = new double[inH * outW];
+        // For each input row, the output rows it overlaps and by how much (the inverse of ys).
+        int[] firstOut = new int[inH + 1];
+        for (int k = 0; k < ys.start[outH]; k++) {
+            firstOut[ys.index[k] + 1]++;
+        }
         for (int y = 0; y < inH; y++) {
-            int base = (y0 + y) * srcStride + x0;
-            int outBase = y * outW;
-            for (int ox = 0; ox < outW; ox++) {
-                double s = 0;
-                double wsum = 0;
-                for (int k = xs.start[ox]; k < xs.start[ox + 1]; k++) {
-                    float v = src[base + xs.index[k]];
-                    if (Float.isFinite(v)) {
-                        s += xs.weight[k] * v;
-                        wsum += xs.weight[k];
+            firstOut[y + 1] += firstOut[y];
+        }
+        int[] outRow = new int[ys.start[outH]];
+        double[] outWeight = new double[ys.start[outH]];
+        int[] fill = firstOut.clone();
+        for (int oy = 0; oy < outH; oy++) {
+            for (int k = ys.start[oy]; k < ys.start[oy + 1]; k++) {
+                int at = fill[ys.index[k]]++;
+                outRow[at] = oy;
+                outWeight[at] = ys.weight[k];
+            }
+        }
+        int block = inW % outW == 0 ? inW / outW : 0;
+        float[] row = new float[inW];
+        double[] hs = new double[outW];
+        double[] hw = new double[outW];
+        double[] sum = new double[outH * outW];
+        double[] weight = new double[outH * outW];
+        for (int y = 0; y < inH; y++) {
+            if (firstOut[y] == firstOut[y + 1]) {
+                continue;
+            }
+            image.readRow(y0 + y, x0, inW, row, 0);
+            if (block > 0) {
+                for (int ox = 0, i = 0; ox < outW; ox++, i += block) {
+                    // Most blocks are all finite: sum without a branch, and look closer only when the sum is not.
+                    // Four independent sums: the additions overlap instead of waiting on each other.
+                    float s0 = 0;
+                    float s1 = 0;
+                    float s2 = 0;
+                    float s3 = 0;
+                    int k = i;
+                    for (int end4 = i + (block & ~3); k < end4; k += 4) {
+                        s0 += row[k];
+                        s1 += row[k + 1];
+                        s2 += row[k + 2];
+                        s3 += row[k + 3];
                     }
+                    for (; k < i + block; k++) {
+                        s0 += row[k];
+                    }
+                    float s = (s0 + s1) + (s2 + s3);
+                    int n = block;
+                    if (!(s - s == 0)) { // NaN or Inf somewhere in the block
+                        s = 0;
+                        n = 0;
+                        for (k = i; k < i + block; k++) {
+                            float v = row[k];
+                            if (v - v == 0) {
+                                s += v;
+                                n++;
+                            }
+                        }
+                    }
+                    hs[ox] = s;
+                    hw[ox] = n;
                 }
-                rowSum[outBase + ox] = s;
-                rowWeight[outBase + ox] = wsum;
+            } else {
+                for (int ox = 0; ox < outW; ox++) {
+                    double s = 0;
+                    double wsum = 0;
+                    for (int k = xs.start[ox]; k < xs.start[ox + 1]; k++) {
+                        float v = row[xs.index[k]];
+                        if (Float.isFinite(v)) {
+                            s += xs.weight[k] * v;
+                            wsum += xs.weight[k];
+                        }
+                    }
+                    hs[ox] = s;
+                    hw[ox] = wsum;
+                }
+            }
+            for (int j = firstOut[y]; j < firstOut[y + 1]; j++) {
+                int base = outRow[j] * outW;
+                double wy = outWeight[j];
+                for (int ox = 0; ox < outW; ox++) {
+                    sum[base + ox] += wy * hs[ox];
+                    weight[base + ox] += wy * hw[ox];
+                }
             }
         }
         float[] out = new float[outW * outH];
-        for (int oy = 0; oy < outH; oy++) {
-            for (int ox = 0; ox < outW; ox++) {
-                double s = 0;
-                double wsum = 0;
-                for (int k = ys.start[oy]; k < ys.start[oy + 1]; k++) {
-                    int i = ys.index[k] * outW + ox;
-                    s += ys.weight[k] * rowSum[i];
-                    wsum += ys.weight[k] * rowWeight[i];
-                }
-                out[oy * outW + ox] = wsum > 0 ? (float) (s / wsum) : Float.NaN;
-            }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = weight[i] > 0 ? (float) (sum[i] / weight[i]) : Float.NaN;
         }
         return out;
     }

@@ -59,7 +59,7 @@ class PreprocessorTest {
         Preprocessor p = new Preprocessor(PreprocessSettings.defaults());
         ScienceRegion header = new ScienceRegion(3, 10, 2, 9);
         assertEquals(header, p.regionFor(img(new float[12 * 12], 12, 12, header)));
-        assertEquals(ScienceRegion.TESS_FFI, p.regionFor(img(new float[1], 2078, 2136, null)));
+        assertEquals(ScienceRegion.TESS_FFI, p.regionFor(img(new float[2078 * 2136], 2078, 2136, null)));
         assertEquals(new ScienceRegion(1, 12, 1, 10), p.regionFor(img(new float[120], 10, 12, null)));
         ScienceRegion outside = new ScienceRegion(3, 50, 1, 9);
         assertEquals(new ScienceRegion(1, 12, 1, 12), p.regionFor(img(new float[144], 12, 12, outside)));
