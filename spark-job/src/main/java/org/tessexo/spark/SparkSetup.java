@@ -17,10 +17,17 @@ public final class SparkSetup {
     }
 
     public static SparkConf configure(SparkConf conf, PipelineSettings s) {
-        // Mandatory: INDArrays only ship safely through Kryo with ND4J's registrator.
+        return configure(conf, s, true);
+    }
+
+    /**
+     * @param nd4j whether INDArrays will travel (training, evaluation): then ND4J's Kryo registrator is mandatory.
+     *             {@code inspect} leaves it out, which saves loading ND4J's native libraries (about a second).
+     */
+    public static SparkConf configure(SparkConf conf, PipelineSettings s, boolean nd4j) {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         String registrators = conf.get("spark.kryo.registrator", "");
-        if (!registrators.contains(ND4J_REGISTRATOR)) {
+        if (nd4j && !registrators.contains(ND4J_REGISTRATOR)) {
             conf.set("spark.kryo.registrator",
                     registrators.isEmpty() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
         }

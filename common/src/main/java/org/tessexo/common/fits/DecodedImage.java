@@ -23,7 +23,10 @@ public final class DecodedImage implements java.io.Serializable {
     private final String extname;
     private final ScienceRegion scienceRegion;
     private final Integer quality;
-    /** Raw big-endian pixels of {@link #bitpix} with {@link #scaling}, or null when {@link #pixels} holds them. */
+    /**
+     * Raw big-endian pixels of {@link #bitpix} with {@link #scaling} (the first height x width of them; the array
+     * may be a longer reused buffer), or null when {@link #pixels} holds them.
+     */
     private final byte[] raw;
     private final int bitpix;
     private final ImageScaling scaling;
@@ -58,7 +61,7 @@ public final class DecodedImage implements java.io.Serializable {
 
     static DecodedImage ofRaw(byte[] raw, int bitpix, ImageScaling scaling, int height, int width, int hdu,
                               String extname, ScienceRegion scienceRegion, Integer quality) {
-        if (raw.length != (long) height * width * (Math.abs(bitpix) / 8)) {
+        if (raw.length < (long) height * width * (Math.abs(bitpix) / 8)) {
             throw new IllegalArgumentException(raw.length + " bytes for " + height + " x " + width + " BITPIX " + bitpix);
         }
         return new DecodedImage(null, raw, bitpix, scaling, height, width, hdu, extname, scienceRegion, quality);

@@ -141,4 +141,40 @@ class PreprocessorTest {
         }
         assertEquals(128 * 128, p.apply(img(px, 300, 280, null)).values().length);
     }
+
+    @Test
+    void medianBySelectionEqualsTheSortedMiddle() {
+        java.util.Random rnd = new java.util.Random(4);
+        for (int n : new int[] {1, 2, 3, 4, 5, 16, 17, 1000, 16384}) {
+            for (int trial = 0; trial < 20; trial++) {
+                float[] a = new float[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = trial % 2 == 0 ? rnd.nextInt(5) : (float) rnd.nextGaussian(); // many ties, or none
+                }
+                float[] sorted = a.clone();
+                java.util.Arrays.sort(sorted);
+                double expected = n % 2 == 1 ? sorted[n / 2] : 0.5 * ((double) sorted[n / 2 - 1] + sorted[n / 2]);
+                assertEquals(expected, Preprocessor.median(a, n), 0.0, "n=" + n + " trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void aReusedBufferGivesTheSameResultAsAFreshOne() {
+        org.tessexo.common.fits.FitsImageDecoder reusing = org.tessexo.common.fits.FitsImageDecoder.reusingBuffer(
+                org.tessexo.common.fits.DecoderSettings.defaults());
+        org.tessexo.common.fits.FitsImageDecoder fresh = new org.tessexo.common.fits.FitsImageDecoder(
+                org.tessexo.common.fits.DecoderSettings.defaults());
+        Preprocessor p = new Preprocessor(new PreprocessSettings(PreprocessSettings.Trim.AUTO, 16, 16, 5));
+        byte[] big = org.tessexo.common.testing.FitsFixtures.bytes(org.tessexo.common.testing.FitsFixtures.image(
+                org.tessexo.common.testing.FitsFixtures.ramp(80, 90), null, null));
+        float[][] small = org.tessexo.common.testing.FitsFixtures.ramp(40, 40);
+        small[3][3] = -500;
+        byte[] second = org.tessexo.common.testing.FitsFixtures.bytes(
+                org.tessexo.common.testing.FitsFixtures.image(small, null, null));
+        reusing.decode(big); // leaves a larger buffer behind, whose tail must not leak into the next image
+        float[] a = p.apply(reusing.decode(second).image()).values();
+        float[] b = p.apply(fresh.decode(second).image()).values();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b, a);
+    }
 }

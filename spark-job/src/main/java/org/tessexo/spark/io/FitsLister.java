@@ -51,11 +51,16 @@ public final class FitsLister {
                 keys.add(new ListedFile(status.getPath().toString(), status.getLen()));
                 return keys;
             }
-            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-            while (it.hasNext()) {
-                LocatedFileStatus f = it.next();
-                if (f.isFile() && isFitsName(f.getPath().getName(), suffixes)) {
-                    keys.add(new ListedFile(f.getPath().toString(), f.getLen()));
+            if ("file".equals(fs.getScheme())) {
+                listLocal(fs.makeQualified(root), suffixes, keys);
+            } else {
+                // s3a lists a whole prefix flat (ListObjectsV2 pages), not folder by folder.
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+                while (it.hasNext()) {
+                    LocatedFileStatus f = it.next();
+                    if (f.isFile() && isFitsName(f.getPath().getName(), suffixes)) {
+                        keys.add(new ListedFile(f.getPath().toString(), f.getLen()));
+                    }
                 }
             }
             if (keys.isEmpty()) {
@@ -90,6 +95,24 @@ public final class FitsLister {
             }
             throw new UserException("Cannot list " + input + ": " + kind + ": " + e.getMessage()
                     + ". Check the URI, the endpoint and the credentials settings (tess.s3a.*).", e);
+        }
+    }
+
+    /**
+     * A local folder through java.nio: Hadoop's local listing builds a LocatedFileStatus per file, which forks an
+     * {@code ls} per file to learn owner and permissions (about 4 ms each: 7 minutes for 100,000 files).
+     */
+    private static void listLocal(Path root, List<String> suffixes, List<ListedFile> keys) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(root.toUri());
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir,
+                java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) all::iterator) {
+                if (isFitsName(p.getFileName().toString(), suffixes) && java.nio.file.Files.isRegularFile(p)) {
+                    keys.add(new ListedFile(new Path(p.toUri()).toString(), java.nio.file.Files.size(p)));
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -46,7 +46,8 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
 
     @Override
     public Iterator<SampleRow> call(Iterator<ListedFile> keys) {
-        FitsImageDecoder decoder = new FitsImageDecoder(decoderSettings);
+        // One decoder per partition, reusing its image buffer: each image is preprocessed before the next is read.
+        FitsImageDecoder decoder = FitsImageDecoder.reusingBuffer(decoderSettings);
         Preprocessor preprocessor = new Preprocessor(preprocessSettings);
         return new Iterator<>() {
             @Override
