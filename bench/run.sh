@@ -7,7 +7,9 @@
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 5: 240 names), so that both readers see enough files for
-# start-up costs to fade while the bytes stay in the page cache. The S3 runs read the N distinct files.
+# start-up costs to fade while the bytes stay in the page cache. The S3 server (S3Proxy, filesystem store, as its
+# own process) gets the N files by upload and the same K names each by hard links in its store (they share the
+# uploaded objects' extended attributes, where it keeps the ETags).
 #
 # Needs: the build (./submit.sh builds it), Debian's python3-astropy, python3-skimage, python3-boto3 (installed
 # with apt-get when missing and run as root), curl. Nothing here is a test: it measures.
@@ -72,7 +74,7 @@ PY
 row() { printf '| %-40s | %10s | %9s | %14s | %s\n' "$@"; }
 echo
 echo "Ingest of full-size FFIs (35.5 MB each, image HDU $IMAGE_BYTES bytes), $CORES cores, page cache warm;"
-echo "local: $((FILES * LINKS)) names ($FILES files x $LINKS hard links), S3: $FILES objects"
+echo "$((FILES * LINKS)) names ($FILES files x $LINKS hard links), on local disk and on the loopback S3 server"
 row "reader" "files/s" "MB/s" "bytes/file" "ratio (files/s)"
 row "----" "----" "----" "----" "----"
 read -r SEED_FPS SEED_MBS <<<"$(seed "$NAMES")"
@@ -101,10 +103,15 @@ EOF
   for f in "$DATA"/*.fits; do
     curl -s -T "$f" "http://127.0.0.1:$PORT/stpubdata/tess/public/ffi/s0001/2018/206/1-1/$(basename "$f")" > /dev/null
   done
-  cat "$WORK/s3data/stpubdata/tess/public/ffi/s0001/2018/206/1-1/"* > /dev/null 2>&1 || true
-  read -r SSEED_FPS SSEED_MBS <<<"$(seed s3://stpubdata/tess/public/ffi/s0001/2018/206/1-1/ --endpoint "http://127.0.0.1:$PORT")"
+  STORE="$WORK/s3data/stpubdata"
+  mkdir -p "$STORE/names"
+  for r in $(seq "$LINKS"); do
+    for f in "$STORE/tess/public/ffi/s0001/2018/206/1-1/"*.fits; do ln -f "$f" "$STORE/names/r$r-$(basename "$f")"; done
+  done
+  cat "$STORE/tess/public/ffi/s0001/2018/206/1-1/"* > /dev/null
+  read -r SSEED_FPS SSEED_MBS <<<"$(seed s3://stpubdata/names/ --endpoint "http://127.0.0.1:$PORT")"
   row "seed_loader.py, loopback S3, $CORES threads" "$SSEED_FPS" "$SSEED_MBS" "$((MB_TOTAL / FILES))" "1.0"
-  read -r SOUR_FPS SOUR_MBS SOUR_BPF <<<"$(ours s3a://stpubdata/tess/public/ffi/s0001/2018/206/1-1/ \
+  read -r SOUR_FPS SOUR_MBS SOUR_BPF <<<"$(ours s3a://stpubdata/names/ \
     s3a.endpoint="http://127.0.0.1:$PORT" s3a.path-style-access=true)"
   row "tess-exo inspect, loopback S3 (s3a)" "$SOUR_FPS" "$SOUR_MBS" "$SOUR_BPF" \
     "$($PY -c "print(f'{$SOUR_FPS / $SSEED_FPS:.1f}x (target 10x); bytes/image HDU {$SOUR_BPF / $IMAGE_BYTES:.3f}')")"

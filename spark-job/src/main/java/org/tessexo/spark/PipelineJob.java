@@ -197,7 +197,7 @@ public final class PipelineJob {
                 : Math.min(keys.size(), Math.max(1, sc.defaultParallelism() * 4));
         Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
         JavaRDD<SampleRow> rows = sc.parallelize(keys, partitions)
-                .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess()));
+                .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess(), filesInFlight()));
         if (labelsTable != null) {
             String pathCol = LabelJoin.pathColumn(labelsTable, s.labelsTable().pathColumn(), s.labels());
             rows = LabelJoin.apply(rows, labelsTable, pathCol, s.labelsTable().labelColumn(),
@@ -238,6 +238,16 @@ public final class PipelineJob {
             f.add(k.path()).add(k.length());
         }
         return f.hex();
+    }
+
+    /** listing.files-in-flight, where 0 means: several for object stores (latency to hide), one for disks. */
+    private int filesInFlight() {
+        int n = s.listing().filesInFlight();
+        if (n > 0) {
+            return n;
+        }
+        String scheme = new org.apache.hadoop.fs.Path(s.input()).toUri().getScheme();
+        return scheme != null && scheme.toLowerCase(Locale.ROOT).startsWith("s3") ? 4 : 1;
     }
 
     private Dataset<Row> readLabels() {

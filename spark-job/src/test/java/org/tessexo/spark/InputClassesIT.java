@@ -174,6 +174,17 @@ class InputClassesIT {
                     == null, "one row per file: " + name);
         }
         assertEquals(new TreeMap<>(expected), new TreeMap<>(actual), "each file's outcome and reason");
+        // Several files in flight per partition (as for S3): the same outcome for every file.
+        Path out3 = tmp.resolve("o3");
+        assertEquals(0, TessJob.run(new String[] {"inspect", "--input", in.toString(), "--output", out3.toString(),
+                "failures.max-fraction=1", "fits.min-image-size=32", "listing.files-in-flight=3"}));
+        Map<String, String> inFlight = new HashMap<>();
+        for (String row : FailuresAndOutputIT.outcomeRows(out3.resolve("outcomes"))) {
+            List<String> cols = csv(row);
+            inFlight.put(cols.get(0).substring(cols.get(0).lastIndexOf('/') + 1),
+                    cols.get(1) + "/" + (cols.get(1).equals("image") ? "" : cols.get(2)));
+        }
+        assertEquals(new TreeMap<>(actual), new TreeMap<>(inFlight), "files-in-flight=3 gives the same outcomes");
         JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
         JsonNode c = report.get("counts");
         assertEquals(files.size(), c.get("listed").asInt(), "README.txt and catalog.csv are not listed");

@@ -28,7 +28,8 @@ public record PipelineSettings(
         int maxProblems,
         Failures failures) implements Serializable {
 
-    public record Listing(List<String> suffixes, int partitions) implements Serializable {
+    /** @param filesInFlight files read at once per partition; 0 = 4 for s3a, 1 otherwise */
+    public record Listing(List<String> suffixes, int partitions, int filesInFlight) implements Serializable {
     }
 
     public record S3a(String endpoint, String endpointRegion, boolean pathStyleAccess, String credentialsProvider,
@@ -63,7 +64,8 @@ public record PipelineSettings(
 
     /** Maps the validated {@code tess} tree; the checks here are the ones types alone cannot express. */
     static PipelineSettings from(Config c) {
-        Listing listing = new Listing(c.getStringList("listing.suffixes"), c.getInt("listing.partitions"));
+        Listing listing = new Listing(c.getStringList("listing.suffixes"), c.getInt("listing.partitions"),
+                c.getInt("listing.files-in-flight"));
         S3a s3a = new S3a(c.getString("s3a.endpoint"), c.getString("s3a.endpoint-region"),
                 c.getBoolean("s3a.path-style-access"), c.getString("s3a.credentials-provider"),
                 c.getInt("s3a.attempts-maximum"), c.getInt("s3a.retry-limit"), c.getDuration("s3a.retry-interval"),
@@ -98,6 +100,8 @@ public record PipelineSettings(
         require(!output.isBlank(), "tess.output is empty: give --output URI");
         require(!listing.suffixes().isEmpty(), "tess.listing.suffixes is empty");
         require(listing.partitions() >= 0, "tess.listing.partitions must be >= 0");
+        require(listing.filesInFlight() >= 0 && listing.filesInFlight() <= 64,
+                "tess.listing.files-in-flight must be in 0..64 (0 = automatic)");
         require(s3a.attemptsMaximum() >= 1, "tess.s3a.attempts-maximum must be >= 1");
         require(List.of("sequential", "random", "normal").contains(s3a.inputFadvise()),
                 "tess.s3a.input-fadvise must be sequential, random or normal, not '" + s3a.inputFadvise() + "'");

@@ -37,15 +37,22 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
     private final Broadcast<SerializableHadoopConf> conf;
     private final DecoderSettings decoderSettings;
     private final PreprocessSettings preprocessSettings;
+    private final int inFlight;
 
-    public DecodeFn(Broadcast<SerializableHadoopConf> conf, DecoderSettings decoder, PreprocessSettings preprocess) {
+    /** @param inFlight files read at once in each partition (1 = one after the other, in the task's thread) */
+    public DecodeFn(Broadcast<SerializableHadoopConf> conf, DecoderSettings decoder, PreprocessSettings preprocess,
+                    int inFlight) {
         this.conf = conf;
         this.decoderSettings = decoder;
         this.preprocessSettings = preprocess;
+        this.inFlight = Math.max(1, inFlight);
     }
 
     @Override
     public Iterator<SampleRow> call(Iterator<ListedFile> keys) {
+        if (inFlight > 1) {
+            return new InFlight(keys);
+        }
         // One decoder per partition, reusing its image buffer: each image is preprocessed before the next is read.
         FitsImageDecoder decoder = FitsImageDecoder.reusingBuffer(decoderSettings);
         Preprocessor preprocessor = new Preprocessor(preprocessSettings);
@@ -60,6 +67,73 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
                 return decodeOne(keys.next(), decoder, preprocessor);
             }
         };
+    }
+
+    /**
+     * Several files of the partition in flight at once, in a small pool of this task's own, so that an object
+     * store's latency (a HEAD and the first byte of a GET per file) is hidden behind other files' transfers and
+     * decoding, as the proof of concept's thread pool did. Results come back in the listing's order. Memory stays
+     * bounded: each pool thread holds one image buffer (17.75 MB for an FFI) and at most {@code inFlight} results
+     * wait. The pool ends with the task, also when the task is killed.
+     */
+    private final class InFlight implements Iterator<SampleRow> {
+        private final Iterator<ListedFile> keys;
+        private final java.util.ArrayDeque<java.util.concurrent.Future<SampleRow>> window = new java.util.ArrayDeque<>();
+        private final java.util.concurrent.ExecutorService pool;
+        private final ThreadLocal<FitsImageDecoder> decoders =
+                ThreadLocal.withInitial(() -> FitsImageDecoder.reusingBuffer(decoderSettings));
+        private final ThreadLocal<Preprocessor> preprocessors =
+                ThreadLocal.withInitial(() -> new Preprocessor(preprocessSettings));
+
+        InFlight(Iterator<ListedFile> keys) {
+            this.keys = keys;
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            this.pool = java.util.concurrent.Executors.newFixedThreadPool(inFlight, r -> {
+                Thread t = new Thread(r, "tess-decode-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            if (task != null) {
+                task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> pool.shutdownNow());
+            }
+        }
+
+        private void fill() {
+            while (window.size() < inFlight && keys.hasNext()) {
+                ListedFile f = keys.next();
+                window.add(pool.submit(() -> decodeOne(f, decoders.get(), preprocessors.get())));
+            }
+            if (window.isEmpty()) {
+                pool.shutdown();
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            fill();
+            return !window.isEmpty();
+        }
+
+        @Override
+        public SampleRow next() {
+            fill();
+            java.util.concurrent.Future<SampleRow> head = window.poll();
+            if (head == null) {
+                throw new java.util.NoSuchElementException();
+            }
+            try {
+                return head.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+                throw new IllegalStateException("interrupted while decoding", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // decodeOne turns every exception into a failed row: only an Error gets here
+                pool.shutdownNow();
+                throw new IllegalStateException("decoding failed: " + e.getCause(), e.getCause());
+            }
+        }
     }
 
     SampleRow decodeOne(ListedFile file, FitsImageDecoder decoder, Preprocessor preprocessor) {
