@@ -203,6 +203,9 @@ public final class PipelineJob {
             rows = LabelJoin.apply(rows, labelsTable, pathCol, s.labelsTable().labelColumn(),
                     s.model().numClasses(), s.labels());
         }
+        if (command == Command.INSPECT) {
+            rows = rows.map(SampleRow::withoutFeatures); // inspect keeps outcomes, not 64 KB of samples per file
+        }
         rows = rows.persist(Dl4jSparkTrainer.storageLevel(s.training().storageLevel()));
 
         t = System.nanoTime();

@@ -78,6 +78,12 @@ public final class SampleRow implements Serializable {
         return features != null;
     }
 
+    /** The same row without the model input (for runs that only count and report). */
+    public SampleRow withoutFeatures() {
+        return features == null ? this
+                : new SampleRow(path, outcome, reason, detail, hdu, height, width, bytesRead, null, label);
+    }
+
     public SampleRow withLabel(int newLabel, String newReason) {
         return new SampleRow(path, outcome, newReason, detail, hdu, height, width, bytesRead, features, newLabel);
     }
