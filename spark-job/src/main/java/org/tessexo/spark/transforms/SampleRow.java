@@ -74,8 +74,9 @@ public final class SampleRow implements Serializable {
         return label;
     }
 
+    /** The outcome is {@code image} (its features may have been dropped, as {@code inspect} does). */
     public boolean isImage() {
-        return features != null;
+        return org.tessexo.common.fits.Outcome.IMAGE.label().equals(outcome);
     }
 
     /** The same row without the model input (for runs that only count and report). */
