@@ -1,8 +1,5 @@
 package org.tessexo.common.fits;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -30,7 +27,6 @@ public final class DecodedImage implements java.io.Serializable {
     private final byte[] raw;
     private final int bitpix;
     private final ImageScaling scaling;
-    private transient FloatBuffer floatView;
     private float[] pixels;
 
     /** An image from physical values already converted (row-major). */
@@ -54,9 +50,6 @@ public final class DecodedImage implements java.io.Serializable {
         this.extname = extname;
         this.scienceRegion = scienceRegion;
         this.quality = quality;
-        if (raw != null && bitpix == -32) {
-            this.floatView = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
-        }
     }
 
     static DecodedImage ofRaw(byte[] raw, int bitpix, ImageScaling scaling, int height, int width, int hdu,
@@ -117,19 +110,6 @@ public final class DecodedImage implements java.io.Serializable {
             System.arraycopy(pixels, y * width + x0, dst, off, n);
             return;
         }
-        int first = y * width + x0;
-        if (bitpix == -32) {
-            if (floatView == null) {
-                floatView = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
-            }
-            floatView.get(first, dst, off, n);
-            if (!scaling.identity()) {
-                for (int i = off; i < off + n; i++) {
-                    dst[i] = (float) (scaling.scale() * dst[i] + scaling.zero());
-                }
-            }
-            return;
-        }
-        scaling.convert(raw, bitpix, first, n, dst, off);
+        scaling.convert(raw, bitpix, y * width + x0, n, dst, off);
     }
 }

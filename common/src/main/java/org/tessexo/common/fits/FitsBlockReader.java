@@ -29,13 +29,11 @@ final class FitsBlockReader {
 
     private final InputStream in;
     private final long length;
-    private final boolean gzip;
     private long position;
 
-    private FitsBlockReader(InputStream in, long length, boolean gzip) {
+    private FitsBlockReader(InputStream in, long length) {
         this.in = in;
         this.length = length;
-        this.gzip = gzip;
     }
 
     /** @param length the file's size in bytes, or -1 when unknown */
@@ -48,20 +46,12 @@ final class FitsBlockReader {
         }
         if (n == 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B) {
             try {
-                return new FitsBlockReader(new GZIPInputStream(peek, 1 << 16), -1, true);
+                return new FitsBlockReader(new GZIPInputStream(peek, 1 << 16), -1);
             } catch (ZipException e) {
                 throw new FormatProblem(FitsImageDecoder.NOT_FITS, "corrupt gzip header: " + e.getMessage());
             }
         }
-        return new FitsBlockReader(peek, length, false);
-    }
-
-    boolean gzip() {
-        return gzip;
-    }
-
-    long position() {
-        return position;
+        return new FitsBlockReader(peek, length);
     }
 
     /** Bytes left in the file, or -1 when unknown. */

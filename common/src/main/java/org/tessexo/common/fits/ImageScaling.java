@@ -33,11 +33,6 @@ record ImageScaling(double scale, double zero, Long blank) implements java.io.Se
         return (float) (scale * raw + zero);
     }
 
-    /** Big-endian raw pixels of BITPIX {@code bitpix} into {@code out} (whose length is the pixel count). */
-    void convert(byte[] raw, int bitpix, float[] out) {
-        convert(raw, bitpix, 0, out.length, out, 0);
-    }
-
     /** Pixels {@code first .. first+n-1} of big-endian raw data into {@code out} at {@code off}. */
     void convert(byte[] raw, int bitpix, int first, int n, float[] out, int off) {
         ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
