@@ -15,8 +15,6 @@ import org.tessexo.common.config.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -71,21 +69,18 @@ public final class Dl4jSparkTrainer {
     }
 
     /**
-     * Trains epochs {@code firstEpoch..lastEpoch} (1-based), one pass over {@code data} each; returns the score
-     * (loss) after each.
+     * Trains epochs {@code firstEpoch..lastEpoch} (1-based), one pass over {@code data} each; the listener gets the
+     * score (loss) after each.
      */
-    public List<Double> fit(JavaRDD<DataSet> data, int firstEpoch, int lastEpoch, EpochListener listener) {
-        List<Double> scores = new ArrayList<>();
+    public void fit(JavaRDD<DataSet> data, int firstEpoch, int lastEpoch, EpochListener listener) {
         for (int e = firstEpoch; e <= lastEpoch; e++) {
             long t0 = System.nanoTime();
             sparkNet.fit(data);
             double score = sparkNet.getScore();
-            scores.add(score);
             LOG.info("Epoch {}/{}: score {} ({} s)", e, lastEpoch, String.format(Locale.ROOT, "%.4f", score),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
             listener.epochDone(e, score, sparkNet.getNetwork());
         }
-        return scores;
     }
 
     public <K> JavaPairRDD<K, INDArray> predict(JavaPairRDD<K, INDArray> features, int batchSize) {

@@ -48,7 +48,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -380,13 +379,12 @@ public final class PipelineJob {
         ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT_VERSION, report.labels, s.model().classes(),
                 new int[] {1, 1, h, w}, s.fits(), s.preprocess(), s.model(), s.input(), Instant.now().toString());
         int done = 0;
-        List<Double> scores = new ArrayList<>();
         MultiLayerNetwork net;
         if (options.resume()) {
             CheckpointState state = readCheckpointState(out);
             net = loadCheckpoint(out, state);
             done = state.epoch();
-            scores.addAll(state.scores());
+            report.scores.addAll(state.scores());
             report.resumedFromEpoch = done;
             report.resumedFrom = out.uri(CheckpointState.DIR + "/" + state.checkpoint());
             LOG.info("Resuming from {} (epoch {} of {})", report.resumedFrom, done, report.epochs);
@@ -399,7 +397,6 @@ public final class PipelineJob {
         LOG.info("Training on {} samples ({} labels), epochs {}..{}, {} workers, approach {}", report.trainSamples,
                 report.labels, done + 1, report.epochs, trainer.workers(), trainer.approachName());
         JavaRDD<DataSet> data = trainRows.map(new ToDataSetFn(h, w, classes));
-        report.scores.addAll(scores);
         trainer.fit(data, done + 1, report.epochs, (epoch, score, network) -> {
             report.scores.add(score);
             int every = s.training().checkpointEvery();

@@ -146,7 +146,7 @@ public final class OutputStore {
     /** Writes {@code name} whole or not at all. */
     public void write(String name, Body body) throws IOException {
         Path target = path(name);
-        Path tmp = atomicRename() ? new Path(target.getParent(), "." + target.getName() + ".tmp") : target;
+        Path tmp = atomicRename() ? temporary(target) : target;
         FSDataOutputStream out = fs.create(tmp, true);
         try {
             body.write(out);
@@ -180,23 +180,22 @@ public final class OutputStore {
      * atomic one; on s3a the folder is written in place and Spark's {@code _SUCCESS} marker says it is complete.
      */
     public String folderTarget(String name) {
-        return atomicRename() ? path("." + name + ".tmp").toString() : path(name).toString();
+        return (atomicRename() ? temporary(path(name)) : path(name)).toString();
     }
 
     public void commitFolder(String name) throws IOException {
-        if (!atomicRename()) {
-            return;
-        }
-        Path tmp = path("." + name + ".tmp");
-        Path target = path(name);
-        fs.delete(target, true);
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("Cannot rename " + tmp + " to " + target);
+        if (atomicRename()) {
+            commit(temporary(path(name)), path(name));
         }
     }
 
+    /** Where {@code target} is written before it is renamed: a hidden name beside it. */
+    private static Path temporary(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".tmp");
+    }
+
     private void commit(Path tmp, Path target) throws IOException {
-        fs.delete(target, false);
+        fs.delete(target, true);
         if (!fs.rename(tmp, target)) {
             throw new IOException("Cannot rename " + tmp + " to " + target);
         }
