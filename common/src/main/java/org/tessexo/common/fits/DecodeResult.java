@@ -1,16 +1,15 @@
 package org.tessexo.common.fits;
 
-import java.io.Serializable;
-
 /**
- * What the decoder made of one file: an image, or the reason there is none.
+ * What the decoder made of one file: an image, or the reason there is none. Lives on one executor thread (an
+ * image may still be reading from its file), so it is not serializable.
  *
  * @param reason a short category that reports count by ("table HDUs only", "truncated", ...); empty for images
  * @param detail the specifics (which HDUs, which sizes, the underlying error)
  * @param hdu    index of the chosen HDU, -1 when none
  */
 public record DecodeResult(Outcome outcome, String reason, String detail, int hdu, int height, int width,
-                           DecodedImage image) implements Serializable {
+                           DecodedImage image) {
 
     public static DecodeResult image(DecodedImage image) {
         return new DecodeResult(Outcome.IMAGE, "", "", image.hdu(), image.height(), image.width(), image);

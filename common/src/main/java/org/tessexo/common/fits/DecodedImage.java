@@ -7,43 +7,41 @@ import java.util.Objects;
  * of {@code width} pixels, row 0 being FITS row 1. NaN and Inf may still be present here;
  * {@code org.tessexo.common.image.Preprocessor} removes them.
  *
- * <p>An uncompressed image keeps the file's raw big-endian bytes and converts them only where they are read:
+ * <p>An uncompressed image keeps the file's raw big-endian bytes, or reads them from the file as its rows are
+ * asked for (a {@link FitsImageDecoder#streaming streaming} decoder), and converts them only where they are read:
  * {@link #readRow} converts one row (a bulk byte swap for float32), so preprocessing makes a single pass over the
  * pixels and no full-size float copy is ever made. {@link #pixels()} converts everything, once, for callers that
- * want the whole array.
+ * want the whole array. A streamed image gives its rows in order only, once each.
  */
-public final class DecodedImage implements java.io.Serializable {
-    private static final long serialVersionUID = 2L;
+public final class DecodedImage {
     private final int height;
     private final int width;
     private final int hdu;
     private final String extname;
     private final ScienceRegion scienceRegion;
     private final Integer quality;
-    /**
-     * Raw big-endian pixels of {@link #bitpix} with {@link #scaling} (the first height x width of them; the array
-     * may be a longer reused buffer), or null when {@link #pixels} holds them.
-     */
-    private final byte[] raw;
-    private final int bitpix;
-    private final ImageScaling scaling;
+    /** Where rows come from when {@link #pixels} does not hold them yet. */
+    private final RowSource rows;
     private float[] pixels;
+
+    /** Physical values of part of one row, from raw bytes in memory or from the file itself. */
+    interface RowSource {
+        void read(int y, int x0, int n, float[] dst, int off);
+    }
 
     /** An image from physical values already converted (row-major). */
     public DecodedImage(float[] pixels, int height, int width, int hdu, String extname, ScienceRegion scienceRegion,
                         Integer quality) {
-        this(Objects.requireNonNull(pixels), null, 0, null, height, width, hdu, extname, scienceRegion, quality);
+        this(Objects.requireNonNull(pixels), null, height, width, hdu, extname, scienceRegion, quality);
         if (pixels.length != (long) height * width) {
             throw new IllegalArgumentException(pixels.length + " pixels for " + height + " x " + width);
         }
     }
 
-    private DecodedImage(float[] pixels, byte[] raw, int bitpix, ImageScaling scaling, int height, int width,
-                         int hdu, String extname, ScienceRegion scienceRegion, Integer quality) {
+    private DecodedImage(float[] pixels, RowSource rows, int height, int width, int hdu, String extname,
+                         ScienceRegion scienceRegion, Integer quality) {
         this.pixels = pixels;
-        this.raw = raw;
-        this.bitpix = bitpix;
-        this.scaling = scaling;
+        this.rows = rows;
         this.height = height;
         this.width = width;
         this.hdu = hdu;
@@ -52,12 +50,21 @@ public final class DecodedImage implements java.io.Serializable {
         this.quality = quality;
     }
 
+    /** An image over raw big-endian pixels in memory (the first height x width; the array may be longer). */
     static DecodedImage ofRaw(byte[] raw, int bitpix, ImageScaling scaling, int height, int width, int hdu,
                               String extname, ScienceRegion scienceRegion, Integer quality) {
         if (raw.length < (long) height * width * (Math.abs(bitpix) / 8)) {
             throw new IllegalArgumentException(raw.length + " bytes for " + height + " x " + width + " BITPIX " + bitpix);
         }
-        return new DecodedImage(null, raw, bitpix, scaling, height, width, hdu, extname, scienceRegion, quality);
+        RowSource rows = (y, x0, n, dst, off) -> scaling.convert(raw, bitpix, y * width + x0, n, dst, off);
+        return new DecodedImage(null, rows, height, width, hdu, extname, scienceRegion, quality);
+    }
+
+    /** An image whose rows are read from the file as they are asked for, in order. */
+    static DecodedImage streamed(RowSource rows, int height, int width, int hdu, String extname,
+                                 ScienceRegion scienceRegion, Integer quality) {
+        return new DecodedImage(null, Objects.requireNonNull(rows), height, width, hdu, extname, scienceRegion,
+                quality);
     }
 
     public int height() {
@@ -104,12 +111,21 @@ public final class DecodedImage implements java.io.Serializable {
         return one[0];
     }
 
-    /** Physical values of row {@code y}, columns {@code x0 .. x0+n-1}, into {@code dst} at {@code off}. */
+    /**
+     * Physical values of row {@code y}, columns {@code x0 .. x0+n-1}, into {@code dst} at {@code off}.
+     *
+     * @throws java.io.UncheckedIOException when a streamed image's file fails to read
+     * @throws IllegalStateException when a streamed image is asked for a row before one it has already given
+     */
     public void readRow(int y, int x0, int n, float[] dst, int off) {
+        if (y < 0 || y >= height || x0 < 0 || n < 0 || x0 + n > width) {
+            throw new IndexOutOfBoundsException("row " + y + " columns " + x0 + "+" + n + " of " + height + " x "
+                    + width);
+        }
         if (pixels != null) {
             System.arraycopy(pixels, y * width + x0, dst, off, n);
             return;
         }
-        scaling.convert(raw, bitpix, y * width + x0, n, dst, off);
+        rows.read(y, x0, n, dst, off);
     }
 }

@@ -53,27 +53,41 @@ public final class FitsImageDecoder {
     public static final String BAD_HEADER = "invalid header";
     public static final String UNREADABLE = "unreadable FITS";
 
+    /** Chunk size of a {@link #streaming} decoder that reads a local file: a few hundred KB stay in L2 cache. */
+    public static final int LOCAL_CHUNK_BYTES = 256 * 1024;
+
     private final DecoderSettings settings;
-    private final boolean reuseBuffer;
+    /** 0: every image is read whole into its own array at decode; else the streaming chunk size. */
+    private final int chunkBytes;
     private byte[] buffer = new byte[0];
 
     public FitsImageDecoder(DecoderSettings settings) {
-        this(settings, false);
+        this(settings, 0);
     }
 
-    private FitsImageDecoder(DecoderSettings settings, boolean reuseBuffer) {
+    private FitsImageDecoder(DecoderSettings settings, int chunkBytes) {
         this.settings = settings;
-        this.reuseBuffer = reuseBuffer;
+        this.chunkBytes = chunkBytes;
     }
 
     /**
-     * A decoder that reads every uncompressed image into one buffer it keeps: each image it returns is valid only
-     * until its next {@code decode}. For a loop that preprocesses each image before decoding the next (an
-     * executor's partition): a full FFI is 17.75 MB, and allocating that per file keeps the garbage collector
-     * busy with huge objects. Not thread-safe.
+     * A decoder for a loop that preprocesses each image before decoding the next (an executor's partition). An
+     * uncompressed image is not read at decode: its rows are read from the stream as the caller asks for them, in
+     * order, {@code chunkBytes} at a time (at least one row) through one buffer the decoder keeps. Reading and
+     * converting then make one pass, the bytes are converted while they are still in the CPU's cache, rows that
+     * preprocessing trims away are never read, and no 17.75 MB array is allocated per FFI.
+     *
+     * <p>Each image is valid only until the next {@code decode} and while its stream is open; reading it may throw
+     * {@link java.io.UncheckedIOException}. A stream of unknown length (a gzipped file) is read whole at decode, so
+     * that a short file is still reported as truncated. {@code chunkBytes} of {@link Integer#MAX_VALUE} reads the
+     * whole plane in one call at the first row, which an object store wants (one ranged GET per image). Not
+     * thread-safe.
      */
-    public static FitsImageDecoder reusingBuffer(DecoderSettings settings) {
-        return new FitsImageDecoder(settings, true);
+    public static FitsImageDecoder streaming(DecoderSettings settings, int chunkBytes) {
+        if (chunkBytes <= 0) {
+            throw new IllegalArgumentException("chunkBytes must be positive, got " + chunkBytes);
+        }
+        return new FitsImageDecoder(settings, chunkBytes);
     }
 
     /** Decodes a whole file held in memory. */
@@ -190,18 +204,19 @@ public final class FitsImageDecoder {
         if (hdu.kind != Kind.COMPRESSED) {
             // The plane's raw bytes, converted later row by row where they are used (no full-size float copy).
             reader.skip(settings.cubePlane() * planeBytes);
-            byte[] data;
-            if (reuseBuffer) {
-                if (buffer.length < planeBytes) {
-                    buffer = new byte[(int) planeBytes];
-                }
-                data = buffer;
-            } else {
-                data = new byte[(int) planeBytes];
+            ImageScaling scaling = ImageScaling.of(hdu.header);
+            if (chunkBytes > 0 && reader.remaining() >= 0) {
+                int rowBytes = w * hdu.bytesPerPixel();
+                int rowsPerChunk = (int) Math.max(1, Math.min(h, chunkBytes / rowBytes));
+                StreamedRows rows = new StreamedRows(reader, buffer(rowsPerChunk * rowBytes), rowsPerChunk, h, w,
+                        hdu.bitpix, scaling);
+                return DecodeResult.image(DecodedImage.streamed(rows, h, w, hdu.index, hdu.extname, region,
+                        quality));
             }
+            byte[] data = chunkBytes > 0 ? buffer((int) planeBytes) : new byte[(int) planeBytes];
             reader.readFully(data, 0, (int) planeBytes);
-            return DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, ImageScaling.of(hdu.header), h, w,
-                    hdu.index, hdu.extname, region, quality));
+            return DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index, hdu.extname,
+                    region, quality));
         }
         byte[] data = new byte[(int) hdu.dataBytes];
         reader.readFully(data, 0, data.length);
@@ -500,5 +515,66 @@ public final class FitsImageDecoder {
             }
         }
         return null;
+    }
+
+    /** The decoder's own buffer, grown to at least {@code size} bytes. */
+    private byte[] buffer(int size) {
+        if (buffer.length < size) {
+            buffer = new byte[size];
+        }
+        return buffer;
+    }
+
+    /**
+     * Rows of an uncompressed plane read from the stream as they are asked for: in order, a chunk of whole rows at
+     * a time, skipping rows nobody asks for. The stream is positioned at the plane's first byte when this starts.
+     */
+    private static final class StreamedRows implements DecodedImage.RowSource {
+        private final FitsBlockReader reader;
+        private final byte[] chunk;
+        private final int rowsPerChunk;
+        private final int height;
+        private final int width;
+        private final int bitpix;
+        private final int rowBytes;
+        private final ImageScaling scaling;
+        /** Rows {@code first .. first+count-1} are in {@link #chunk}. */
+        private int first;
+        private int count;
+        /** The first row not yet read from the stream. */
+        private int next;
+
+        StreamedRows(FitsBlockReader reader, byte[] chunk, int rowsPerChunk, int height, int width, int bitpix,
+                     ImageScaling scaling) {
+            this.reader = reader;
+            this.chunk = chunk;
+            this.rowsPerChunk = rowsPerChunk;
+            this.height = height;
+            this.width = width;
+            this.bitpix = bitpix;
+            this.rowBytes = width * (Math.abs(bitpix) / 8);
+            this.scaling = scaling;
+        }
+
+        @Override
+        public void read(int y, int x0, int n, float[] dst, int off) {
+            if (y < first) {
+                throw new IllegalStateException("A streamed image gives its rows in order: row " + y
+                        + " asked after row " + first);
+            }
+            if (y >= first + count) {
+                try {
+                    reader.skip((long) (y - next) * rowBytes);
+                    int rows = Math.min(rowsPerChunk, height - y);
+                    reader.readFully(chunk, 0, rows * rowBytes);
+                    first = y;
+                    count = rows;
+                    next = y + rows;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            scaling.convert(chunk, bitpix, (y - first) * width + x0, n, dst, off);
+        }
     }
 }

@@ -161,8 +161,8 @@ class PreprocessorTest {
 
     @Test
     void aReusedBufferGivesTheSameResultAsAFreshOne() {
-        org.tessexo.common.fits.FitsImageDecoder reusing = org.tessexo.common.fits.FitsImageDecoder.reusingBuffer(
-                org.tessexo.common.fits.DecoderSettings.defaults());
+        org.tessexo.common.fits.FitsImageDecoder reusing = org.tessexo.common.fits.FitsImageDecoder.streaming(
+                org.tessexo.common.fits.DecoderSettings.defaults(), 1000);
         org.tessexo.common.fits.FitsImageDecoder fresh = new org.tessexo.common.fits.FitsImageDecoder(
                 org.tessexo.common.fits.DecoderSettings.defaults());
         Preprocessor p = new Preprocessor(new PreprocessSettings(PreprocessSettings.Trim.AUTO, 16, 16, 5));

@@ -2,6 +2,7 @@ package org.tessexo.spark.transforms;
 
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -53,10 +54,11 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
         if (inFlight > 1) {
             return new InFlight(keys);
         }
-        // One decoder per partition, reusing its image buffer: each image is preprocessed before the next is read.
-        FitsImageDecoder decoder = FitsImageDecoder.reusingBuffer(decoderSettings);
+        // One decoder per partition, reusing its buffer: each image is preprocessed before the next is read.
         Preprocessor preprocessor = new Preprocessor(preprocessSettings);
         return new Iterator<>() {
+            private FitsImageDecoder decoder;
+
             @Override
             public boolean hasNext() {
                 return keys.hasNext();
@@ -64,7 +66,11 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
 
             @Override
             public SampleRow next() {
-                return decodeOne(keys.next(), decoder, preprocessor);
+                ListedFile file = keys.next();
+                if (decoder == null) {
+                    decoder = decoderFor(file);
+                }
+                return decodeOne(file, decoder, preprocessor);
             }
         };
     }
@@ -73,15 +79,15 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
      * Several files of the partition in flight at once, in a small pool of this task's own, so that an object
      * store's latency (a HEAD and the first byte of a GET per file) is hidden behind other files' transfers and
      * decoding, as the proof of concept's thread pool did. Results come back in the listing's order. Memory stays
-     * bounded: each pool thread holds one image buffer (17.75 MB for an FFI) and at most {@code inFlight} results
+     * bounded: each pool thread holds one decoder buffer (for an FFI 256 KB from local disk, 17.75 MB from an
+     * object store) and at most {@code inFlight} results
      * wait. The pool ends with the task, also when the task is killed.
      */
     private final class InFlight implements Iterator<SampleRow> {
         private final Iterator<ListedFile> keys;
         private final java.util.ArrayDeque<java.util.concurrent.Future<SampleRow>> window = new java.util.ArrayDeque<>();
         private final java.util.concurrent.ExecutorService pool;
-        private final ThreadLocal<FitsImageDecoder> decoders =
-                ThreadLocal.withInitial(() -> FitsImageDecoder.reusingBuffer(decoderSettings));
+        private final ThreadLocal<FitsImageDecoder> decoders = new ThreadLocal<>();
         private final ThreadLocal<Preprocessor> preprocessors =
                 ThreadLocal.withInitial(() -> new Preprocessor(preprocessSettings));
 
@@ -102,7 +108,12 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
         private void fill() {
             while (window.size() < inFlight && keys.hasNext()) {
                 ListedFile f = keys.next();
-                window.add(pool.submit(() -> decodeOne(f, decoders.get(), preprocessors.get())));
+                window.add(pool.submit(() -> {
+                    if (decoders.get() == null) {
+                        decoders.set(decoderFor(f));
+                    }
+                    return decodeOne(f, decoders.get(), preprocessors.get());
+                }));
             }
             if (window.isEmpty()) {
                 pool.shutdown();
@@ -136,26 +147,58 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
         }
     }
 
+    /**
+     * A streaming decoder for the partition's file system (a partition never mixes schemes: one listing). From
+     * local disk or HDFS, rows are read a small chunk at a time and converted while still in the cache. From an
+     * object store, the image is read in one call, which s3a turns into one ranged GET under the random read
+     * policy; small chunks would each cost a request.
+     */
+    static FitsImageDecoder decoderFor(ListedFile file, DecoderSettings settings) {
+        String scheme = new Path(file.path()).toUri().getScheme();
+        boolean objectStore = scheme != null && OBJECT_STORES.contains(scheme.toLowerCase(java.util.Locale.ROOT));
+        return FitsImageDecoder.streaming(settings,
+                objectStore ? Integer.MAX_VALUE : FitsImageDecoder.LOCAL_CHUNK_BYTES);
+    }
+
+    private static final java.util.Set<String> OBJECT_STORES =
+            java.util.Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "cos", "obs");
+
+    private FitsImageDecoder decoderFor(ListedFile file) {
+        return decoderFor(file, decoderSettings);
+    }
+
     SampleRow decodeOne(ListedFile file, FitsImageDecoder decoder, Preprocessor preprocessor) {
         String key = file.path();
         Path path = new Path(key);
         DecodeResult d;
-        long bytes = 0;
+        Preprocessor.Result p = null;
+        long bytes;
         CountingInputStream counted = null;
         try {
             FileSystem fs = path.getFileSystem(conf.value().get());
+            if (fs instanceof LocalFileSystem local) {
+                fs = local.getRaw(); // no .crc files beside FITS files: skip the checksum layer's small reads
+            }
             try (FSDataInputStream raw = fs.open(path)) {
                 counted = new CountingInputStream(raw);
                 d = decoder.decode(counted, file.length());
+                if (d.outcome() == Outcome.IMAGE) {
+                    // The decoder streams the image's rows: preprocess while the file is open.
+                    p = preprocessor.apply(d.image());
+                }
                 bytes = counted.count();
             }
         } catch (IOException | RuntimeException e) {
-            String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+            String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             if (hasCause(e, FileNotFoundException.class)) {
                 return failed(key, NOT_FOUND, "deleted or moved since it was listed: " + detail, counted);
             }
             if (hasCause(e, InterruptedIOException.class)) {
                 return failed(key, TIMEOUT, detail, counted);
+            }
+            if (hasCause(e, java.io.EOFException.class)) {
+                return failed(key, FitsImageDecoder.TRUNCATED, "shorter than when it was listed: " + detail, counted);
             }
             return failed(key, READ_ERROR, detail, counted);
         }
@@ -163,7 +206,6 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
             return new SampleRow(key, d.outcome().label(), d.reason(), d.detail(), d.hdu(), d.height(), d.width(),
                     bytes, null, -1);
         }
-        Preprocessor.Result p = preprocessor.apply(d.image());
         if (!p.ok()) {
             return new SampleRow(key, Outcome.SKIPPED.label(), p.reason(), "HDU " + d.hdu(), d.hdu(), d.height(),
                     d.width(), bytes, null, -1);
