@@ -1,38 +1,55 @@
 #!/usr/bin/env bash
-# Benchmarks, side by side in one run on this machine's cores: the project's ingest against the Python proof of
-# concept's loader (../shared/bench/seed_loader.py) on the same full-size TESS-like FFIs, from local disk and through
-# the same loopback S3 server. Prints a table of files/s, MB/s, bytes read per file and the ratios.
+# Benchmarks, side by side in one run on this machine's cores. Prints four tables:
+#   1. ingest: the project's `inspect` against the Python proof of concept's loader (../shared/bench/seed_loader.py)
+#      on the same full-size TESS-like FFIs, from local disk and through the same loopback S3 server (files/s, MB/s,
+#      bytes read per file, ratio; for S3 also the CPU seconds of the server and of the job per file);
+#   2. decode: JMH, decode+trim+downsample of one FFI against a plain read of its image bytes (common's
+#      DecodeBenchmark);
+#   3. training: the default CNN, one JVM with plain DL4J fit, local[2] with parameter averaging, and its PyTorch
+#      twin (bench/torch_twin.py) on the same samples and batch size;
+#   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition.
 #
-#   bench/run.sh [--files N] [--links K] [--skip-s3]
+#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
-# read them under K names each (hard links, default 5: 240 names), so that both readers see enough files for
+# read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
 # start-up costs to fade while the bytes stay in the page cache. The S3 server (S3Proxy, filesystem store, as its
 # own process) gets the N files by upload and the same K names each by hard links in its store (they share the
 # uploaded objects' extended attributes, where it keeps the ETags).
 #
-# Needs: the build (./submit.sh builds it), Debian's python3-astropy, python3-skimage, python3-boto3 (installed
-# with apt-get when missing and run as root), curl. Nothing here is a test: it measures.
+# Needs: the build (./submit.sh builds it), Debian's python3-astropy, python3-skimage, python3-boto3 and python3-torch
+# (installed with apt-get when missing and run as root), curl. Nothing here is a test: it measures. About 6 minutes
+# with the defaults, most of it the Python loader.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 FILES=48
-LINKS=5
+LINKS=20
 S3=1
+ONLY=ingest,decode,training,memory
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
     --links) LINKS="$2"; shift 2 ;;
     --skip-s3) S3=0; shift ;;
+    --only) ONLY="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 SHARED="${TESS_SHARED_DIR:-$ROOT/../shared}"
 [ -d "$SHARED/bench" ] || SHARED=/work/shared
 PY=/usr/bin/python3
-if ! $PY -c "import astropy, skimage, boto3" 2>/dev/null; then
-  echo "== installing Debian's python3-astropy python3-skimage python3-boto3" >&2
-  apt-get install -y -qq python3-astropy python3-skimage python3-boto3 >&2
+if ! $PY -c "import astropy, skimage, boto3, torch" 2>/dev/null; then
+  echo "== installing Debian's python3-astropy python3-skimage python3-boto3 python3-torch" >&2
+  apt-get install -y -qq python3-astropy python3-skimage python3-boto3 python3-torch >&2
+fi
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
+VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
+if [ ! -f "spark-job/target/tess-exo-spark-job-$VERSION-job.jar" ] \
+    || [ ! -f common/target/test-classes/META-INF/BenchmarkList ] \
+    || [ ! -f spark-job/target/test-classes/org/tessexo/spark/bench/TrainingBench.class ]; then
+  echo "== building (jar, benchmark classes)" >&2
+  mvn -B -q -DskipTests install >&2
 fi
 WORK="$ROOT/bench/work"
 DATA="$WORK/ffi-$FILES"
@@ -47,10 +64,11 @@ if [ ! -d "$NAMES" ] || [ "$(ls "$NAMES" | wc -l)" -ne $((FILES * LINKS)) ]; the
   rm -rf "$NAMES" && mkdir -p "$NAMES"
   for r in $(seq "$LINKS"); do for f in "$DATA"/*.fits; do ln "$f" "$NAMES/r$r-$(basename "$f")"; done; done
 fi
-cat "$DATA"/*.fits > /dev/null   # both readers start from the page cache
+cat "$DATA"/*.fits > /dev/null   # every reader starts from the page cache
 CORES=2
 MB_TOTAL=$(du -cb "$DATA"/*.fits | tail -1 | cut -f1)
 IMAGE_BYTES=$((2136 * 2078 * 4))
+FIRST_FFI=$(ls "$DATA"/*.fits | head -1)
 
 seed() {   # source [endpoint] -> "files_per_s mb_per_s"
   local out
@@ -58,64 +76,154 @@ seed() {   # source [endpoint] -> "files_per_s mb_per_s"
   echo "$(sed -E 's/.*files_per_s=([0-9.]+).*/\1/' <<<"$out") $(sed -E 's/.*mb_per_s=([0-9.]+).*/\1/' <<<"$out")"
 }
 
-ours() {   # input [key=value ...] -> "files_per_s mb_per_s bytes_per_file"
+ours() {   # input [key=value ...] -> "files_per_s mb_per_s bytes_per_file cpu_s"  (the job's own CPU seconds)
   local input=$1; shift
   local out="$WORK/out-ingest"
-  TESS_DRIVER_MEMORY=4g ./submit.sh inspect --master "local[$CORES]" --input "$input" --output "$out" --overwrite \
-    "$@" > "$WORK/ingest.log" 2>&1 || { cat "$WORK/ingest.log" >&2; exit 1; }
-  $PY - "$out/run-report.json" <<'PY'
+  TESS_DRIVER_MEMORY=4g /usr/bin/time -f "%U %S" -o "$WORK/ingest.time" ./submit.sh inspect --master "local[$CORES]" \
+    --input "$input" --output "$out" --overwrite "$@" > "$WORK/ingest.log" 2>&1 || { cat "$WORK/ingest.log" >&2; exit 1; }
+  $PY - "$out/run-report.json" "$WORK/ingest.time" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
+u, s_ = map(float, open(sys.argv[2]).read().split()[-2:])
 n = r["counts"]["listed"]; s = r["timings_s"]["decode"]; b = r["bytes_read"]
-print(f"{n / s:.2f} {b / 1e6 / s:.1f} {b / n:.0f}")
+print(f"{n / s:.2f} {b / 1e6 / s:.1f} {b / n:.0f} {u + s_:.1f}")
 PY
 }
 
-row() { printf '| %-40s | %10s | %9s | %14s | %s\n' "$@"; }
-echo
-echo "Ingest of full-size FFIs (35.5 MB each, image HDU $IMAGE_BYTES bytes), $CORES cores, page cache warm;"
-echo "$((FILES * LINKS)) names ($FILES files x $LINKS hard links), on local disk and on the loopback S3 server"
-row "reader" "files/s" "MB/s" "bytes/file" "ratio (files/s)"
-row "----" "----" "----" "----" "----"
-read -r SEED_FPS SEED_MBS <<<"$(seed "$NAMES")"
-row "seed_loader.py, local disk, $CORES threads" "$SEED_FPS" "$SEED_MBS" "$((MB_TOTAL / FILES))" "1.0"
-read -r OUR_FPS OUR_MBS OUR_BPF <<<"$(ours "$NAMES")"
-row "tess-exo inspect, local disk, local[$CORES]" "$OUR_FPS" "$OUR_MBS" "$OUR_BPF" \
-  "$($PY -c "print(f'{$OUR_FPS / $SEED_FPS:.1f}x (target 25x); bytes/image HDU {$OUR_BPF / $IMAGE_BYTES:.3f}')")"
+cpu_of() {   # pid -> CPU seconds so far (user + system)
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
+}
 
-if [ "$S3" = 1 ]; then
-  JAR="$WORK/s3proxy-2.9.0-jar-with-dependencies.jar"
-  [ -f "$JAR" ] || mvn -B -q dependency:copy -Dartifact=org.gaul:s3proxy:2.9.0:jar:jar-with-dependencies \
-    -DoutputDirectory="$WORK" >&2
-  PORT=$((30000 + RANDOM % 20000))
-  rm -rf "$WORK/s3data" && mkdir -p "$WORK/s3data"
-  cat > "$WORK/s3proxy.properties" <<EOF
-s3proxy.endpoint=http://127.0.0.1:$PORT
-s3proxy.authorization=none
-jclouds.provider=filesystem
-jclouds.filesystem.basedir=$WORK/s3data
-EOF
-  java -jar "$JAR" --properties "$WORK/s3proxy.properties" > "$WORK/s3proxy.log" 2>&1 &
-  S3PID=$!
-  trap 'kill $S3PID 2>/dev/null || true' EXIT
-  for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/" > /dev/null && break; sleep 0.2; done
-  curl -s -X PUT "http://127.0.0.1:$PORT/stpubdata" > /dev/null
-  for f in "$DATA"/*.fits; do
-    curl -s -T "$f" "http://127.0.0.1:$PORT/stpubdata/tess/public/ffi/s0001/2018/206/1-1/$(basename "$f")" > /dev/null
-  done
-  STORE="$WORK/s3data/stpubdata"
-  mkdir -p "$STORE/names"
-  for r in $(seq "$LINKS"); do
-    for f in "$STORE/tess/public/ffi/s0001/2018/206/1-1/"*.fits; do ln -f "$f" "$STORE/names/r$r-$(basename "$f")"; done
-  done
-  cat "$STORE/tess/public/ffi/s0001/2018/206/1-1/"* > /dev/null
-  read -r SSEED_FPS SSEED_MBS <<<"$(seed s3://stpubdata/names/ --endpoint "http://127.0.0.1:$PORT")"
-  row "seed_loader.py, loopback S3, $CORES threads" "$SSEED_FPS" "$SSEED_MBS" "$((MB_TOTAL / FILES))" "1.0"
-  read -r SOUR_FPS SOUR_MBS SOUR_BPF <<<"$(ours s3a://stpubdata/names/ \
-    s3a.endpoint="http://127.0.0.1:$PORT" s3a.path-style-access=true)"
-  row "tess-exo inspect, loopback S3 (s3a)" "$SOUR_FPS" "$SOUR_MBS" "$SOUR_BPF" \
-    "$($PY -c "print(f'{$SOUR_FPS / $SSEED_FPS:.1f}x (target 10x); bytes/image HDU {$SOUR_BPF / $IMAGE_BYTES:.3f}')")"
+ratio() { $PY -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+ms_per_file() { $PY -c "import sys; print(f'{(float(sys.argv[2]) - float(sys.argv[1])) * 1000 / int(sys.argv[3]):.0f}')" "$@"; }
+row() { printf '| %-44s | %10s | %9s | %14s | %s\n' "$@"; }
+
+if want ingest; then
+  echo
+  echo "1. Ingest of full-size FFIs (35.5 MB each, image HDU $IMAGE_BYTES bytes), $CORES cores, page cache warm;"
+  echo "   $((FILES * LINKS)) names ($FILES files x $LINKS hard links), on local disk and on the loopback S3 server"
+  row "reader" "files/s" "MB/s" "bytes/file" "ratio (files/s)"
+  row "----" "----" "----" "----" "----"
+  read -r SEED_FPS SEED_MBS <<<"$(seed "$NAMES")"
+  row "seed_loader.py, local disk, $CORES threads" "$SEED_FPS" "$SEED_MBS" "$((MB_TOTAL / FILES))" "1.0"
+  read -r OUR_FPS OUR_MBS OUR_BPF _ <<<"$(ours "$NAMES")"
+  row "tess-exo inspect, local disk, local[$CORES]" "$OUR_FPS" "$OUR_MBS" "$OUR_BPF" \
+    "$(ratio "$OUR_FPS" "$SEED_FPS")x (target 25x); bytes/image HDU $(ratio "$OUR_BPF" "$IMAGE_BYTES")"
+
+  if [ "$S3" = 1 ]; then
+    JAR="$WORK/s3proxy-2.9.0-jar-with-dependencies.jar"
+    [ -f "$JAR" ] || mvn -B -q dependency:copy -Dartifact=org.gaul:s3proxy:2.9.0:jar:jar-with-dependencies \
+      -DoutputDirectory="$WORK" >&2
+    PORT=$((30000 + RANDOM % 20000))
+    rm -rf "$WORK/s3data" && mkdir -p "$WORK/s3data"
+    printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$PORT" "s3proxy.authorization=none" \
+      "jclouds.provider=filesystem" "jclouds.filesystem.basedir=$WORK/s3data" > "$WORK/s3proxy.properties"
+    java -jar "$JAR" --properties "$WORK/s3proxy.properties" > "$WORK/s3proxy.log" 2>&1 &
+    S3PID=$!
+    trap 'kill $S3PID 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/" > /dev/null && break; sleep 0.2; done
+    curl -s -X PUT "http://127.0.0.1:$PORT/stpubdata" > /dev/null
+    for f in "$DATA"/*.fits; do
+      curl -s -T "$f" "http://127.0.0.1:$PORT/stpubdata/tess/public/ffi/s0001/2018/206/1-1/$(basename "$f")" > /dev/null
+    done
+    STORE="$WORK/s3data/stpubdata"
+    mkdir -p "$STORE/names"
+    for r in $(seq "$LINKS"); do
+      for f in "$STORE/tess/public/ffi/s0001/2018/206/1-1/"*.fits; do ln -f "$f" "$STORE/names/r$r-$(basename "$f")"; done
+    done
+    cat "$STORE/tess/public/ffi/s0001/2018/206/1-1/"* > /dev/null
+    N=$((FILES * LINKS))
+    C0=$(cpu_of $S3PID)
+    read -r SSEED_FPS SSEED_MBS <<<"$(seed s3://stpubdata/names/ --endpoint "http://127.0.0.1:$PORT")"
+    C1=$(cpu_of $S3PID)
+    row "seed_loader.py, loopback S3, $CORES threads" "$SSEED_FPS" "$SSEED_MBS" "$((MB_TOTAL / FILES))" "1.0"
+    read -r SOUR_FPS SOUR_MBS SOUR_BPF SOUR_CPU <<<"$(ours s3a://stpubdata/names/ \
+      s3a.endpoint="http://127.0.0.1:$PORT" s3a.path-style-access=true)"
+    C2=$(cpu_of $S3PID)
+    row "tess-exo inspect, loopback S3 (s3a)" "$SOUR_FPS" "$SOUR_MBS" "$SOUR_BPF" \
+      "$(ratio "$SOUR_FPS" "$SSEED_FPS")x (target 10x); bytes/image HDU $(ratio "$SOUR_BPF" "$IMAGE_BYTES")"
+    echo
+    echo "   CPU per file on the loopback server: S3Proxy $(ms_per_file "$C0" "$C1" $N) ms serving seed_loader.py, $(ms_per_file "$C1" "$C2" $N) ms"
+    echo "   serving s3a; the tess-exo JVM $(ms_per_file 0 "$SOUR_CPU" $N) ms (start-up included). Server and job share the $CORES cores."
+    kill $S3PID 2>/dev/null || true
+  fi
+  echo
+  echo "   files/s: files listed / seconds of the read+decode+preprocess step (seed_loader: its thread pool;"
+  echo "   tess-exo: the report's timings_s.decode, the Spark job that decodes and caches every sample)."
 fi
-echo
-echo "files/s: files listed / seconds of the read+decode+preprocess step (seed_loader: its thread pool;"
-echo "tess-exo: the report's timings_s.decode, the Spark job that decodes and caches every sample)."
+
+if want decode; then
+  CP_TEST="$WORK/common-test.classpath"
+  [ -f "$CP_TEST" ] && [ "$CP_TEST" -nt common/pom.xml ] || mvn -B -q -pl common dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_TEST" >&2
+  java -cp "common/target/test-classes:common/target/classes:$(cat "$CP_TEST")" org.openjdk.jmh.Main DecodeBenchmark \
+    -p file="$FIRST_FFI" -rf json -rff "$WORK/jmh.json" > "$WORK/jmh.log" 2>&1 || { tail -30 "$WORK/jmh.log" >&2; exit 1; }
+  echo
+  echo "2. Decode against the limit (JMH, one thread, one FFI from the page cache; ms per FFI, mean +- 99.9% CI)"
+  $PY - "$WORK/jmh.json" <<'PY'
+import json, sys
+r = {b["benchmark"].split(".")[-1]: b["primaryMetric"] for b in json.load(open(sys.argv[1]))}
+plain = r["plainRead"]["score"]
+rows = [("plain read of the image HDU's bytes (the limit)", "plainRead"),
+        ("decode+trim+downsample+normalize, streamed", "streamedDecodePreprocess"),
+        ("the same, whole plane read first (object stores)", "wholePlaneDecodePreprocess")]
+print(f"| {'what':<50} | {'ms/FFI':>14} | ratio to the limit")
+print(f"| {'----':<50} | {'----':>14} | ----")
+for label, key in rows:
+    m = r[key]
+    target = " (target within 3x)" if key == "streamedDecodePreprocess" else ""
+    print(f"| {label:<50} | {m['score']:6.2f} +- {m['scoreError']:4.2f} | {m['score'] / plain:.2f}x{target}")
+PY
+fi
+
+if want training; then
+  CP_SPARK="$WORK/spark-test.classpath"
+  [ -f "$CP_SPARK" ] && [ "$CP_SPARK" -nt spark-job/pom.xml ] || mvn -B -q -pl spark-job dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_SPARK" >&2
+  mapfile -t OPENS < conf/java17-opens.txt
+  TB=(java "${OPENS[@]}" -Xmx6g "-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties"
+      -cp "spark-job/target/test-classes:spark-job/target/classes:common/target/classes:$(cat "$CP_SPARK")"
+      org.tessexo.spark.bench.TrainingBench)
+  T="$WORK/train"
+  sps() { sed -nE 's/.*samples_per_s=([0-9.]+).*/\1/p' | tail -1; }
+  PLAIN=$("${TB[@]}" plain "$T" --samples 256 --epochs 3 2>> "$WORK/training.log" | sps)
+  SPARK=$("${TB[@]}" spark "$T" --samples 256 --epochs 3 --workers $CORES 2>> "$WORK/training.log" | sps)
+  TORCH=$($PY bench/torch_twin.py "$T/train-x.f32" "$T/train-y.i8" --threads $CORES --epochs 3 | sps)
+  echo
+  echo "3. Training the default CNN (128 x 128, conv 16-32-32, dense 64, Adam), batch 32, 256 samples x 3 epochs, $CORES cores"
+  row "trainer" "samples/s" "" "" "ratio"
+  row "----" "----" "" "" "----"
+  row "(a) DL4J MultiLayerNetwork.fit, one JVM" "$PLAIN" "" "" "1.0"
+  row "(b) DL4J parameter averaging, local[$CORES]" "$SPARK" "" "" "b/a $(ratio "$SPARK" "$PLAIN") (target 0.85)"
+  row "(c) PyTorch, same net, data and batch" "$TORCH" "" "" "a/c $(ratio "$PLAIN" "$TORCH") (target 0.8)"
+fi
+
+if want memory; then
+  # 20 FFIs, one local-mode JVM (driver and executors together): the heap before each GC pause, and the peak RSS.
+  MEM_IN="$WORK/mem-20"
+  if [ ! -d "$MEM_IN" ]; then mkdir -p "$MEM_IN"; for f in $(ls "$DATA"/*.fits | head -20); do ln "$f" "$MEM_IN/"; done; fi
+  mem() {   # command partitions -> "peak_heap_mb peak_rss_mb"
+    local gc="$WORK/gc-$1-$2.log"
+    rm -f "$gc"
+    JAVA_TOOL_OPTIONS="-Xlog:gc:file=$gc" /usr/bin/time -f "%M" -o "$WORK/mem.time" ./submit.sh "$1" \
+      --master "local[$CORES]" --input "$MEM_IN" --output "$WORK/out-mem" --overwrite listing.partitions="$2" \
+      training.epochs=1 > "$WORK/mem.log" 2>&1 || { tail -20 "$WORK/mem.log" >&2; exit 1; }
+    $PY - "$gc" "$WORK/mem.time" <<'PY'
+import re, sys
+peak = max([int(m) for m in re.findall(r"(\d+)M->\d+M", open(sys.argv[1]).read())] or [0])
+print(peak, int(open(sys.argv[2]).read().split()[-1]) // 1024)
+PY
+  }
+  echo
+  echo "4. Peak memory, 20 full-size FFIs, local[$CORES] (driver and executors in one JVM, -Xmx 6g)"
+  row "run" "heap MB" "RSS MB" "" ""
+  row "----" "----" "----" "" ""
+  for cmd in inspect train; do
+    for per in 1 10; do
+      read -r HEAP RSS <<<"$(mem $cmd $((20 / per)))"
+      row "$cmd, $per FFI(s) per partition" "$HEAP" "$RSS" "" ""
+    done
+  done
+  echo
+  echo "   heap: the most in use before a GC pause (-Xlog:gc); RSS: the process's peak resident set (/usr/bin/time)."
+fi

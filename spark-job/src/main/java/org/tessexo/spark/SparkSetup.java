@@ -42,7 +42,22 @@ public final class SparkSetup {
                     (execOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim());
         }
         applyS3a(conf, s.s3a());
+        applyNativeThreads(conf);
         return conf;
+    }
+
+    /**
+     * ND4J's native ops use OpenMP threads, by default as many as the host has cores, in every task at once: eight
+     * 1-core tasks on an 8-core host would run 64 threads. Executors started as their own processes (standalone,
+     * YARN, Kubernetes) get {@code OMP_NUM_THREADS} = the cores each task owns ({@code spark.task.cpus}), unless
+     * the user set it. In local mode the executors are this JVM and its environment is already fixed; there the
+     * default measured best (bench/run.sh: 0.98 parameter-averaging efficiency with local[2], 0.91 with 1 thread).
+     */
+    static void applyNativeThreads(SparkConf conf) {
+        String master = conf.get("spark.master", "local[*]");
+        if (!master.startsWith("local")) {
+            conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        }
     }
 
     static void applyS3a(SparkConf conf, PipelineSettings.S3a s3a) {

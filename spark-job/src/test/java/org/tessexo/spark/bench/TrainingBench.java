@@ -1,0 +1,155 @@
+package org.tessexo.spark.bench;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.SettingsLoader;
+import org.tessexo.common.model.CnnFactory;
+import org.tessexo.spark.Dl4jSparkTrainer;
+import org.tessexo.spark.SparkSetup;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Training throughput of the default CNN (reference.conf's tess.model and tess.training) on the same samples:
+ * <ul>
+ *   <li>{@code plain}: one JVM, {@code MultiLayerNetwork.fit} on minibatches that are views of one array;</li>
+ *   <li>{@code spark}: {@code local[W]} with the pipeline's trainer (DL4J parameter averaging, W workers), on an
+ *   RDD of one-example DataSets cached once, as {@code train} does.</li>
+ * </ul>
+ * Both first write the samples (raw little-endian float32 and int8 labels) under the output folder, so that
+ * {@code bench/torch_twin.py} trains on the very same data. Prints one line {@code samples_per_s=X ...}.
+ *
+ * <pre>TrainingBench plain|spark OUT_DIR [--samples 512] [--epochs 3] [--workers 2]</pre>
+ * Run by bench/run.sh; a benchmark, not a test.
+ */
+public final class TrainingBench {
+    private TrainingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        Path out = Path.of(args[1]);
+        int samples = 512;
+        int epochs = 3;
+        int workers = 2;
+        for (int i = 2; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--samples" -> samples = Integer.parseInt(args[i + 1]);
+                case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
+                case "--workers" -> workers = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        PipelineSettings s = SettingsLoader.load("", "", List.of());
+        int size = s.preprocess().height();
+        int batch = s.training().batchSizePerWorker();
+        Files.createDirectories(out);
+        float[][] x = new float[samples][];
+        int[] y = new int[samples];
+        samples(x, y, size, 2026);
+        write(out, x, y);
+
+        double perSecond = mode.equals("plain") ? plain(s, x, y, size, batch, epochs)
+                : spark(s, x, y, size, epochs, workers);
+        System.out.printf(Locale.ROOT, "samples_per_s=%.1f mode=%s samples=%d epochs=%d batch=%d%s omp=%s%n",
+                perSecond, mode, samples, epochs, batch, mode.equals("plain") ? "" : " workers=" + workers,
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+    }
+
+    /** Normalized-looking noise; class 1 has a faint glow from one edge (the demo's task, made harder). */
+    static void samples(float[][] x, int[] y, int size, long seed) {
+        Random rnd = new Random(seed);
+        for (int i = 0; i < x.length; i++) {
+            y[i] = i % 2;
+            float[] v = new float[size * size];
+            for (int p = 0; p < v.length; p++) {
+                int col = p % size;
+                v[p] = (float) rnd.nextGaussian() + (y[i] == 1 ? 1.5f * (size - col) / size : 0f);
+            }
+            x[i] = v;
+        }
+    }
+
+    private static void write(Path out, float[][] x, int[] y) throws IOException {
+        try (OutputStream o = Files.newOutputStream(out.resolve("train-x.f32"))) {
+            ByteBuffer b = ByteBuffer.allocate(x[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] v : x) {
+                b.clear();
+                b.asFloatBuffer().put(v);
+                o.write(b.array());
+            }
+        }
+        try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(out.resolve("train-y.i8")))) {
+            for (int v : y) {
+                o.writeByte(v);
+            }
+        }
+    }
+
+    private static double plain(PipelineSettings s, float[][] x, int[] y, int size, int batch, int epochs) {
+        MultiLayerNetwork net = CnnFactory.build(s.model(), size, size);
+        int n = x.length / batch * batch;
+        INDArray features = Nd4j.create(n, 1, size, size);
+        INDArray labels = Nd4j.zeros(n, s.model().numClasses());
+        for (int i = 0; i < n; i++) {
+            features.get(NDArrayIndex.point(i)).assign(Nd4j.create(x[i], new long[] {1, size, size}, 'c'));
+            labels.putScalar(i, y[i], 1.0);
+        }
+        List<DataSet> batches = new ArrayList<>();
+        for (int i = 0; i < n; i += batch) {
+            // views of the two arrays: no copy per batch
+            batches.add(new DataSet(features.get(NDArrayIndex.interval(i, i + batch)),
+                    labels.get(NDArrayIndex.interval(i, i + batch))));
+        }
+        for (int i = 0; i < 5; i++) {
+            net.fit(batches.get(i % batches.size()));
+        }
+        long t0 = System.nanoTime();
+        for (int e = 0; e < epochs; e++) {
+            for (DataSet d : batches) {
+                net.fit(d);
+            }
+        }
+        return (double) epochs * n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double spark(PipelineSettings s, float[][] x, int[] y, int size, int epochs, int workers) {
+        SparkConf conf = SparkSetup.configure(new SparkConf().setMaster("local[" + workers + "]")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"), s);
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            List<DataSet> one = new ArrayList<>();
+            int classes = s.model().numClasses();
+            for (int i = 0; i < x.length; i++) {
+                INDArray l = Nd4j.zeros(1, classes);
+                l.putScalar(0, y[i], 1.0);
+                one.add(new DataSet(Nd4j.create(x[i], new long[] {1, 1, size, size}, 'c'), l));
+            }
+            JavaRDD<DataSet> data = sc.parallelize(one, workers * 4)
+                    .persist(Dl4jSparkTrainer.storageLevel(s.training().storageLevel()));
+            data.count();
+            Dl4jSparkTrainer trainer = new Dl4jSparkTrainer(sc, CnnFactory.build(s.model(), size, size),
+                    s.training());
+            trainer.fit(data, 1, 1, (e, score, net) -> { }); // warm-up epoch
+            long t0 = System.nanoTime();
+            trainer.fit(data, 2, epochs + 1, (e, score, net) -> { });
+            return (double) epochs * x.length / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+}
