@@ -1,0 +1,207 @@
+package org.tessexo.common.lightcurve;
+
+import java.util.Arrays;
+
+/**
+ * Box Least Squares (Kovacs, Zucker and Mazeh 2002) over a period and duration grid, with the binned "fast"
+ * evaluation: for each trial period the light curve is folded into phase bins of {@code minDuration / oversample},
+ * and every box of every trial duration is read off cumulative sums of the bins. The objective is the log likelihood
+ * of a box model against a flat one, {@code 0.5 * ivar_in * depth^2} (astropy's {@code objective="likelihood"}), with
+ * weights {@code 1 / fluxErr^2}.
+ *
+ * <p>Unlike astropy's fast method, the phase axis is padded by the longest duration (not by {@code oversample} bins),
+ * so that boxes of every duration are tried at every phase, and the last, partial bin of each fold is kept. The
+ * power at a period can therefore only be higher than astropy's, never lower; on real light curves the two agree to
+ * about 1e-6 of the peak (see the test against astropy).
+ */
+public final class BoxLeastSquares {
+    private final double[] t;
+    private final double[] yw;
+    private final double[] w;
+    private final double sumW;
+    private final double minT;
+    private final double weightedMean;
+
+    /** One period's best box. */
+    public record Periodogram(double[] periods, double[] power, double[] depth, double[] depthErr,
+                              double[] duration, double[] epoch) {
+        public int best() {
+            int b = 0;
+            for (int i = 1; i < power.length; i++) {
+                if (power[i] > power[b]) {
+                    b = i;
+                }
+            }
+            return b;
+        }
+
+        /** Signal detection efficiency of period {@code i}: (power - mean power) / standard deviation of power. */
+        public double sde(int i) {
+            double mean = 0;
+            int n = 0;
+            for (double p : power) {
+                if (Double.isFinite(p)) {
+                    mean += p;
+                    n++;
+                }
+            }
+            mean /= Math.max(1, n);
+            double var = 0;
+            for (double p : power) {
+                if (Double.isFinite(p)) {
+                    var += (p - mean) * (p - mean);
+                }
+            }
+            double sd = Math.sqrt(var / Math.max(1, n - 1));
+            return sd > 0 ? (power[i] - mean) / sd : 0;
+        }
+
+        public double snr(int i) {
+            return depth[i] / depthErr[i];
+        }
+    }
+
+    /**
+     * @param time    increasing, finite
+     * @param flux    finite (normalized or not: the model is a box below a flat level)
+     * @param fluxErr positive and finite; null or NaN entries mean equal weights
+     */
+    public BoxLeastSquares(double[] time, double[] flux, double[] fluxErr) {
+        int n = time.length;
+        if (flux.length != n || (fluxErr != null && fluxErr.length != n) || n < 3) {
+            throw new IllegalArgumentException("need at least 3 cadences with time, flux and error each");
+        }
+        this.minT = time[0];
+        this.t = new double[n];
+        this.w = new double[n];
+        this.yw = new double[n];
+        double sw = 0;
+        double swy = 0;
+        for (int i = 0; i < n; i++) {
+            t[i] = time[i] - minT;
+            double e = fluxErr == null ? Double.NaN : fluxErr[i];
+            w[i] = e > 0 && Double.isFinite(e) ? 1 / (e * e) : 1;
+            sw += w[i];
+            swy += w[i] * flux[i];
+        }
+        this.sumW = sw;
+        this.weightedMean = swy / sw;
+        // Subtracting the weighted mean makes the out-of-transit sum the negative of the in-transit sum.
+        for (int i = 0; i < n; i++) {
+            yw[i] = w[i] * (flux[i] - weightedMean);
+        }
+    }
+
+    public Periodogram power(PeriodGrid grid, int oversample) {
+        double[] periods = grid.periods();
+        double[] durations = grid.durations();
+        double minDur = Arrays.stream(durations).min().orElseThrow();
+        double maxDur = Arrays.stream(durations).max().orElseThrow();
+        double minPeriod = Arrays.stream(periods).min().orElseThrow();
+        double maxPeriod = Arrays.stream(periods).max().orElseThrow();
+        if (maxDur >= minPeriod) {
+            throw new IllegalArgumentException("the longest duration (" + maxDur + " d) must be shorter than the"
+                    + " shortest period (" + minPeriod + " d)");
+        }
+        double bin = minDur / oversample;
+        double invBin = 1 / bin;
+        int[] durBins = new int[durations.length];
+        int maxDurBins = 0;
+        for (int k = 0; k < durations.length; k++) {
+            durBins[k] = Math.max(1, (int) Math.round(durations[k] / bin));
+            maxDurBins = Math.max(maxDurBins, durBins[k]);
+        }
+        int capacity = (int) Math.ceil(maxPeriod / bin) + maxDurBins + 2;
+        double[] cy = new double[capacity];
+        double[] cw = new double[capacity];
+        int np = periods.length;
+        double[] power = new double[np];
+        double[] depth = new double[np];
+        double[] depthErr = new double[np];
+        double[] duration = new double[np];
+        double[] epoch = new double[np];
+        double eps = 1e-300;
+        double sw = sumW;
+        int n = t.length;
+        for (int p = 0; p < np; p++) {
+            double period = periods[p];
+            int m = (int) Math.ceil(period * invBin); // phase bins 1..m hold data
+            int top = m + maxDurBins;
+            Arrays.fill(cy, 0, top + 1, 0);
+            Arrays.fill(cw, 0, top + 1, 0);
+            double invP = 1 / period;
+            // Cadences in time order fall into the same bin for a while: add runs in registers, store once per run
+            // (a store per cadence would wait on the previous store to the same bin).
+            int run = -1;
+            double ry = 0;
+            double rw = 0;
+            for (int i = 0; i < n; i++) {
+                double x = t[i];
+                int ind = (int) ((x - period * Math.floor(x * invP)) * invBin) + 1;
+                if (ind != run) {
+                    if (run >= 0) {
+                        cy[run] += ry;
+                        cw[run] += rw;
+                    }
+                    run = ind;
+                    ry = 0;
+                    rw = 0;
+                }
+                ry += yw[i];
+                rw += w[i];
+            }
+            cy[run] += ry;
+            cw[run] += rw;
+            // Pad: the bins after the period are the first bins again, for the boxes that straddle phase zero.
+            for (int j = 1; j <= maxDurBins; j++) {
+                cy[m + j] = cy[j];
+                cw[m + j] = cw[j];
+            }
+            for (int j = 1; j <= top; j++) {
+                cy[j] += cy[j - 1];
+                cw[j] += cw[j - 1];
+            }
+            // depth = y_out - y_in = -yin * sw / (win * wout); objective = 0.5 * win * depth^2
+            //       = 0.5 * sw^2 * q with q = yin^2 / (win * wout^2), for dips (yin < 0) only.
+            // q > best is tested as yin^2 > best * win * wout^2: no division and no unpredictable branch per box.
+            double best = 0;
+            int bestN = -1;
+            int bestK = -1;
+            for (int k = 0; k < durBins.length; k++) {
+                int d = durBins[k];
+                for (int s = 0; s < m; s++) {
+                    double yin = Math.min(cy[s + d] - cy[s], 0.0);
+                    double win = cw[s + d] - cw[s];
+                    double wout = sw - win;
+                    if (yin * yin > best * win * wout * wout) {
+                        if (win < eps || wout < eps) {
+                            continue;
+                        }
+                        best = yin * yin / (win * wout * wout);
+                        bestN = s;
+                        bestK = k;
+                    }
+                }
+            }
+            if (bestN < 0) {
+                power[p] = 0;
+                depth[p] = 0;
+                depthErr[p] = Double.POSITIVE_INFINITY;
+                duration[p] = durations[0];
+                epoch[p] = minT;
+                continue;
+            }
+            int d = durBins[bestK];
+            double yin = cy[bestN + d] - cy[bestN];
+            double win = cw[bestN + d] - cw[bestN];
+            double wout = sw - win;
+            power[p] = 0.5 * sw * sw * best;
+            depth[p] = -yin * sw / (win * wout);
+            depthErr[p] = Math.sqrt(1 / win + 1 / wout);
+            duration[p] = d * bin;
+            double mid = bestN * bin + 0.5 * d * bin;
+            epoch[p] = minT + (mid - period * Math.floor(mid / period));
+        }
+        return new Periodogram(periods.clone(), power, depth, depthErr, duration, epoch);
+    }
+}

@@ -1,0 +1,78 @@
+package org.tessexo.common.lightcurve;
+
+import java.util.Arrays;
+
+/**
+ * One star's brightness over time: {@code time} in BTJD (BJD - 2457000, days), {@code flux} and {@code fluxErr}
+ * in the file's units (e-/s) or normalized, {@code quality} the SPOC QUALITY flags per cadence (0 when the file has
+ * none). All arrays have the same length; time increases.
+ */
+public record LightCurve(double[] time, double[] flux, double[] fluxErr, int[] quality, Target target) {
+
+    /** Who and where: the TIC ID (0 when unknown), sector, camera, CCD (-1 when unknown) and the flux used. */
+    public record Target(long tic, int sector, int camera, int ccd, String fluxColumn) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    public LightCurve {
+        int n = time.length;
+        if (flux.length != n || fluxErr.length != n || quality.length != n) {
+            throw new IllegalArgumentException("arrays of " + n + ", " + flux.length + ", " + fluxErr.length + ", "
+                    + quality.length + " cadences");
+        }
+    }
+
+    public int size() {
+        return time.length;
+    }
+
+    /** Days from the first to the last cadence. */
+    public double baseline() {
+        return time.length == 0 ? 0 : time[time.length - 1] - time[0];
+    }
+
+    /** The cadences where {@code keep} is true, in order. */
+    public LightCurve select(boolean[] keep) {
+        int n = 0;
+        for (boolean k : keep) {
+            n += k ? 1 : 0;
+        }
+        double[] t = new double[n];
+        double[] f = new double[n];
+        double[] e = new double[n];
+        int[] q = new int[n];
+        for (int i = 0, j = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                t[j] = time[i];
+                f[j] = flux[i];
+                e[j] = fluxErr[i];
+                q[j] = quality[i];
+                j++;
+            }
+        }
+        return new LightCurve(t, f, e, q, target);
+    }
+
+    /** The same cadences with other flux values (and errors). */
+    public LightCurve withFlux(double[] newFlux, double[] newErr) {
+        return new LightCurve(time, newFlux, newErr, quality, target);
+    }
+
+    @Override
+    public String toString() {
+        return "LightCurve[TIC " + target.tic() + ", sector " + target.sector() + ", " + size() + " cadences, "
+                + (size() == 0 ? "" : String.format(java.util.Locale.ROOT, "BTJD %.3f-%.3f", time[0],
+                time[size() - 1])) + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LightCurve l && Arrays.equals(time, l.time) && Arrays.equals(flux, l.flux)
+                && Arrays.equals(fluxErr, l.fluxErr) && Arrays.equals(quality, l.quality) && target.equals(l.target);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(time) * 31 + Arrays.hashCode(flux);
+    }
+}

@@ -1,0 +1,85 @@
+package org.tessexo.common.lightcurve;
+
+/** Small robust statistics on double arrays (selection, not sorting). */
+final class Stats {
+    private Stats() {
+    }
+
+    /** The median of {@code a[0..n)}; reorders {@code a}. */
+    static double median(double[] a, int n) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double upper = select(a, n, n / 2);
+        if (n % 2 == 1) {
+            return upper;
+        }
+        double lower = a[0];
+        for (int i = 1; i < n / 2; i++) {
+            lower = Math.max(lower, a[i]);
+        }
+        return 0.5 * (lower + upper);
+    }
+
+    /** The median absolute deviation from the median of the finite values of {@code a} (a is not changed). */
+    static double mad(double[] a) {
+        double[] c = finite(a);
+        int n = c.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double m = median(c, n);
+        for (int i = 0; i < n; i++) {
+            c[i] = Math.abs(c[i] - m);
+        }
+        return median(c, n);
+    }
+
+    static double[] finite(double[] a) {
+        int n = 0;
+        for (double v : a) {
+            n += Double.isFinite(v) ? 1 : 0;
+        }
+        double[] c = new double[n];
+        int k = 0;
+        for (double v : a) {
+            if (Double.isFinite(v)) {
+                c[k++] = v;
+            }
+        }
+        return c;
+    }
+
+    private static double select(double[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+}

@@ -1,0 +1,182 @@
+package org.tessexo.common.lightcurve;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole search on one light curve: clean, normalize, detrend, BLS, and again with the found transits masked.
+ * Pure domain code: no Spark, no I/O.
+ */
+public final class TransitSearch {
+
+    /**
+     * @param qualityMask     cadences with any of these QUALITY bits are dropped
+     * @param window          detrending window (days)
+     * @param method          detrending location estimator
+     * @param minPeriod       shortest trial period (days)
+     * @param maxPeriod       longest trial period (days); 0 = half the baseline (two transits)
+     * @param minDurationHours shortest trial duration
+     * @param maxDurationHours longest trial duration
+     * @param durations       number of trial durations (log-spaced)
+     * @param oversample      phase bins per shortest duration
+     * @param frequencyFactor period grid density (1 = astropy's autoperiod; smaller is denser)
+     * @param maxSignals      signals to look for (each search masks the transits of the ones before)
+     * @param minSde          a signal below this SDE ends the search (the first one is always reported)
+     * @param clipSigma       upward outliers (flares) beyond this many robust sigmas are dropped after detrending
+     */
+    public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
+                           double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
+                           int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma)
+            implements java.io.Serializable {
+        /**
+         * QUALITY bits dropped by default: attitude tweak (1), safe mode (2), coarse point (4), Earth point (8),
+         * Argabrightening (16), reaction-wheel desaturation (32), manual exclude (128), impulsive outlier (512).
+         */
+        public static final int DEFAULT_QUALITY_MASK = 1 | 2 | 4 | 8 | 16 | 32 | 128 | 512;
+
+        public static Settings defaults() {
+            return new Settings(DEFAULT_QUALITY_MASK, 0.75, Detrender.Method.BIWEIGHT, 0.5, 0, 0.5, 10, 12, 10, 1.0,
+                    3, 7.0, 5.0);
+        }
+    }
+
+    /** A periodic signal: times in BTJD, duration in days, depth as a fraction of the flux. */
+    public record Signal(int rank, double period, double epoch, double duration, double depth, double snr,
+                         double sde, double power, int transitsObserved) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The detrended light curve searched, and what was found in it. */
+    public record Result(LightCurve detrended, double[] trend, List<Signal> signals, BoxLeastSquares.Periodogram first,
+                         String reason) {
+        public boolean ok() {
+            return reason == null;
+        }
+    }
+
+    public static final String TOO_FEW = "too few good cadences";
+
+    private final Settings s;
+
+    public TransitSearch(Settings settings) {
+        this.s = settings;
+    }
+
+    public Settings settings() {
+        return s;
+    }
+
+    /** Quality-masked, finite, normalized to a median of 1 (errors scaled alike). */
+    public LightCurve clean(LightCurve lc) {
+        boolean[] keep = new boolean[lc.size()];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = (lc.quality()[i] & s.qualityMask()) == 0 && Double.isFinite(lc.time()[i])
+                    && Double.isFinite(lc.flux()[i]);
+        }
+        LightCurve good = lc.select(keep);
+        double[] f = good.flux().clone();
+        double median = Stats.median(f.clone(), f.length);
+        double[] flux = new double[f.length];
+        double[] err = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            flux[i] = f[i] / median;
+            err[i] = good.fluxErr()[i] / Math.abs(median);
+        }
+        return good.withFlux(flux, err);
+    }
+
+    public Result search(LightCurve raw) {
+        LightCurve lc = clean(raw);
+        if (lc.size() < 100) {
+            return new Result(lc, null, List.of(), null, TOO_FEW);
+        }
+        double[] trend = Detrender.trend(lc.time(), lc.flux(), s.window(), s.method());
+        double[] flat = new double[lc.size()];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = lc.flux()[i] / trend[i];
+        }
+        // Robust scatter; drop upward outliers (flares, cosmic rays) and cadences without a trend.
+        double sigma = 1.4826 * Stats.mad(flat);
+        boolean[] keep = new boolean[flat.length];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = Double.isFinite(flat[i]) && flat[i] - 1 < s.clipSigma() * sigma;
+        }
+        double[] err = lc.fluxErr().clone();
+        boolean errorsUsable = true;
+        for (double e : err) {
+            errorsUsable &= e > 0 && Double.isFinite(e);
+        }
+        double[] usedErr = new double[err.length];
+        for (int i = 0; i < err.length; i++) {
+            usedErr[i] = errorsUsable ? err[i] / trend[i] : sigma;
+        }
+        LightCurve detrended = lc.withFlux(flat, usedErr).select(keep);
+        double[] keptTrend = new double[detrended.size()];
+        for (int i = 0, j = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                keptTrend[j++] = trend[i];
+            }
+        }
+        if (detrended.size() < 100) {
+            return new Result(detrended, keptTrend, List.of(), null, TOO_FEW);
+        }
+        double baseline = detrended.baseline();
+        double maxPeriod = s.maxPeriod() > 0 ? s.maxPeriod() : baseline / 2;
+        double[] durations = PeriodGrid.durationsHours(s.minDurationHours(), s.maxDurationHours(), s.durations());
+        PeriodGrid grid = PeriodGrid.auto(baseline, s.minPeriod(), maxPeriod, durations, 2, s.frequencyFactor());
+
+        List<Signal> signals = new ArrayList<>();
+        BoxLeastSquares.Periodogram first = null;
+        boolean[] inTransit = new boolean[detrended.size()];
+        for (int rank = 1; rank <= s.maxSignals(); rank++) {
+            LightCurve masked = detrended.select(not(inTransit));
+            if (masked.size() < 100) {
+                break;
+            }
+            BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
+            BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample());
+            if (first == null) {
+                first = pg;
+            }
+            int b = pg.best();
+            double sde = pg.sde(b);
+            if (rank > 1 && sde < s.minSde()) {
+                break;
+            }
+            Signal sig = new Signal(rank, pg.periods()[b], pg.epoch()[b], pg.duration()[b], pg.depth()[b],
+                    pg.snr(b), sde, pg.power()[b], transitsObserved(masked.time(), pg.periods()[b], pg.epoch()[b],
+                    pg.duration()[b]));
+            signals.add(sig);
+            double[] time = detrended.time();
+            for (int i = 0; i < time.length; i++) {
+                inTransit[i] |= Math.abs(phase(time[i], sig.period(), sig.epoch())) < sig.duration();
+            }
+        }
+        return new Result(detrended, keptTrend, signals, first, null);
+    }
+
+    /** Time from the nearest transit centre (days), in [-period/2, period/2). */
+    public static double phase(double t, double period, double epoch) {
+        double x = (t - epoch) / period;
+        return (x - Math.floor(x + 0.5)) * period;
+    }
+
+    /** How many transit windows of the signal hold at least one cadence. */
+    static int transitsObserved(double[] time, double period, double epoch, double duration) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (double t : time) {
+            if (Math.abs(phase(t, period, epoch)) < duration / 2) {
+                seen.add(Math.round((t - epoch) / period));
+            }
+        }
+        return seen.size();
+    }
+
+    private static boolean[] not(boolean[] a) {
+        boolean[] b = new boolean[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = !a[i];
+        }
+        return b;
+    }
+}
