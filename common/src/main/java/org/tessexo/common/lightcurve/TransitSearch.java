@@ -85,7 +85,8 @@ public final class TransitSearch {
         return good.withFlux(flux, err);
     }
 
-    public Result search(LightCurve raw) {
+    /** Cleaned, normalized, detrended and clipped: the light curve the BLS searches (no signals yet). */
+    public Result prepare(LightCurve raw) {
         LightCurve lc = clean(raw);
         if (lc.size() < 100) {
             return new Result(lc, null, List.of(), null, TOO_FEW);
@@ -120,10 +121,24 @@ public final class TransitSearch {
         if (detrended.size() < 100) {
             return new Result(detrended, keptTrend, List.of(), null, TOO_FEW);
         }
-        double baseline = detrended.baseline();
+        return new Result(detrended, keptTrend, List.of(), null, null);
+    }
+
+    /** The grid this search uses on a light curve of this baseline. */
+    public PeriodGrid grid(double baseline) {
         double maxPeriod = s.maxPeriod() > 0 ? s.maxPeriod() : baseline / 2;
         double[] durations = PeriodGrid.durationsHours(s.minDurationHours(), s.maxDurationHours(), s.durations());
-        PeriodGrid grid = PeriodGrid.auto(baseline, s.minPeriod(), maxPeriod, durations, 2, s.frequencyFactor());
+        return PeriodGrid.auto(baseline, s.minPeriod(), maxPeriod, durations, 2, s.frequencyFactor());
+    }
+
+    public Result search(LightCurve raw) {
+        Result prepared = prepare(raw);
+        if (!prepared.ok()) {
+            return prepared;
+        }
+        LightCurve detrended = prepared.detrended();
+        double[] keptTrend = prepared.trend();
+        PeriodGrid grid = grid(detrended.baseline());
 
         List<Signal> signals = new ArrayList<>();
         BoxLeastSquares.Periodogram first = null;
