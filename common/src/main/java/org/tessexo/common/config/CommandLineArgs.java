@@ -16,7 +16,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                               List<String> overrides) {
 
     public enum Command {
-        DEMO, TRAIN, SINGLE, INSPECT;
+        DEMO, TRAIN, SINGLE, INSPECT, SEARCH;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -32,6 +32,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  train     list the input, decode the image HDUs, preprocess, train the CNN, evaluate, save the model",
             "  single    train on the image of one FITS file (a quick check of the whole pipeline)",
             "  inspect   list and decode only, no training: every file's outcome in the report",
+            "  search    transit search (BLS) in light curves, target pixel files and cutouts: candidates table",
             "Options:",
             "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
             "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",

@@ -26,7 +26,8 @@ public record PipelineSettings(
         LabelsTable labelsTable,
         Demo demo,
         int maxProblems,
-        Failures failures) implements Serializable {
+        Failures failures,
+        Search search) implements Serializable {
 
     /** @param filesInFlight files read at once per partition; 0 = 4 for s3a, 1 otherwise */
     public record Listing(List<String> suffixes, int partitions, int filesInFlight) implements Serializable {
@@ -56,6 +57,15 @@ public record PipelineSettings(
     }
 
     public record LabelsTable(String format, String pathColumn, String labelColumn) implements Serializable {
+    }
+
+    /**
+     * The {@code search} command: which flux, the transit search's settings, and how many figures.
+     *
+     * @param figures figures for the strongest candidates (by SDE); 0 = none
+     */
+    public record Search(String fluxColumn, org.tessexo.common.lightcurve.TransitSearch.Settings transit,
+                         int figures) implements Serializable {
     }
 
     public record Demo(String data, String output, int files, int height, int width, long seed)
@@ -88,11 +98,29 @@ public record PipelineSettings(
         Demo demo = new Demo(c.getString("demo.data"), c.getString("demo.output"), c.getInt("demo.files"),
                 c.getInt("demo.height"),
                 c.getInt("demo.width"), c.getLong("demo.seed"));
+        org.tessexo.common.lightcurve.TransitSearch.Settings transit =
+                new org.tessexo.common.lightcurve.TransitSearch.Settings(c.getInt("search.quality-mask"),
+                        c.getDouble("search.detrend.window-days"), detrendMethod(c.getString("search.detrend.method")),
+                        c.getDouble("search.period.min-days"), c.getDouble("search.period.max-days"),
+                        c.getDouble("search.duration.min-hours"), c.getDouble("search.duration.max-hours"),
+                        c.getInt("search.duration.count"), c.getInt("search.oversample"),
+                        c.getDouble("search.frequency-factor"), c.getInt("search.max-signals"),
+                        c.getDouble("search.min-sde"), c.getDouble("search.clip-sigma"));
+        Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
-                new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count")));
+                new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count")), search);
         s.validate();
         return s;
+    }
+
+    private static org.tessexo.common.lightcurve.Detrender.Method detrendMethod(String name) {
+        try {
+            return org.tessexo.common.lightcurve.Detrender.Method.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("Bad configuration: tess.search.detrend.method must be biweight or median, not '"
+                    + name + "'");
+        }
     }
 
     private void validate() {
@@ -123,6 +151,21 @@ public record PipelineSettings(
         require(failures.maxCount() >= -1, "tess.failures.max-count must be >= 0, or -1 for no limit");
         require(training.checkpointEvery() >= 0, "tess.training.checkpoint.every-epochs must be >= 0 (0 = off)");
         require(training.checkpointKeep() >= 1, "tess.training.checkpoint.keep must be >= 1");
+        var t = search.transit();
+        require(t.window() > 0, "tess.search.detrend.window-days must be > 0");
+        require(t.minPeriod() > 0, "tess.search.period.min-days must be > 0");
+        require(t.maxPeriod() == 0 || t.maxPeriod() > t.minPeriod(),
+                "tess.search.period.max-days must be 0 (half the baseline) or more than min-days");
+        require(t.minDurationHours() > 0 && t.maxDurationHours() >= t.minDurationHours(),
+                "tess.search.duration: 0 < min-hours <= max-hours");
+        require(t.maxDurationHours() / 24 < t.minPeriod(),
+                "tess.search.duration.max-hours must be shorter than tess.search.period.min-days");
+        require(t.durations() >= 1 && t.durations() <= 100, "tess.search.duration.count must be in 1..100");
+        require(t.oversample() >= 1 && t.oversample() <= 100, "tess.search.oversample must be in 1..100");
+        require(t.frequencyFactor() > 0, "tess.search.frequency-factor must be > 0");
+        require(t.maxSignals() >= 1 && t.maxSignals() <= 20, "tess.search.max-signals must be in 1..20");
+        require(search.figures() >= 0, "tess.search.figures must be >= 0");
+        require(!search.fluxColumn().isBlank(), "tess.search.flux-column is empty (PDCSAP_FLUX or SAP_FLUX)");
         model.validate();
         preprocess.validate();
         fits.validate();
@@ -162,21 +205,21 @@ public record PipelineSettings(
 
     public PipelineSettings withInput(String newInput) {
         return new PipelineSettings(newInput, output, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures);
+                labelsTable, demo, maxProblems, failures, search);
     }
 
     public PipelineSettings withOutput(String newOutput) {
         return new PipelineSettings(input, newOutput, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures);
+                labelsTable, demo, maxProblems, failures, search);
     }
 
     public PipelineSettings withLabels(String newLabels) {
         return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures);
+                labelsTable, demo, maxProblems, failures, search);
     }
 
     public PipelineSettings withTraining(Training newTraining) {
         return new PipelineSettings(input, output, labels, listing, s3a, fits, preprocess, model, newTraining,
-                labelsTable, demo, maxProblems, failures);
+                labelsTable, demo, maxProblems, failures, search);
     }
 }

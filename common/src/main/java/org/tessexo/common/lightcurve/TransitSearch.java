@@ -48,13 +48,16 @@ public final class TransitSearch {
 
     /** The detrended light curve searched, and what was found in it. */
     public record Result(LightCurve detrended, double[] trend, List<Signal> signals, BoxLeastSquares.Periodogram first,
-                         String reason) {
+                         List<SingleEvents.Event> events, String reason) {
         public boolean ok() {
             return reason == null;
         }
     }
 
     public static final String TOO_FEW = "too few good cadences";
+    /** Single dips at least this strong (box SNR) are listed. */
+    public static final double SINGLE_EVENT_SNR = 10;
+    static final int MAX_SINGLE_EVENTS = 10;
 
     private final Settings s;
 
@@ -89,7 +92,7 @@ public final class TransitSearch {
     public Result prepare(LightCurve raw) {
         LightCurve lc = clean(raw);
         if (lc.size() < 100) {
-            return new Result(lc, null, List.of(), null, TOO_FEW);
+            return new Result(lc, null, List.of(), null, List.of(), TOO_FEW);
         }
         double[] trend = Detrender.trend(lc.time(), lc.flux(), s.window(), s.method());
         double[] flat = new double[lc.size()];
@@ -119,9 +122,9 @@ public final class TransitSearch {
             }
         }
         if (detrended.size() < 100) {
-            return new Result(detrended, keptTrend, List.of(), null, TOO_FEW);
+            return new Result(detrended, keptTrend, List.of(), null, List.of(), TOO_FEW);
         }
-        return new Result(detrended, keptTrend, List.of(), null, null);
+        return new Result(detrended, keptTrend, List.of(), null, List.of(), null);
     }
 
     /** The grid this search uses on a light curve of this baseline. */
@@ -167,7 +170,10 @@ public final class TransitSearch {
                 inTransit[i] |= Math.abs(phase(time[i], sig.period(), sig.epoch())) < sig.duration();
             }
         }
-        return new Result(detrended, keptTrend, signals, first, null);
+        // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
+        List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
+                MAX_SINGLE_EVENTS);
+        return new Result(detrended, keptTrend, signals, first, events, null);
     }
 
     /** Time from the nearest transit centre (days), in [-period/2, period/2). */

@@ -64,6 +64,10 @@ public final class RunReport {
     public Integer resumedFromEpoch;
     public String resumedFrom;
     public String checkpoint;
+    /** The search command: the strongest candidates (at most max-problems of them), their count, the figures. */
+    public List<Map<String, Object>> candidates;
+    public long candidatesTotal;
+    public List<String> figures = new ArrayList<>();
     public Map<String, Double> timings = new LinkedHashMap<>();
     public Map<String, Object> settings = new LinkedHashMap<>();
 
@@ -117,6 +121,13 @@ public final class RunReport {
                 t.put("resumed", r);
             }
             m.put("training", t);
+        }
+        if (candidates != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("candidates", candidatesTotal);
+            c.put("strongest", candidates);
+            c.put("figures", figures);
+            m.put("search", c);
         }
         m.put("model", model);
         m.put("timings_s", timings);

@@ -50,5 +50,39 @@ class RealPlanetsTest {
         boolean cCovered = s.stream().anyMatch(g -> Math.abs(TransitSearch.phase(cTransit, g.period(), g.epoch()))
                 < g.duration());
         assertTrue(cCovered, "c's transit at " + cTransit + " lies in a found signal's transits: " + s);
+        // The single-event list keeps each dip in view on its own, whatever the period search made of it.
+        List<SingleEvents.Event> events = r.events();
+        assertTrue(events.stream().anyMatch(e -> Math.abs(e.time() - cTransit) < 1.0 / 24 && e.depth() > 0.01
+                && e.snr() > 30), "c's deep single transit: " + events);
+        assertTrue(events.size() >= 2, "c's transit and at least one other dip: " + events);
+    }
+
+    @Test
+    void wasp126bsEightTransitsAreEightSingleEvents() throws IOException {
+        LightCurve lc = LightCurveReaderTest.read("hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits");
+        TransitSearch.Result r = new TransitSearch(TransitSearch.Settings.defaults()).search(lc);
+        double[] b = toi("114.01");
+        assertEquals(8, r.events().size(), r.events().toString());
+        for (SingleEvents.Event e : r.events()) {
+            assertEquals(0, TransitSearch.phase(e.time(), b[1], b[0]) * 24, 0.5, "on b's ephemeris: " + e);
+        }
+    }
+
+    @Test
+    void aFigureIsAPngOfTheAskedSize() throws IOException {
+        LightCurve lc = LightCurveReaderTest.read("hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits");
+        TransitSearch.Result r = new TransitSearch(TransitSearch.Settings.defaults()).search(lc);
+        byte[] png = TransitFigure.png(r.detrended(), r.signals().get(0), "WASP-126", 900, 600);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertEquals(900, img.getWidth());
+        assertEquals(600, img.getHeight());
+        // something was drawn: far from a blank page
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < 600; y += 7) {
+            for (int x = 0; x < 900; x += 7) {
+                colours.add(img.getRGB(x, y));
+            }
+        }
+        assertTrue(colours.size() > 20, colours.size() + " colours");
     }
 }
