@@ -122,8 +122,10 @@ public final class PipelineJob {
         report.input = s.input();
         report.output = s.output();
         report.master = sc.master();
-        report.settings.put("preprocess", s.preprocess());
-        report.settings.put("fits", s.fits());
+        if (command != Command.SEARCH) {
+            report.settings.put("preprocess", s.preprocess());
+            report.settings.put("fits", s.fits());
+        }
         Configuration hadoop = sc.hadoopConfiguration();
         OutputStore out;
         try {
@@ -134,9 +136,13 @@ public final class PipelineJob {
         }
         JavaRDD<SampleRow> rows = null;
         try {
-            rows = listAndDecode(hadoop, out);
-            if (command != Command.INSPECT) {
-                train(rows, out);
+            if (command == Command.SEARCH) {
+                SearchJob.run(s, spark, report, out);
+            } else {
+                rows = listAndDecode(hadoop, out);
+                if (command != Command.INSPECT) {
+                    train(rows, out);
+                }
             }
             report.status = "ok";
             return report;

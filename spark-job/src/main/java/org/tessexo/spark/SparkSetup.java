@@ -28,9 +28,13 @@ public final class SparkSetup {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         String registrators = conf.get("spark.kryo.registrator", "");
         if (nd4j && !registrators.contains(ND4J_REGISTRATOR)) {
-            conf.set("spark.kryo.registrator",
-                    registrators.isEmpty() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
+            registrators = registrators.isEmpty() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR;
         }
+        String ours = TessKryoRegistrator.class.getName();
+        if (!registrators.contains(ours)) {
+            registrators = registrators.isEmpty() ? ours : registrators + "," + ours;
+        }
+        conf.set("spark.kryo.registrator", registrators);
         conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.app.name", "tess-exo");

@@ -49,7 +49,8 @@ public final class TessJob {
             if (cli.command() == Command.DEMO) {
                 settings = prepareDemo(settings, cli);
             }
-            SparkConf conf = SparkSetup.configure(new SparkConf(), settings, cli.command() != Command.INSPECT);
+            SparkConf conf = SparkSetup.configure(new SparkConf(), settings,
+                    cli.command() != Command.INSPECT && cli.command() != Command.SEARCH);
             conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
             // A session that already exists (an embedding application, a test) is used and left running.
             owned = SparkSession.getDefaultSession().isEmpty();
@@ -121,8 +122,19 @@ public final class TessJob {
     }
 
     private static void printSummary(Command command, RunReport r) {
-        System.out.printf(Locale.ROOT, "%s: %d listed, %d images, %d skipped, %d failed%s%n", command.label(),
-                r.listed, r.images, r.skipped, r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
+        System.out.printf(Locale.ROOT, "%s: %d listed, %d %s, %d skipped, %d failed%s%n", command.label(),
+                r.listed, r.images, command == Command.SEARCH ? "light curves searched" : "images", r.skipped,
+                r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
+        if (r.candidates != null) {
+            System.out.printf(Locale.ROOT, "%d candidate signals; the strongest:%n", r.candidatesTotal);
+            r.candidates.stream().limit(5).forEach(c -> System.out.printf(Locale.ROOT,
+                    "  TIC %s sector %s: P = %.5f d, T0 = %.4f BTJD, %.2f h, %.0f ppm, SNR %.1f, SDE %.1f%n",
+                    c.get("tic"), c.get("sector"), (Double) c.get("period_days"), (Double) c.get("epoch_btjd"),
+                    (Double) c.get("duration_hours"), (Double) c.get("depth_ppm"), (Double) c.get("snr"),
+                    (Double) c.get("sde")));
+            System.out.println("Candidates: " + r.output + "/candidates/ (parquet, csv); single dips: " + r.output
+                    + "/events/; figures: " + r.figures.size() + " in " + r.output + "/figures/");
+        }
         if (r.labels != null) {
             System.out.printf(Locale.ROOT, "Trained on %d samples (%s labels), %d epochs, final score %.4f%n",
                     r.trainSamples, r.labels, r.epochs, r.scores.isEmpty() ? Double.NaN : r.scores.get(r.scores.size() - 1));

@@ -33,7 +33,8 @@ public final class OutputStore {
     private static final String ABORTABLE = "fs.capability.outputstream.abortable";
 
     /** What a run writes: the only entries {@code --overwrite} replaces. */
-    public static final Set<String> RESULTS = Set.of("run-report.json", "model.zip", "outcomes", "checkpoints");
+    public static final Set<String> RESULTS = Set.of("run-report.json", "model.zip", "outcomes", "checkpoints",
+            "candidates", "events", "figures");
 
     private final Path root;
     private final FileSystem fs;

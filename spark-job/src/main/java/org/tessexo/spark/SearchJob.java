@@ -1,0 +1,314 @@
+package org.tessexo.spark;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.config.NoValidDataException;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.config.TooManyFailuresException;
+import org.tessexo.common.config.UserException;
+import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.lightcurve.LightCurve;
+import org.tessexo.common.lightcurve.LightCurveReader;
+import org.tessexo.common.lightcurve.SingleEvents;
+import org.tessexo.common.lightcurve.TransitFigure;
+import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.io.FitsLister;
+import org.tessexo.spark.io.ListedFile;
+import org.tessexo.spark.io.OutputStore;
+import org.tessexo.spark.io.SerializableHadoopConf;
+import org.tessexo.spark.transforms.SearchFn;
+import org.tessexo.spark.transforms.SearchRow;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code search} command: list light curves (and target pixel files, cutouts), search each on an executor, and
+ * write the candidates table (Parquet and CSV), the single-event table, the outcomes, figures of the strongest
+ * candidates and the report. Only counts, the strongest candidates and a few figures reach the driver.
+ */
+public final class SearchJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SearchJob.class);
+    public static final String CANDIDATES = "candidates";
+    public static final String EVENTS = "events";
+    public static final String FIGURES = "figures";
+
+    private final PipelineSettings s;
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final RunReport report;
+
+    private SearchJob(PipelineSettings s, SparkSession spark, RunReport report) {
+        this.s = s;
+        this.spark = spark;
+        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.report = report;
+    }
+
+    /** Runs the search into {@code out}, filling {@code report}; PipelineJob owns the output folder and the report. */
+    static void run(PipelineSettings s, SparkSession spark, RunReport report, OutputStore out) {
+        new SearchJob(s, spark, report).run(out);
+    }
+
+    private void run(OutputStore out) {
+        Configuration hadoop = sc.hadoopConfiguration();
+        report.settings.put("search", s.search());
+        long t = System.nanoTime();
+        List<ListedFile> files = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        report.timing("list", t);
+        report.listed = files.size();
+        LOG.info("Listed {} FITS files under {}", files.size(), s.input());
+        int partitions = s.listing().partitions() > 0 ? s.listing().partitions()
+                : Math.min(files.size(), Math.max(1, sc.defaultParallelism() * 4));
+        Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
+        JavaRDD<SearchRow> rows = sc.parallelize(files, Math.max(1, partitions))
+                .mapPartitions(new SearchFn(conf, s.search().fluxColumn(), s.search().transit(),
+                        s.fits().maxImageBytes()))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            t = System.nanoTime();
+            count(rows);
+            report.timing("search", t);
+            writeOutcomes(rows, out);
+            if (report.images == 0) {
+                throw new NoValidDataException("No light curve searched in " + s.input() + ": " + report.listed
+                        + " listed, " + report.skipped + " skipped, " + report.failed + " failed ("
+                        + report.reasonsLine() + "). See " + out.uri(PipelineJob.REPORT) + ".");
+            }
+            if (s.failures().exceeded(report.failed, report.listed)) {
+                throw new TooManyFailuresException(String.format(Locale.ROOT,
+                        "%d of %d listed files failed (%.1f%%), more than tess.failures allows. Commonest reasons:"
+                                + " %s. Each file's reason is in %s.", report.failed, report.listed,
+                        100.0 * report.failed / report.listed, report.failedReasonsLine(),
+                        out.uri(PipelineJob.OUTCOMES)));
+            }
+            t = System.nanoTime();
+            writeTables(rows, out);
+            report.timing("write", t);
+            t = System.nanoTime();
+            writeFigures(out, conf);
+            report.timing("figures", t);
+        } finally {
+            rows.unpersist(false);
+        }
+    }
+
+    private void count(JavaRDD<SearchRow> rows) {
+        Map<Tuple2<String, String>, Tuple2<Long, Long>> agg = rows
+                .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.outcome(), r.reason()), new Tuple2<>(1L, r.bytesRead())))
+                .reduceByKey((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
+                .collectAsMap();
+        for (Map.Entry<Tuple2<String, String>, Tuple2<Long, Long>> e : agg.entrySet()) {
+            String outcome = e.getKey()._1();
+            long n = e.getValue()._1();
+            report.bytesRead += e.getValue()._2();
+            if (outcome.equals(Outcome.IMAGE.label())) {
+                report.images += n;
+                continue;
+            }
+            if (outcome.equals(Outcome.SKIPPED.label())) {
+                report.skipped += n;
+            } else {
+                report.failed += n;
+                report.failedReasons.merge(e.getKey()._2(), n, Long::sum);
+            }
+            report.reasons.merge(e.getKey()._2(), n, Long::sum);
+        }
+        report.problemsTotal = report.skipped + report.failed;
+        if (report.problemsTotal > 0 && s.maxProblems() > 0) {
+            report.problems.addAll(rows.filter(r -> !r.searched())
+                    .map(r -> new RunReport.Problem(r.path(), r.outcome(),
+                            r.detail().isEmpty() ? r.reason() : r.reason() + ": " + r.detail()))
+                    .take(s.maxProblems()));
+        }
+        report.candidatesTotal = rows.map(r -> (long) r.signals().size()).fold(0L, Long::sum);
+        LOG.info("Searched: {} light curves, {} skipped, {} failed, {} candidates; reasons: {}", report.images,
+                report.skipped, report.failed, report.candidatesTotal, report.reasonsLine());
+    }
+
+    private void writeOutcomes(JavaRDD<SearchRow> rows, OutputStore out) {
+        StructType schema = new StructType()
+                .add("path", DataTypes.StringType).add("outcome", DataTypes.StringType)
+                .add("reason", DataTypes.StringType).add("detail", DataTypes.StringType)
+                .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+                .add("cadences", DataTypes.IntegerType).add("bytes_read", DataTypes.LongType);
+        JavaRDD<Row> table = rows.map(r -> RowFactory.create(r.path(), r.outcome(), r.reason(), r.detail(),
+                r.target() == null ? null : r.target().tic(), r.target() == null ? null : r.target().sector(),
+                r.cadences(), r.bytesRead()));
+        writeCsv(spark.createDataFrame(table, schema), out, PipelineJob.OUTCOMES);
+    }
+
+    static final StructType CANDIDATE_SCHEMA = new StructType()
+            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+            .add("camera", DataTypes.IntegerType).add("ccd", DataTypes.IntegerType)
+            .add("file", DataTypes.StringType).add("rank", DataTypes.IntegerType)
+            .add("period_days", DataTypes.DoubleType).add("epoch_btjd", DataTypes.DoubleType)
+            .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
+            .add("snr", DataTypes.DoubleType).add("sde", DataTypes.DoubleType)
+            .add("transits", DataTypes.IntegerType).add("flux", DataTypes.StringType);
+
+    static final StructType EVENT_SCHEMA = new StructType()
+            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+            .add("file", DataTypes.StringType).add("time_btjd", DataTypes.DoubleType)
+            .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
+            .add("snr", DataTypes.DoubleType);
+
+    private void writeTables(JavaRDD<SearchRow> rows, OutputStore out) {
+        JavaRDD<Row> candidates = rows.flatMap(r -> {
+            List<Row> list = new ArrayList<>();
+            for (TransitSearch.Signal g : r.signals()) {
+                list.add(candidateRow(r, g));
+            }
+            return list.iterator();
+        });
+        Dataset<Row> c = spark.createDataFrame(candidates, CANDIDATE_SCHEMA).orderBy(
+                org.apache.spark.sql.functions.col("sde").desc());
+        c.write().mode(SaveMode.Overwrite).parquet(out.folderTarget(CANDIDATES + "/parquet"));
+        commit(out, CANDIDATES + "/parquet");
+        writeCsv(c, out, CANDIDATES + "/csv");
+        JavaRDD<Row> events = rows.flatMap(r -> {
+            List<Row> list = new ArrayList<>();
+            for (SingleEvents.Event e : r.events()) {
+                list.add(RowFactory.create(r.target().tic(), r.target().sector(), r.path(), e.time(),
+                        e.duration() * 24, e.depth() * 1e6, e.snr()));
+            }
+            return list.iterator();
+        });
+        Dataset<Row> ev = spark.createDataFrame(events, EVENT_SCHEMA).orderBy(
+                org.apache.spark.sql.functions.col("tic"), org.apache.spark.sql.functions.col("time_btjd"));
+        ev.write().mode(SaveMode.Overwrite).parquet(out.folderTarget(EVENTS + "/parquet"));
+        commit(out, EVENTS + "/parquet");
+        writeCsv(ev, out, EVENTS + "/csv");
+
+        // The strongest candidates, for the report and the figures: a few rows to the driver.
+        List<SearchRow> top = rows.filter(r -> !r.signals().isEmpty())
+                .flatMap(r -> r.signals().stream().map(g -> new SearchRow(r.path(), r.outcome(), r.reason(),
+                        r.detail(), r.target(), r.cadences(), r.bytesRead(), List.of(g), List.of())).iterator())
+                .takeOrdered(Math.max(s.search().figures(), Math.min(s.maxProblems(), 100)), BY_SDE);
+        report.candidates = new ArrayList<>();
+        for (SearchRow r : top) {
+            report.candidates.add(asMap(r, r.signals().get(0)));
+        }
+        this.strongest = top;
+    }
+
+    private List<SearchRow> strongest = List.of();
+
+    /** Descending SDE, then the file, then rank: a total order, the same on every run. */
+    static final Comparator<SearchRow> BY_SDE = new BySde();
+
+    private static final class BySde implements Comparator<SearchRow>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int compare(SearchRow a, SearchRow b) {
+            TransitSearch.Signal x = a.signals().get(0);
+            TransitSearch.Signal y = b.signals().get(0);
+            int c = Double.compare(y.sde(), x.sde());
+            if (c != 0) {
+                return c;
+            }
+            c = a.path().compareTo(b.path());
+            return c != 0 ? c : Integer.compare(x.rank(), y.rank());
+        }
+    }
+
+    private static Row candidateRow(SearchRow r, TransitSearch.Signal g) {
+        LightCurve.Target t = r.target();
+        return RowFactory.create(t.tic(), t.sector(), t.camera(), t.ccd(), r.path(), g.rank(), g.period(), g.epoch(),
+                g.duration() * 24, g.depth() * 1e6, g.snr(), g.sde(), g.transitsObserved(), t.fluxColumn());
+    }
+
+    private static Map<String, Object> asMap(SearchRow r, TransitSearch.Signal g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Row row = candidateRow(r, g);
+        for (int i = 0; i < CANDIDATE_SCHEMA.fields().length; i++) {
+            m.put(CANDIDATE_SCHEMA.fields()[i].name(), row.get(i));
+        }
+        return m;
+    }
+
+    /**
+     * Figures of the strongest candidates: their files are searched again on the executors (a handful), each
+     * figure drawn there, and the PNG bytes written here.
+     */
+    private void writeFigures(OutputStore out, Broadcast<SerializableHadoopConf> conf) {
+        int n = Math.min(s.search().figures(), strongest.size());
+        if (n == 0) {
+            return;
+        }
+        List<Tuple2<String, Integer>> wanted = new ArrayList<>();
+        for (SearchRow r : strongest.subList(0, n)) {
+            wanted.add(new Tuple2<>(r.path(), r.signals().get(0).rank()));
+        }
+        String flux = s.search().fluxColumn();
+        TransitSearch.Settings settings = s.search().transit();
+        List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(n, sc.defaultParallelism()))
+                .map(w -> figure(w._1(), w._2(), conf.value(), flux, settings)).collect();
+        for (Tuple2<String, byte[]> p : pngs) {
+            if (p._2() == null) {
+                continue;
+            }
+            try {
+                out.write(FIGURES + "/" + p._1(), o -> o.write(p._2()));
+                report.figures.add(FIGURES + "/" + p._1());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + out.uri(FIGURES + "/" + p._1()), e);
+            }
+        }
+        LOG.info("Wrote {} figures to {}", report.figures.size(), out.uri(FIGURES));
+    }
+
+    static Tuple2<String, byte[]> figure(String path, int rank, SerializableHadoopConf conf, String flux,
+                                         TransitSearch.Settings settings) throws IOException {
+        byte[] bytes = SearchFn.readAll(new ListedFile(path, -1), conf);
+        LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes);
+        TransitSearch.Result r = new TransitSearch(settings).search(lc.lightCurve());
+        for (TransitSearch.Signal g : r.signals()) {
+            if (g.rank() == rank) {
+                LightCurve.Target t = lc.lightCurve().target();
+                String name = String.format(Locale.ROOT, "TIC%d-s%02d-%d.png", t.tic(), Math.max(0, t.sector()), rank);
+                String title = String.format(Locale.ROOT, "TIC %d, sector %d, signal %d (%s)", t.tic(), t.sector(),
+                        rank, new org.apache.hadoop.fs.Path(path).getName());
+                return new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800));
+            }
+        }
+        return new Tuple2<>(path, null);
+    }
+
+    private void writeCsv(Dataset<Row> table, OutputStore out, String name) {
+        int files = (int) Math.max(1, Math.min(64, report.listed / 100_000));
+        table.coalesce(files).write().mode(SaveMode.Overwrite).option("header", "true").csv(out.folderTarget(name));
+        commit(out, name);
+    }
+
+    private static void commit(OutputStore out, String name) {
+        try {
+            out.commitFolder(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + out.uri(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+}

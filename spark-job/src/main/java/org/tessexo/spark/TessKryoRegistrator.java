@@ -1,0 +1,23 @@
+package org.tessexo.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.tessexo.common.lightcurve.LightCurve;
+import org.tessexo.common.lightcurve.SingleEvents;
+import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.spark.transforms.SearchRow;
+
+/**
+ * Spark's Kryo cannot build its field serializer for Java records ("can't get field offset on a record class"):
+ * the records that travel between executors and the driver go through Java serialization instead.
+ */
+public final class TessKryoRegistrator implements KryoRegistrator {
+    @Override
+    public void registerClasses(Kryo kryo) {
+        for (Class<?> c : new Class<?>[] {SearchRow.class, LightCurve.Target.class, TransitSearch.Signal.class,
+                SingleEvents.Event.class}) {
+            kryo.register(c, new JavaSerializer());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.tessexo.spark.transforms;
+
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.lightcurve.LightCurveReader;
+import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.spark.io.ListedFile;
+import org.tessexo.spark.io.SerializableHadoopConf;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Executors: reads each listed file (a light curve, a target pixel file or a cutout) and runs the transit search on
+ * it. Every file gives exactly one {@link SearchRow}; nothing one file throws reaches Spark.
+ */
+public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, SearchRow> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SearchFn.class);
+    public static final String TOO_LARGE = "file larger than fits.max-image-bytes";
+
+    private final Broadcast<SerializableHadoopConf> conf;
+    private final String fluxColumn;
+    private final TransitSearch.Settings settings;
+    private final long maxBytes;
+
+    public SearchFn(Broadcast<SerializableHadoopConf> conf, String fluxColumn, TransitSearch.Settings settings,
+                    long maxBytes) {
+        this.conf = conf;
+        this.fluxColumn = fluxColumn;
+        this.settings = settings;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public Iterator<SearchRow> call(Iterator<ListedFile> files) {
+        LightCurveReader reader = new LightCurveReader(fluxColumn);
+        TransitSearch search = new TransitSearch(settings);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return files.hasNext();
+            }
+
+            @Override
+            public SearchRow next() {
+                return searchOne(files.next(), reader, search);
+            }
+        };
+    }
+
+    /** The file's bytes (light curves are a few MB; a file over maxBytes is refused before reading). */
+    public static byte[] readAll(ListedFile file, SerializableHadoopConf conf) throws IOException {
+        Path path = new Path(file.path());
+        FileSystem fs = path.getFileSystem(conf.get());
+        if (fs instanceof LocalFileSystem local) {
+            fs = local.getRaw();
+        }
+        try (FSDataInputStream in = fs.open(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search) {
+        String key = file.path();
+        if (file.length() > maxBytes) {
+            return row(key, Outcome.SKIPPED, TOO_LARGE, file.length() + " bytes", 0);
+        }
+        byte[] bytes;
+        try {
+            bytes = readAll(file, conf.value());
+        } catch (IOException | RuntimeException e) {
+            String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.warn("{}: {}", key, detail);
+            String reason = e instanceof FileNotFoundException ? DecodeFn.NOT_FOUND
+                    : e instanceof InterruptedIOException ? DecodeFn.TIMEOUT : DecodeFn.READ_ERROR;
+            return row(key, Outcome.FAILED, reason, detail, 0);
+        }
+        try {
+            LightCurveReader.Result lc = reader.read(bytes);
+            if (!lc.ok()) {
+                Outcome o = LightCurveReader.UNREADABLE.equals(lc.reason()) ? Outcome.FAILED : Outcome.SKIPPED;
+                return row(key, o, lc.reason(), lc.detail(), bytes.length);
+            }
+            TransitSearch.Result r = search.search(lc.lightCurve());
+            if (!r.ok()) {
+                return new SearchRow(key, Outcome.SKIPPED.label(), r.reason(), r.detrended().size() + " cadences",
+                        lc.lightCurve().target(), r.detrended().size(), bytes.length, List.of(), List.of());
+            }
+            return new SearchRow(key, Outcome.IMAGE.label(), "", "", lc.lightCurve().target(), r.detrended().size(),
+                    bytes.length, r.signals(), r.events());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: search failed", key, e);
+            return row(key, Outcome.FAILED, "search error", e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    bytes.length);
+        }
+    }
+
+    private static SearchRow row(String key, Outcome o, String reason, String detail, long bytes) {
+        return new SearchRow(key, o.label(), reason, detail, null, 0, bytes, List.of(), List.of());
+    }
+}

@@ -1,0 +1,81 @@
+package org.tessexo.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code search} over the real files of ../shared/data/tess: light curves, target pixel files and cutouts are
+ * searched, the rest skipped with a reason; WASP-126 b comes out as the strongest candidate, in Parquet and CSV; TOI-216
+ * c's lone deep transit is in the single-event table; figures are written; a second run needs --overwrite.
+ */
+class SearchIT {
+    private static final SparkSession SPARK = SparkTestSupport.spark();
+
+    @Test
+    void realLightCurvesGiveWasp126bAndToi216cAndEveryFileIsAccountedFor(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("search");
+        String data = SparkTestSupport.realData().toString();
+        assertEquals(0, TessJob.run(new String[] {"search", "--input", data, "--output", out.toString(),
+                "search.figures=3"}));
+        JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
+        assertEquals("ok", report.get("status").asText());
+        JsonNode counts = report.get("counts");
+        long fitsFiles;
+        try (Stream<Path> files = Files.list(SparkTestSupport.realData())) {
+            fitsFiles = files.filter(p -> p.getFileName().toString().matches("(?i).*\\.(fits|fits\\.gz)")).count();
+        }
+        assertEquals(fitsFiles, counts.get("listed").asLong());
+        assertEquals(counts.get("listed").asLong(), counts.get("images").asLong() + counts.get("skipped").asLong()
+                + counts.get("failed").asLong());
+        assertTrue(counts.get("images").asLong() >= 3, "both full-sector light curves and the 1x1 cutout: " + counts);
+        assertTrue(report.get("reasons").has("too few good cadences"), report.get("reasons").toString());
+
+        // The candidates table, both ways, strongest (by SDE) first.
+        Dataset<Row> parquet = SPARK.read().parquet(out.resolve("candidates/parquet").toString());
+        Dataset<Row> csv = SPARK.read().option("header", "true").option("inferSchema", "true")
+                .csv(out.resolve("candidates/csv").toString());
+        assertEquals(report.get("search").get("candidates").asLong(), parquet.count());
+        assertEquals(parquet.count(), csv.count());
+        Row top = parquet.orderBy(parquet.col("sde").desc()).first();
+        assertEquals(25155310L, top.getLong(top.fieldIndex("tic")));
+        assertEquals(1, top.getInt(top.fieldIndex("rank")));
+        assertEquals(3.28879, top.getDouble(top.fieldIndex("period_days")), 3.28879 * 0.001);
+        assertTrue(top.getString(top.fieldIndex("file")).endsWith("00025155310-s01_tess_v1_lc.fits"));
+        JsonNode strongest = report.get("search").get("strongest").get(0);
+        assertEquals(25155310L, strongest.get("tic").asLong());
+
+        // TOI-216 c's single deep transit at BTJD 1331.26 is listed as an event.
+        List<Row> events = SPARK.read().parquet(out.resolve("events/parquet").toString())
+                .filter("tic = 55652896").collectAsList();
+        assertTrue(events.stream().anyMatch(e -> Math.abs(e.getDouble(e.fieldIndex("time_btjd")) - 1331.264) < 0.05
+                && e.getDouble(e.fieldIndex("depth_ppm")) > 10_000), events.toString());
+
+        // Figures of the three strongest, as PNG.
+        JsonNode figures = report.get("search").get("figures");
+        assertEquals(3, figures.size());
+        for (JsonNode f : figures) {
+            byte[] png = Files.readAllBytes(out.resolve(f.asText()));
+            assertTrue(png.length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', f.asText());
+        }
+        assertTrue(Files.exists(out.resolve("figures/TIC25155310-s01-1.png")));
+
+        // Every file has its outcome row; a second run into the same folder needs --overwrite.
+        assertEquals(counts.get("listed").asLong(), SPARK.read().option("header", "true")
+                .csv(out.resolve("outcomes").toString()).count());
+        assertEquals(2, TessJob.run(new String[] {"search", "--input", data, "--output", out.toString()}));
+    }
+}
