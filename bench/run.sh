@@ -7,9 +7,10 @@
 #      DecodeBenchmark);
 #   3. training: the default CNN, one JVM with plain DL4J fit, local[2] with parameter averaging, and its PyTorch
 #      twin (bench/torch_twin.py) on the same samples and batch size;
-#   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition.
+#   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition;
+#   5. bls: the transit search's BLS against astropy's BoxLeastSquares, one full-sector light curve, one core each.
 #
-#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory]
+#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory,bls]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -26,7 +27,7 @@ cd "$ROOT"
 FILES=48
 LINKS=20
 S3=1
-ONLY=ingest,decode,training,memory
+ONLY=ingest,decode,training,memory,bls
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
@@ -226,4 +227,16 @@ PY
   done
   echo
   echo "   heap: the most in use before a GC pause (-Xlog:gc); RSS: the process's peak resident set (/usr/bin/time)."
+fi
+
+if want bls; then
+  CP_TEST="$WORK/common-test.classpath"
+  [ -f "$CP_TEST" ] && [ "$CP_TEST" -nt common/pom.xml ] || mvn -B -q -pl common dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_TEST" >&2
+  LC="$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits"
+  OUTLINE=$(java -cp "common/target/test-classes:common/target/classes:$(cat "$CP_TEST")" \
+    org.tessexo.common.lightcurve.BlsComparison "$LC" "$WORK/bls" 3 2> "$WORK/bls.log" | tail -1)
+  echo
+  echo "5. BLS on one full-sector light curve (WASP-126, sector 1), the search's grid, one core each (best of 3)"
+  echo "   $OUTLINE"
 fi
