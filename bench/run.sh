@@ -8,9 +8,11 @@
 #   3. training: the default CNN, one JVM with plain DL4J fit, local[2] with parameter averaging, and its PyTorch
 #      twin (bench/torch_twin.py) on the same samples and batch size;
 #   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition;
-#   5. bls: the transit search's BLS against astropy's BoxLeastSquares, one full-sector light curve, one core each.
+#   5. bls: the transit search's BLS against astropy's BoxLeastSquares, one full-sector light curve, one core each;
+#   6. injection: transits injected into the real WASP-126 and TOI-216 light curves (their signals masked), the
+#      recovery rate against the injected signal-to-noise (40 trials per light curve, about 3 minutes).
 #
-#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory,bls]
+#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory,bls,injection]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -27,7 +29,7 @@ cd "$ROOT"
 FILES=48
 LINKS=20
 S3=1
-ONLY=ingest,decode,training,memory,bls
+ONLY=ingest,decode,training,memory,bls,injection
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
@@ -95,6 +97,12 @@ cpu_of() {   # pid -> CPU seconds so far (user + system)
   awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
 }
 
+common_cp() {   # the common module's test classpath (JMH, the BLS and injection benchmarks)
+  local cp="$WORK/common-test.classpath"
+  [ -f "$cp" ] && [ "$cp" -nt common/pom.xml ] || mvn -B -q -pl common dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >&2
+  echo "common/target/test-classes:common/target/classes:$(cat "$cp")"
+}
 ratio() { $PY -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 ms_per_file() { $PY -c "import sys; print(f'{(float(sys.argv[2]) - float(sys.argv[1])) * 1000 / int(sys.argv[3]):.0f}')" "$@"; }
 row() { printf '| %-44s | %10s | %9s | %14s | %s\n' "$@"; }
@@ -154,10 +162,7 @@ if want ingest; then
 fi
 
 if want decode; then
-  CP_TEST="$WORK/common-test.classpath"
-  [ -f "$CP_TEST" ] && [ "$CP_TEST" -nt common/pom.xml ] || mvn -B -q -pl common dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_TEST" >&2
-  java -cp "common/target/test-classes:common/target/classes:$(cat "$CP_TEST")" org.openjdk.jmh.Main DecodeBenchmark \
+  java -cp "$(common_cp)" org.openjdk.jmh.Main DecodeBenchmark \
     -p file="$FIRST_FFI" -rf json -rff "$WORK/jmh.json" > "$WORK/jmh.log" 2>&1 || { tail -30 "$WORK/jmh.log" >&2; exit 1; }
   echo
   echo "2. Decode against the limit (JMH, one thread, one FFI from the page cache; ms per FFI, mean +- 99.9% CI)"
@@ -230,13 +235,20 @@ PY
 fi
 
 if want bls; then
-  CP_TEST="$WORK/common-test.classpath"
-  [ -f "$CP_TEST" ] && [ "$CP_TEST" -nt common/pom.xml ] || mvn -B -q -pl common dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$CP_TEST" >&2
   LC="$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits"
-  OUTLINE=$(java -cp "common/target/test-classes:common/target/classes:$(cat "$CP_TEST")" \
+  OUTLINE=$(java -cp "$(common_cp)" \
     org.tessexo.common.lightcurve.BlsComparison "$LC" "$WORK/bls" 3 2> "$WORK/bls.log" | tail -1)
   echo
   echo "5. BLS on one full-sector light curve (WASP-126, sector 1), the search's grid, one core each (best of 3)"
   echo "   $OUTLINE"
+fi
+
+if want injection; then
+  echo
+  echo "6. Injection and recovery: box transits in the real WASP-126 and TOI-216 light curves (known dips masked),"
+  echo "   periods 1-12 d, durations 2 h x (P / 1 d)^(1/3); recovered = the strongest signal at the period (1%) and epoch"
+  java -cp "$(common_cp)" \
+    org.tessexo.common.lightcurve.InjectionRecovery 40 2026 \
+    "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits" \
+    "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00055652896-s01_tess_v1_lc.fits" 2> "$WORK/injection.log"
 fi

@@ -25,7 +25,6 @@ import org.tessexo.common.config.TooManyFailuresException;
 import org.tessexo.common.config.UserException;
 import org.tessexo.common.eval.BinaryMetrics;
 import org.tessexo.common.eval.HeldOutSplit;
-import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.labels.LabelMatcher;
 import org.tessexo.common.model.CheckpointState;
 import org.tessexo.common.model.CnnFactory;
@@ -289,25 +288,7 @@ public final class PipelineJob {
                 .collectAsMap();
         long unlabelled = 0;
         for (Map.Entry<Tuple2<String, String>, Tuple2<Long, Long>> e : agg.entrySet()) {
-            String outcome = e.getKey()._1();
-            String reason = e.getKey()._2();
-            long n = e.getValue()._1();
-            report.bytesRead += e.getValue()._2();
-            if (outcome.equals(Outcome.IMAGE.label())) {
-                report.images += n;
-                if (!reason.isEmpty()) {
-                    unlabelled += n;
-                    report.reasons.merge(reason, n, Long::sum);
-                }
-            } else {
-                if (outcome.equals(Outcome.SKIPPED.label())) {
-                    report.skipped += n;
-                } else {
-                    report.failed += n;
-                    report.failedReasons.merge(reason, n, Long::sum);
-                }
-                report.reasons.merge(reason, n, Long::sum);
-            }
+            unlabelled += report.tally(e.getKey()._1(), e.getKey()._2(), e.getValue()._1(), e.getValue()._2());
         }
         report.problemsTotal = report.skipped + report.failed;
         if (report.problemsTotal > 0 && s.maxProblems() > 0) {

@@ -18,7 +18,6 @@ import org.tessexo.common.config.NoValidDataException;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.TooManyFailuresException;
 import org.tessexo.common.config.UserException;
-import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.SingleEvents;
@@ -120,20 +119,7 @@ public final class SearchJob {
                 .reduceByKey((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
                 .collectAsMap();
         for (Map.Entry<Tuple2<String, String>, Tuple2<Long, Long>> e : agg.entrySet()) {
-            String outcome = e.getKey()._1();
-            long n = e.getValue()._1();
-            report.bytesRead += e.getValue()._2();
-            if (outcome.equals(Outcome.IMAGE.label())) {
-                report.images += n;
-                continue;
-            }
-            if (outcome.equals(Outcome.SKIPPED.label())) {
-                report.skipped += n;
-            } else {
-                report.failed += n;
-                report.failedReasons.merge(e.getKey()._2(), n, Long::sum);
-            }
-            report.reasons.merge(e.getKey()._2(), n, Long::sum);
+            report.tally(e.getKey()._1(), e.getKey()._2(), e.getValue()._1(), e.getValue()._2());
         }
         report.problemsTotal = report.skipped + report.failed;
         if (report.problemsTotal > 0 && s.maxProblems() > 0) {

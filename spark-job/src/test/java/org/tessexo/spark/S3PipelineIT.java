@@ -176,6 +176,28 @@ class S3PipelineIT {
     }
 
     @Test
+    void searchReadsALightCurveFromS3AndWritesItsCandidatesToS3() throws Exception {
+        SparkSession spark = s3Spark();
+        PipelineSettings s = SettingsLoader.load(null, null, List.of("search.figures=1"))
+                .withInput("s3a://" + BUCKET + "/" + PREFIX + "extra/")
+                .withOutput("s3a://results/search/s1");
+        RunReport r = PipelineJob.run(Command.SEARCH, s, spark);
+        assertEquals("ok", r.status);
+        assertEquals(1, r.listed);
+        assertEquals(1, r.images);
+        assertEquals(25155310L, ((Number) r.candidates.get(0).get("tic")).longValue());
+        assertEquals(3.28879, (Double) r.candidates.get(0).get("period_days"), 0.0033);
+        assertNotNull(store.getBlob("results", "search/s1/run-report.json"));
+        assertNotNull(store.getBlob("results", "search/s1/figures/TIC25155310-s01-1.png"));
+        int parquetParts = 0;
+        for (var meta : store.list("results", org.jclouds.blobstore.options.ListContainerOptions.Builder
+                .prefix("search/s1/candidates/parquet/").recursive())) {
+            parquetParts += meta.getName().endsWith(".parquet") ? 1 : 0;
+        }
+        assertTrue(parquetParts >= 1, "candidates written as Parquet on S3");
+    }
+
+    @Test
     void missingBucketAndPrefixAreUserErrors() {
         SparkSession spark = s3Spark();
         PipelineSettings base = SettingsLoader.load(null, null, List.of());

@@ -78,4 +78,30 @@ class SearchIT {
                 .csv(out.resolve("outcomes").toString()).count());
         assertEquals(2, TessJob.run(new String[] {"search", "--input", data, "--output", out.toString()}));
     }
+
+    @Test
+    void brokenFilesAreCountedWithTheirReasonAndTheLimitApplies(@TempDir Path tmp) throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        byte[] lc = Files.readAllBytes(SparkTestSupport.realData()
+                .resolve("hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits"));
+        Files.write(in.resolve("good_lc.fits"), lc);
+        Files.write(in.resolve("cut_lc.fits"), java.util.Arrays.copyOf(lc, lc.length / 2));
+        Files.writeString(in.resolve("notes_lc.fits"), "not FITS");
+        // 2 of 3 failed: past the default failures.max-fraction, so exit 1 naming the reasons.
+        assertEquals(1, TessJob.run(new String[] {"search", "--input", in.toString(), "--output",
+                tmp.resolve("o1").toString(), "search.figures=0"}));
+        JsonNode failed = new ObjectMapper().readTree(tmp.resolve("o1/run-report.json").toFile());
+        assertEquals("failed", failed.get("status").asText());
+        assertEquals(2, failed.get("failed_reasons").get("unreadable FITS").asInt(), failed.toString());
+        assertTrue(failed.get("error").asText().contains("2 x unreadable FITS"), failed.get("error").asText());
+        // Allowed: the good file is searched, the two others stay in the report and outcomes with their reasons.
+        assertEquals(0, TessJob.run(new String[] {"search", "--input", in.toString(), "--output",
+                tmp.resolve("o2").toString(), "search.figures=0", "failures.max-fraction=1"}));
+        JsonNode ok = new ObjectMapper().readTree(tmp.resolve("o2/run-report.json").toFile());
+        assertEquals(1, ok.get("counts").get("images").asInt());
+        assertEquals(2, ok.get("counts").get("failed").asInt());
+        assertEquals(2, ok.get("problems").size());
+        assertEquals(25155310L, ok.get("search").get("strongest").get(0).get("tic").asLong());
+        assertEquals(0, ok.get("search").get("figures").size());
+    }
 }

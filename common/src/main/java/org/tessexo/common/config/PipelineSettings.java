@@ -105,7 +105,8 @@ public record PipelineSettings(
                         c.getDouble("search.duration.min-hours"), c.getDouble("search.duration.max-hours"),
                         c.getInt("search.duration.count"), c.getInt("search.oversample"),
                         c.getDouble("search.frequency-factor"), c.getInt("search.max-signals"),
-                        c.getDouble("search.min-sde"), c.getDouble("search.clip-sigma"));
+                        c.getDouble("search.min-sde"), c.getDouble("search.clip-sigma"),
+                        c.getDouble("search.max-duty-cycle"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
@@ -163,6 +164,7 @@ public record PipelineSettings(
         require(t.durations() >= 1 && t.durations() <= 100, "tess.search.duration.count must be in 1..100");
         require(t.oversample() >= 1 && t.oversample() <= 100, "tess.search.oversample must be in 1..100");
         require(t.frequencyFactor() > 0, "tess.search.frequency-factor must be > 0");
+        require(t.maxDutyCycle() > 0 && t.maxDutyCycle() <= 1, "tess.search.max-duty-cycle must be in (0, 1]");
         require(t.maxSignals() >= 1 && t.maxSignals() <= 20, "tess.search.max-signals must be in 1..20");
         require(search.figures() >= 0, "tess.search.figures must be >= 0");
         require(!search.fluxColumn().isBlank(), "tess.search.flux-column is empty (PDCSAP_FLUX or SAP_FLUX)");

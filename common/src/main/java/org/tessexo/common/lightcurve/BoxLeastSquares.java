@@ -106,10 +106,20 @@ public final class BoxLeastSquares {
     }
 
     public Periodogram power(PeriodGrid grid, int oversample) {
-        return power(grid, oversample, Binning.FULL);
+        return power(grid, oversample, Binning.FULL, 1.0);
     }
 
     public Periodogram power(PeriodGrid grid, int oversample, Binning binning) {
+        return power(grid, oversample, binning, 1.0);
+    }
+
+    /**
+     * @param maxDutyCycle durations longer than this fraction of a trial period are not tried at that period (the
+     *                     shortest duration always is): a 10-hour box at a 0.5-day period is no transit, and
+     *                     without a limit such boxes fit leftover variability better than real transits fit
+     *                     (1.0 = no limit, as astropy)
+     */
+    public Periodogram power(PeriodGrid grid, int oversample, Binning binning, double maxDutyCycle) {
         double[] periods = grid.periods();
         double[] durations = grid.durations();
         double minDur = Arrays.stream(durations).min().orElseThrow();
@@ -193,6 +203,9 @@ public final class BoxLeastSquares {
             int bestN = -1;
             int bestK = -1;
             for (int k = 0; k < durBins.length; k++) {
+                if (durations[k] > maxDutyCycle * period && durations[k] > minDur) {
+                    continue;
+                }
                 int d = durBins[k];
                 int starts = astropy ? top - d + 1 : m;
                 for (int s = 0; s < starts; s++) {

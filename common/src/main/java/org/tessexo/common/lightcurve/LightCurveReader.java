@@ -48,13 +48,15 @@ public final class LightCurveReader {
 
     public Result read(byte[] file) {
         List<BasicHDU<?>> hdus = new ArrayList<>();
+        String damage = null;
         try (Fits f = new Fits(new ByteArrayInputStream(file))) {
             for (BasicHDU<?> h = f.readHDU(); h != null; h = f.readHDU()) {
                 hdus.add(h);
             }
         } catch (IOException | RuntimeException e) {
+            damage = e.getClass().getSimpleName() + ": " + e.getMessage();
             if (hdus.isEmpty()) {
-                return Result.none(UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
+                return Result.none(UNREADABLE, damage);
             }
             // A damaged trailing HDU (a truncated target pixel file, say) does not spoil the tables before it.
         }
@@ -86,6 +88,10 @@ public final class LightCurveReader {
             }
         } catch (RuntimeException e) {
             return Result.none(UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        if (damage != null) {
+            // The table may well have been in the part that could not be read.
+            return Result.none(UNREADABLE, "HDU " + hdus.size() + " unreadable: " + damage);
         }
         return Result.none(NO_TABLE, hdus.size() + " HDUs, none a LIGHTCURVE or PIXELS table");
     }

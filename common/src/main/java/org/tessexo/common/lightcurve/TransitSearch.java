@@ -23,10 +23,12 @@ public final class TransitSearch {
      * @param maxSignals      signals to look for (each search masks the transits of the ones before)
      * @param minSde          a signal below this SDE ends the search (the first one is always reported)
      * @param clipSigma       upward outliers (flares) beyond this many robust sigmas are dropped after detrending
+     * @param maxDutyCycle    longest duration tried at a period, as a fraction of it
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
-                           int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma)
+                           int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
+                           double maxDutyCycle)
             implements java.io.Serializable {
         /**
          * QUALITY bits dropped by default: attitude tweak (1), safe mode (2), coarse point (4), Earth point (8),
@@ -36,7 +38,7 @@ public final class TransitSearch {
 
         public static Settings defaults() {
             return new Settings(DEFAULT_QUALITY_MASK, 0.75, Detrender.Method.BIWEIGHT, 0.5, 0, 0.5, 10, 12, 10, 1.0,
-                    3, 7.0, 5.0);
+                    3, 7.0, 5.0, 0.15);
         }
     }
 
@@ -152,7 +154,8 @@ public final class TransitSearch {
                 break;
             }
             BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
-            BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample());
+            BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
+                    s.maxDutyCycle());
             if (first == null) {
                 first = pg;
             }

@@ -71,6 +71,31 @@ public final class RunReport {
     public Map<String, Double> timings = new LinkedHashMap<>();
     public Map<String, Object> settings = new LinkedHashMap<>();
 
+    /**
+     * Adds {@code n} files of one outcome ("image", "skipped", "failed") and reason, which read {@code bytes}.
+     *
+     * @return how many of them are images that carry a reason (an image without a label): 0 otherwise
+     */
+    public long tally(String outcome, String reason, long n, long bytes) {
+        bytesRead += bytes;
+        if (outcome.equals("image")) {
+            images += n;
+            if (reason.isEmpty()) {
+                return 0;
+            }
+            reasons.merge(reason, n, Long::sum);
+            return n;
+        }
+        if (outcome.equals("skipped")) {
+            skipped += n;
+        } else {
+            failed += n;
+            failedReasons.merge(reason, n, Long::sum);
+        }
+        reasons.merge(reason, n, Long::sum);
+        return 0;
+    }
+
     public void timing(String step, long startNanos) {
         timings.put(step, Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
     }

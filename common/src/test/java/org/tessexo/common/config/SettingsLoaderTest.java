@@ -107,4 +107,21 @@ class SettingsLoaderTest {
                 .contains("AKIAEXAMPLE"), e.getMessage());
         s.withInput("s3a://bucket/a@b/").withLabels("file:///tmp/x@y.csv").checkUris(); // '@' in a path is fine
     }
+
+    @Test
+    void theSearchDefaultsOfReferenceConfAreTheDomainDefaults() {
+        PipelineSettings s = SettingsLoader.load(null, null, java.util.List.of());
+        assertEquals(org.tessexo.common.lightcurve.TransitSearch.Settings.defaults(), s.search().transit());
+        assertEquals("PDCSAP_FLUX", s.search().fluxColumn());
+        PipelineSettings median = SettingsLoader.load(null, null, java.util.List.of("search.detrend.method=median",
+                "search.max-signals=1"));
+        assertEquals(org.tessexo.common.lightcurve.Detrender.Method.MEDIAN, median.search().transit().method());
+        assertEquals(1, median.search().transit().maxSignals());
+        UserException bad = org.junit.jupiter.api.Assertions.assertThrows(UserException.class,
+                () -> SettingsLoader.load(null, null, java.util.List.of("search.detrend.method=spline")));
+        org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("biweight or median"), bad.getMessage());
+        UserException tooLong = org.junit.jupiter.api.Assertions.assertThrows(UserException.class,
+                () -> SettingsLoader.load(null, null, java.util.List.of("search.duration.max-hours=20")));
+        org.junit.jupiter.api.Assertions.assertTrue(tooLong.getMessage().contains("shorter than"), tooLong.getMessage());
+    }
 }

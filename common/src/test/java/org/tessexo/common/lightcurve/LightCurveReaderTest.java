@@ -72,6 +72,15 @@ class LightCurveReaderTest {
     }
 
     @Test
+    void aLightCurveCutInItsTableIsUnreadableNotTableless() throws IOException {
+        byte[] whole = Files.readAllBytes(FitsFixtures.realData()
+                .resolve("hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits"));
+        LightCurveReader.Result cut = reader.read(java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertEquals(LightCurveReader.UNREADABLE, cut.reason(), cut.detail());
+        assertTrue(cut.detail().startsWith("HDU 1 unreadable"), cut.detail());
+    }
+
+    @Test
     void filesWithoutATableAreSkippedAndGarbageIsUnreadable(@org.junit.jupiter.api.io.TempDir Path tmp) {
         byte[] image = FitsFixtures.bytes(FitsFixtures.image(FitsFixtures.ramp(40, 40), null, null));
         assertEquals(LightCurveReader.NO_TABLE, reader.read(image).reason());
