@@ -91,8 +91,9 @@ public final class SearchJob {
             report.timing("search", t);
             writeOutcomes(rows, out);
             if (report.images == 0) {
-                throw new NoValidDataException("No light curve searched in " + s.input() + ": " + report.listed
-                        + " listed, " + report.skipped + " skipped, " + report.failed + " failed ("
+                throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.listed
+                        + " listed, 0 light curves searched, " + report.skipped + " skipped, " + report.failed
+                        + " failed ("
                         + report.reasonsLine() + "). See " + out.uri(PipelineJob.REPORT) + ".");
             }
             if (s.failures().exceeded(report.failed, report.listed)) {
@@ -134,14 +135,18 @@ public final class SearchJob {
     }
 
     private void writeOutcomes(JavaRDD<SearchRow> rows, OutputStore out) {
+        // The contract's leading columns (hdu, height and width stay empty: a light curve is a table), then the
+        // search's own.
         StructType schema = new StructType()
                 .add("path", DataTypes.StringType).add("outcome", DataTypes.StringType)
-                .add("reason", DataTypes.StringType).add("detail", DataTypes.StringType)
+                .add("reason", DataTypes.StringType).add("hdu", DataTypes.IntegerType)
+                .add("height", DataTypes.IntegerType).add("width", DataTypes.IntegerType)
+                .add("detail", DataTypes.StringType).add("bytes_read", DataTypes.LongType)
                 .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
-                .add("cadences", DataTypes.IntegerType).add("bytes_read", DataTypes.LongType);
-        JavaRDD<Row> table = rows.map(r -> RowFactory.create(r.path(), r.outcome(), r.reason(), r.detail(),
-                r.target() == null ? null : r.target().tic(), r.target() == null ? null : r.target().sector(),
-                r.cadences(), r.bytesRead()));
+                .add("cadences", DataTypes.IntegerType).add("signals", DataTypes.IntegerType);
+        JavaRDD<Row> table = rows.map(r -> RowFactory.create(r.path(), r.outcome(), r.reason(), null, null, null,
+                r.detail(), r.bytesRead(), r.target() == null ? null : r.target().tic(),
+                r.target() == null ? null : r.target().sector(), r.cadences(), r.signals().size()));
         writeCsv(spark.createDataFrame(table, schema), out, PipelineJob.OUTCOMES);
     }
 
@@ -236,26 +241,25 @@ public final class SearchJob {
     }
 
     /**
-     * Figures of the strongest candidates: their files are searched again on the executors (a handful), each
-     * figure drawn there, and the PNG bytes written here.
+     * Figures of the strongest candidates: their files are searched again on the executors, once per file (a
+     * handful), each figure drawn there, and the PNG bytes written here.
      */
     private void writeFigures(OutputStore out, Broadcast<SerializableHadoopConf> conf) {
         int n = Math.min(s.search().figures(), strongest.size());
         if (n == 0) {
             return;
         }
-        List<Tuple2<String, Integer>> wanted = new ArrayList<>();
+        Map<String, List<Integer>> ranksByFile = new LinkedHashMap<>();
         for (SearchRow r : strongest.subList(0, n)) {
-            wanted.add(new Tuple2<>(r.path(), r.signals().get(0).rank()));
+            ranksByFile.computeIfAbsent(r.path(), k -> new ArrayList<>()).add(r.signals().get(0).rank());
         }
+        List<Tuple2<String, List<Integer>>> wanted = new ArrayList<>();
+        ranksByFile.forEach((path, ranks) -> wanted.add(new Tuple2<>(path, ranks)));
         String flux = s.search().fluxColumn();
         TransitSearch.Settings settings = s.search().transit();
-        List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(n, sc.defaultParallelism()))
-                .map(w -> figure(w._1(), w._2(), conf.value(), flux, settings)).collect();
+        List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(wanted.size(), sc.defaultParallelism()))
+                .flatMap(w -> figures(w._1(), w._2(), conf.value(), flux, settings).iterator()).collect();
         for (Tuple2<String, byte[]> p : pngs) {
-            if (p._2() == null) {
-                continue;
-            }
             try {
                 out.write(FIGURES + "/" + p._1(), o -> o.write(p._2()));
                 report.figures.add(FIGURES + "/" + p._1());
@@ -266,21 +270,28 @@ public final class SearchJob {
         LOG.info("Wrote {} figures to {}", report.figures.size(), out.uri(FIGURES));
     }
 
-    static Tuple2<String, byte[]> figure(String path, int rank, SerializableHadoopConf conf, String flux,
-                                         TransitSearch.Settings settings) throws IOException {
+    /** The file searched again, and a figure for each of the given signal ranks: (file name, PNG bytes). */
+    static List<Tuple2<String, byte[]>> figures(String path, List<Integer> ranks, SerializableHadoopConf conf,
+                                                String flux, TransitSearch.Settings settings) throws IOException {
         byte[] bytes = SearchFn.readAll(new ListedFile(path, -1), conf);
         LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes);
+        List<Tuple2<String, byte[]>> out = new ArrayList<>();
+        if (!lc.ok()) {
+            LOG.warn("{}: no figure, the file now reads as {}", path, lc.reason());
+            return out;
+        }
         TransitSearch.Result r = new TransitSearch(settings).search(lc.lightCurve());
+        LightCurve.Target t = lc.lightCurve().target();
         for (TransitSearch.Signal g : r.signals()) {
-            if (g.rank() == rank) {
-                LightCurve.Target t = lc.lightCurve().target();
-                String name = String.format(Locale.ROOT, "TIC%d-s%02d-%d.png", t.tic(), Math.max(0, t.sector()), rank);
+            if (ranks.contains(g.rank())) {
+                String name = String.format(Locale.ROOT, "TIC%d-s%02d-%d.png", t.tic(), Math.max(0, t.sector()),
+                        g.rank());
                 String title = String.format(Locale.ROOT, "TIC %d, sector %d, signal %d (%s)", t.tic(), t.sector(),
-                        rank, new org.apache.hadoop.fs.Path(path).getName());
-                return new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800));
+                        g.rank(), new org.apache.hadoop.fs.Path(path).getName());
+                out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800)));
             }
         }
-        return new Tuple2<>(path, null);
+        return out;
     }
 
     private void writeCsv(Dataset<Row> table, OutputStore out, String name) {

@@ -104,4 +104,22 @@ class SearchIT {
         assertEquals(25155310L, ok.get("search").get("strongest").get(0).get("tic").asLong());
         assertEquals(0, ok.get("search").get("figures").size());
     }
+
+    @Test
+    void nothingSearchableIsExit3WithTheCounts(@TempDir Path tmp) throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.copy(SparkTestSupport.realData().resolve("tess2019085135100-s0010-2-4-0140-s_cbv.fits"),
+                in.resolve("cbv.fits"));
+        Files.copy(SparkTestSupport.realData().resolve("test-lc-tess-pimen-100-cadences.fits"),
+                in.resolve("short_lc.fits"));
+        Path out = tmp.resolve("o");
+        assertEquals(3, TessJob.run(new String[] {"search", "--input", in.toString(), "--output", out.toString()}));
+        JsonNode r = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
+        assertTrue(r.get("error").asText().startsWith("No valid data loaded from "), r.get("error").asText());
+        assertEquals(1, r.get("reasons").get("no light curve or pixel table").asInt());
+        assertEquals(1, r.get("reasons").get("too few good cadences").asInt());
+        List<String> header = Files.readAllLines(Files.list(out.resolve("outcomes"))
+                .filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow());
+        assertTrue(header.get(0).startsWith("path,outcome,reason,hdu,height,width"), header.get(0));
+    }
 }

@@ -72,7 +72,16 @@ public final class TransitFigure {
             }
         }
         XYSeries model = new XYSeries("box", false, true);
-        double level = 1 + s.depth() * fractionIn(s, half);
+        // The box: the mean flux out of transit, and depth below it in transit.
+        double outSum = 0;
+        int outN = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (Math.abs(TransitSearch.phase(t[i], s.period(), s.epoch())) > s.duration() / 2) {
+                outSum += f[i];
+                outN++;
+            }
+        }
+        double level = outN > 0 ? outSum / outN : 1;
         double dh = s.duration() / 2 * 24;
         model.add(-half * 24, level);
         model.add(-dh, level);
@@ -121,11 +130,6 @@ public final class TransitFigure {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    /** The out-of-transit level sits depth x (fraction in transit) above the mean of 1. */
-    private static double fractionIn(TransitSearch.Signal s, double half) {
-        return Math.min(1, s.duration() / s.period());
     }
 
     private static XYPlot scatter(XYSeriesCollection data, String x, String y) {
