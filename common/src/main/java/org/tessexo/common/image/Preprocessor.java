@@ -2,6 +2,7 @@ package org.tessexo.common.image;
 
 import org.tessexo.common.fits.DecodedImage;
 import org.tessexo.common.fits.ScienceRegion;
+import org.tessexo.common.stats.RobustStats;
 
 import java.util.Arrays;
 
@@ -220,7 +221,7 @@ public final class Preprocessor {
 
     Result normalize(float[] values) {
         int finite = 0;
-        float[] sorted = new float[values.length];
+        double[] sorted = new double[values.length];
         for (float v : values) {
             if (Float.isFinite(v)) {
                 sorted[finite++] = v;
@@ -229,11 +230,11 @@ public final class Preprocessor {
         if (finite == 0) {
             return new Result(null, ALL_NAN);
         }
-        double median = median(sorted, finite);
+        double median = RobustStats.median(sorted, finite);
         for (int i = 0; i < finite; i++) {
-            sorted[i] = (float) Math.abs(sorted[i] - median);
+            sorted[i] = Math.abs(sorted[i] - median);
         }
-        double mad = median(sorted, finite);
+        double mad = RobustStats.median(sorted, finite);
         double scale = 1.4826 * mad;
         if (!(scale > 0)) {
             // More than half the pixels equal: fall back to the mean absolute deviation.
@@ -258,52 +259,5 @@ public final class Preprocessor {
             }
         }
         return new Result(out, null);
-    }
-
-    /** The median of {@code a[0..n)} by selection (expected linear time; reorders {@code a}). */
-    static double median(float[] a, int n) {
-        float upper = select(a, n, n / 2);
-        if (n % 2 == 1) {
-            return upper;
-        }
-        float lower = a[0]; // after select, a[0..n/2) holds the smaller half: its maximum is the lower middle
-        for (int i = 1; i < n / 2; i++) {
-            lower = Math.max(lower, a[i]);
-        }
-        return 0.5 * ((double) lower + upper);
-    }
-
-    /** The k-th smallest of {@code a[0..n)} (Hoare's selection with a middle pivot); partitions {@code a} around it. */
-    private static float select(float[] a, int n, int k) {
-        int lo = 0;
-        int hi = n - 1;
-        while (lo < hi) {
-            float pivot = a[(lo + hi) >>> 1];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    float t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return a[k];
-            }
-        }
-        return a[k];
     }
 }

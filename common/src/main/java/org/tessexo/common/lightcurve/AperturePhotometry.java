@@ -4,9 +4,9 @@ import nom.tam.fits.BinaryTableHDU;
 import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
 import nom.tam.fits.ImageHDU;
+import org.tessexo.common.stats.RobustStats;
 
 import java.lang.reflect.Array;
-import java.util.Arrays;
 
 /**
  * Simple aperture photometry of a target pixel file or a TESScut cutout: per cadence, the sum of FLUX over the
@@ -76,7 +76,7 @@ public final class AperturePhotometry {
                     }
                 }
             }
-            double background = k >= 4 ? median(outside, k) * nIn : 0;
+            double background = k >= 4 ? RobustStats.median(outside, k) * nIn : 0;
             flux[i] = sum - background;
             err[i] = errCube == null ? Double.NaN : Math.sqrt(var);
         }
@@ -117,7 +117,7 @@ public final class AperturePhotometry {
                         series[k++] = frame[y][x];
                     }
                 }
-                double m = k == 0 ? Double.NEGATIVE_INFINITY : median(series, k);
+                double m = k == 0 ? Double.NEGATIVE_INFINITY : RobustStats.median(series, k);
                 if (m > best) {
                     best = m;
                     by = y;
@@ -155,11 +155,5 @@ public final class AperturePhotometry {
             return new float[][] {{v.floatValue()}};
         }
         throw new IllegalStateException("FLUX cells of type " + (cell == null ? "null" : cell.getClass()));
-    }
-
-    static double median(double[] a, int n) {
-        double[] c = Arrays.copyOf(a, n);
-        Arrays.sort(c);
-        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
     }
 }

@@ -1,5 +1,7 @@
 package org.tessexo.common.lightcurve;
 
+import org.tessexo.common.stats.RobustStats;
+
 import java.util.Arrays;
 
 /**
@@ -49,7 +51,7 @@ public final class Detrender {
                 trend[i] = Double.NaN;
                 continue;
             }
-            trend[i] = method == Method.MEDIAN ? Stats.median(buf, k) : biweight(buf, dev, k);
+            trend[i] = method == Method.MEDIAN ? RobustStats.median(buf, k) : biweight(buf, dev, k);
         }
         return trend;
     }
@@ -69,12 +71,12 @@ public final class Detrender {
      * {@code (1 - u^2)^2} with {@code u = (x - m) / (c * MAD)} (zero beyond), a few times. Reorders {@code a}.
      */
     static double biweight(double[] a, double[] dev, int n) {
-        double m = Stats.median(a, n);
+        double m = RobustStats.median(a, n);
         for (int it = 0; it < BIWEIGHT_ITERATIONS; it++) {
             for (int j = 0; j < n; j++) {
                 dev[j] = Math.abs(a[j] - m);
             }
-            double mad = Stats.median(Arrays.copyOf(dev, n), n);
+            double mad = RobustStats.median(Arrays.copyOf(dev, n), n);
             if (!(mad > 0)) {
                 return m;
             }

@@ -1,5 +1,7 @@
 package org.tessexo.common.lightcurve;
 
+import org.tessexo.common.stats.RobustStats;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +32,7 @@ public final class SingleEvents {
         double[] t = lc.time();
         double[] f = lc.flux();
         int n = t.length;
-        double sigma = 1.4826 * Stats.mad(f);
+        double sigma = 1.4826 * RobustStats.mad(f);
         if (n < 10 || !(sigma > 0)) {
             return List.of();
         }
@@ -43,7 +45,7 @@ public final class SingleEvents {
         for (int i = 1; i < n; i++) {
             dt[i - 1] = t[i] - t[i - 1];
         }
-        double cadence = Stats.median(dt, dt.length);
+        double cadence = RobustStats.median(dt, dt.length);
         List<Event> candidates = new ArrayList<>();
         for (double d : durations) {
             int minPoints = Math.max(3, (int) (0.5 * d / cadence));

@@ -1,5 +1,7 @@
 package org.tessexo.common.lightcurve;
 
+import org.tessexo.common.stats.RobustStats;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -80,7 +82,7 @@ public final class TransitSearch {
         }
         LightCurve good = lc.select(keep);
         double[] f = good.flux().clone();
-        double median = Stats.median(f.clone(), f.length);
+        double median = RobustStats.median(f.clone(), f.length);
         double[] flux = new double[f.length];
         double[] err = new double[f.length];
         for (int i = 0; i < f.length; i++) {
@@ -102,7 +104,7 @@ public final class TransitSearch {
             flat[i] = lc.flux()[i] / trend[i];
         }
         // Robust scatter; drop upward outliers (flares, cosmic rays) and cadences without a trend.
-        double sigma = 1.4826 * Stats.mad(flat);
+        double sigma = 1.4826 * RobustStats.mad(flat);
         boolean[] keep = new boolean[flat.length];
         for (int i = 0; i < keep.length; i++) {
             keep[i] = Double.isFinite(flat[i]) && flat[i] - 1 < s.clipSigma() * sigma;

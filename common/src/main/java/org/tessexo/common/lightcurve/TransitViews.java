@@ -2,6 +2,7 @@ package org.tessexo.common.lightcurve;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tessexo.common.stats.RobustStats;
 
 import java.util.Arrays;
 
@@ -60,10 +61,10 @@ public final class TransitViews {
         }
         double[] v = new double[bins];
         for (int b = 0; b < bins; b++) {
-            v[b] = count[b] == 0 ? Double.NaN : Stats.median(members[b], count[b]);
+            v[b] = count[b] == 0 ? Double.NaN : RobustStats.median(members[b], count[b]);
         }
         interpolateGaps(v);
-        double median = Stats.median(v.clone(), bins);
+        double median = RobustStats.median(v.clone(), bins);
         double min = Arrays.stream(v).min().orElse(median);
         double scale = Math.abs(min - median);
         for (int b = 0; b < bins; b++) {

@@ -143,23 +143,6 @@ class PreprocessorTest {
     }
 
     @Test
-    void medianBySelectionEqualsTheSortedMiddle() {
-        java.util.Random rnd = new java.util.Random(4);
-        for (int n : new int[] {1, 2, 3, 4, 5, 16, 17, 1000, 16384}) {
-            for (int trial = 0; trial < 20; trial++) {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = trial % 2 == 0 ? rnd.nextInt(5) : (float) rnd.nextGaussian(); // many ties, or none
-                }
-                float[] sorted = a.clone();
-                java.util.Arrays.sort(sorted);
-                double expected = n % 2 == 1 ? sorted[n / 2] : 0.5 * ((double) sorted[n / 2 - 1] + sorted[n / 2]);
-                assertEquals(expected, Preprocessor.median(a, n), 0.0, "n=" + n + " trial " + trial);
-            }
-        }
-    }
-
-    @Test
     void aReusedBufferGivesTheSameResultAsAFreshOne() {
         org.tessexo.common.fits.FitsImageDecoder reusing = org.tessexo.common.fits.FitsImageDecoder.streaming(
                 org.tessexo.common.fits.DecoderSettings.defaults(), 1000);

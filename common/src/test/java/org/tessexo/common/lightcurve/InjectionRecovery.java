@@ -1,5 +1,7 @@
 package org.tessexo.common.lightcurve;
 
+import org.tessexo.common.stats.RobustStats;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ public final class InjectionRecovery {
             LightCurve raw = new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(Path.of(args[f])))
                     .lightCurve();
             LightCurve quiet = masked(raw, new TransitSearch(TransitSearch.Settings.defaults()));
-            double sigma = 1.4826 * Stats.mad(new TransitSearch(one).prepare(quiet).detrended().flux());
+            double sigma = 1.4826 * RobustStats.mad(new TransitSearch(one).prepare(quiet).detrended().flux());
             String star = "TIC " + raw.target().tic();
             Random rnd = new Random(seed + f);
             for (int i = 0; i < trials; i++) {

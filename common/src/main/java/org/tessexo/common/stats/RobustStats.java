@@ -1,12 +1,12 @@
-package org.tessexo.common.lightcurve;
+package org.tessexo.common.stats;
 
-/** Small robust statistics on double arrays (selection, not sorting). */
-final class Stats {
-    private Stats() {
+/** Robust statistics on double arrays: medians by selection (expected linear time), not by sorting. */
+public final class RobustStats {
+    private RobustStats() {
     }
 
     /** The median of {@code a[0..n)}; reorders {@code a}. */
-    static double median(double[] a, int n) {
+    public static double median(double[] a, int n) {
         if (n == 0) {
             return Double.NaN;
         }
@@ -22,7 +22,7 @@ final class Stats {
     }
 
     /** The median absolute deviation from the median of the finite values of {@code a} (a is not changed). */
-    static double mad(double[] a) {
+    public static double mad(double[] a) {
         double[] c = finite(a);
         int n = c.length;
         if (n == 0) {
@@ -35,7 +35,7 @@ final class Stats {
         return median(c, n);
     }
 
-    static double[] finite(double[] a) {
+    public static double[] finite(double[] a) {
         int n = 0;
         for (double v : a) {
             n += Double.isFinite(v) ? 1 : 0;

@@ -1,0 +1,34 @@
+package org.tessexo.common.stats;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RobustStatsTest {
+
+    @Test
+    void medianBySelectionEqualsTheSortedMiddle() {
+        java.util.Random rnd = new java.util.Random(4);
+        for (int n : new int[] {1, 2, 3, 4, 5, 16, 17, 1000, 16384}) {
+            for (int trial = 0; trial < 20; trial++) {
+                double[] a = new double[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = trial % 2 == 0 ? rnd.nextInt(5) : rnd.nextGaussian(); // many ties, or none
+                }
+                double[] sorted = a.clone();
+                java.util.Arrays.sort(sorted);
+                double expected = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+                assertEquals(expected, RobustStats.median(a, n), 0.0, "n=" + n + " trial " + trial);
+            }
+        }
+    }
+
+    @Test
+    void madIgnoresNonFiniteValuesAndOutliers() {
+        double[] a = {1, 2, 3, 4, 100, Double.NaN, Double.POSITIVE_INFINITY};
+        assertEquals(1, RobustStats.mad(a), 0.0); // median 3, |deviations| 2,1,0,1,97 -> 1
+        assertTrue(Double.isNaN(RobustStats.mad(new double[] {Double.NaN})));
+        assertEquals(5, RobustStats.finite(a).length);
+    }
+}
