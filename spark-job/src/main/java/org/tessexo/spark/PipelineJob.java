@@ -36,6 +36,7 @@ import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.OutputStore;
 import org.tessexo.spark.io.SerializableHadoopConf;
 import org.tessexo.spark.transforms.DecodeFn;
+import org.tessexo.spark.transforms.FileOutcome;
 import org.tessexo.spark.transforms.LabelJoin;
 import org.tessexo.spark.transforms.SampleRow;
 import org.tessexo.spark.transforms.ToDataSetFn;
@@ -50,7 +51,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The commands {@code train}, {@code single} and {@code inspect} over a SparkSession the caller owns: list on the
@@ -282,21 +282,7 @@ public final class PipelineJob {
 
     /** One pass over the cached rows: counts and bytes by outcome and reason, then a bounded list of problems. */
     private void count(JavaRDD<SampleRow> rows) {
-        Map<Tuple2<String, String>, Tuple2<Long, Long>> agg = rows
-                .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.outcome(), r.reason()), new Tuple2<>(1L, r.bytesRead())))
-                .reduceByKey((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
-                .collectAsMap();
-        long unlabelled = 0;
-        for (Map.Entry<Tuple2<String, String>, Tuple2<Long, Long>> e : agg.entrySet()) {
-            unlabelled += report.tally(e.getKey()._1(), e.getKey()._2(), e.getValue()._1(), e.getValue()._2());
-        }
-        report.problemsTotal = report.skipped + report.failed;
-        if (report.problemsTotal > 0 && s.maxProblems() > 0) {
-            report.problems.addAll(rows.filter(r -> !r.isImage())
-                    .map(r -> new RunReport.Problem(r.path(), r.outcome(),
-                            r.detail().isEmpty() ? r.reason() : r.reason() + ": " + r.detail()))
-                    .take(s.maxProblems()));
-        }
+        long unlabelled = FileOutcome.count(rows, report, s.maxProblems());
         report.unlabelled = unlabelled;
         LOG.info("Decoded: {} images, {} skipped, {} failed, {} bytes read; reasons: {}", report.images,
                 report.skipped, report.failed, report.bytesRead, report.reasonsLine());

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.NoValidDataException;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.TooManyFailuresException;
-import org.tessexo.common.config.UserException;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.SingleEvents;
@@ -28,6 +27,7 @@ import org.tessexo.spark.io.FitsLister;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.OutputStore;
 import org.tessexo.spark.io.SerializableHadoopConf;
+import org.tessexo.spark.transforms.FileOutcome;
 import org.tessexo.spark.transforms.SearchFn;
 import org.tessexo.spark.transforms.SearchRow;
 import scala.Tuple2;
@@ -57,6 +57,8 @@ public final class SearchJob {
     private final SparkSession spark;
     private final JavaSparkContext sc;
     private final RunReport report;
+    /** The strongest candidates (one signal each), for the report and the figures. */
+    private List<SearchRow> strongest = List.of();
 
     private SearchJob(PipelineSettings s, SparkSession spark, RunReport report) {
         this.s = s;
@@ -115,20 +117,7 @@ public final class SearchJob {
     }
 
     private void count(JavaRDD<SearchRow> rows) {
-        Map<Tuple2<String, String>, Tuple2<Long, Long>> agg = rows
-                .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.outcome(), r.reason()), new Tuple2<>(1L, r.bytesRead())))
-                .reduceByKey((a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()))
-                .collectAsMap();
-        for (Map.Entry<Tuple2<String, String>, Tuple2<Long, Long>> e : agg.entrySet()) {
-            report.tally(e.getKey()._1(), e.getKey()._2(), e.getValue()._1(), e.getValue()._2());
-        }
-        report.problemsTotal = report.skipped + report.failed;
-        if (report.problemsTotal > 0 && s.maxProblems() > 0) {
-            report.problems.addAll(rows.filter(r -> !r.searched())
-                    .map(r -> new RunReport.Problem(r.path(), r.outcome(),
-                            r.detail().isEmpty() ? r.reason() : r.reason() + ": " + r.detail()))
-                    .take(s.maxProblems()));
-        }
+        FileOutcome.count(rows, report, s.maxProblems());
         report.candidatesTotal = rows.map(r -> (long) r.signals().size()).fold(0L, Long::sum);
         LOG.info("Searched: {} light curves, {} skipped, {} failed, {} candidates; reasons: {}", report.images,
                 report.skipped, report.failed, report.candidatesTotal, report.reasonsLine());
@@ -203,8 +192,6 @@ public final class SearchJob {
         }
         this.strongest = top;
     }
-
-    private List<SearchRow> strongest = List.of();
 
     /** Descending SDE, then the file, then rank: a total order, the same on every run. */
     static final Comparator<SearchRow> BY_SDE = new BySde();

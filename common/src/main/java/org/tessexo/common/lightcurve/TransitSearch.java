@@ -51,8 +51,8 @@ public final class TransitSearch {
     }
 
     /** The detrended light curve searched, and what was found in it. */
-    public record Result(LightCurve detrended, double[] trend, List<Signal> signals, BoxLeastSquares.Periodogram first,
-                         List<SingleEvents.Event> events, String reason) {
+    public record Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
+                         String reason) {
         public boolean ok() {
             return reason == null;
         }
@@ -96,7 +96,7 @@ public final class TransitSearch {
     public Result prepare(LightCurve raw) {
         LightCurve lc = clean(raw);
         if (lc.size() < 100) {
-            return new Result(lc, null, List.of(), null, List.of(), TOO_FEW);
+            return new Result(lc, null, List.of(), List.of(), TOO_FEW);
         }
         double[] trend = Detrender.trend(lc.time(), lc.flux(), s.window(), s.method());
         double[] flat = new double[lc.size()];
@@ -126,9 +126,9 @@ public final class TransitSearch {
             }
         }
         if (detrended.size() < 100) {
-            return new Result(detrended, keptTrend, List.of(), null, List.of(), TOO_FEW);
+            return new Result(detrended, keptTrend, List.of(), List.of(), TOO_FEW);
         }
-        return new Result(detrended, keptTrend, List.of(), null, List.of(), null);
+        return new Result(detrended, keptTrend, List.of(), List.of(), null);
     }
 
     /** The grid this search uses on a light curve of this baseline. */
@@ -148,7 +148,6 @@ public final class TransitSearch {
         PeriodGrid grid = grid(detrended.baseline());
 
         List<Signal> signals = new ArrayList<>();
-        BoxLeastSquares.Periodogram first = null;
         boolean[] inTransit = new boolean[detrended.size()];
         for (int rank = 1; rank <= s.maxSignals(); rank++) {
             LightCurve masked = detrended.select(not(inTransit));
@@ -158,9 +157,6 @@ public final class TransitSearch {
             BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
             BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
                     s.maxDutyCycle());
-            if (first == null) {
-                first = pg;
-            }
             int b = pg.best();
             double sde = pg.sde(b);
             if (rank > 1 && sde < s.minSde()) {
@@ -178,7 +174,7 @@ public final class TransitSearch {
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
                 MAX_SINGLE_EVENTS);
-        return new Result(detrended, keptTrend, signals, first, events, null);
+        return new Result(detrended, keptTrend, signals, events, null);
     }
 
     /** Time from the nearest transit centre (days), in [-period/2, period/2). */

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * until the labels join sets it. Small apart from {@code features} (height x width floats). A plain class, not a
  * record: Spark's Kryo 4 cannot serialize records.
  */
-public final class SampleRow implements Serializable {
+public final class SampleRow implements Serializable, FileOutcome {
     private static final long serialVersionUID = 1L;
     private final String path;
     private final String outcome;
@@ -72,11 +72,6 @@ public final class SampleRow implements Serializable {
 
     public int label() {
         return label;
-    }
-
-    /** The outcome is {@code image} (its features may have been dropped, as {@code inspect} does). */
-    public boolean isImage() {
-        return org.tessexo.common.fits.Outcome.IMAGE.label().equals(outcome);
     }
 
     /** The same row without the model input (for runs that only count and report). */

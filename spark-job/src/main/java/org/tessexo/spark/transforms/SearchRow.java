@@ -10,9 +10,5 @@ import java.util.List;
 /** What the search made of one listed file: its outcome and, for a light curve, its signals and single dips. */
 public record SearchRow(String path, String outcome, String reason, String detail, LightCurve.Target target,
                         int cadences, long bytesRead, List<TransitSearch.Signal> signals,
-                        List<SingleEvents.Event> events) implements Serializable {
-
-    public boolean searched() {
-        return "image".equals(outcome);
-    }
+                        List<SingleEvents.Event> events) implements Serializable, FileOutcome {
 }
