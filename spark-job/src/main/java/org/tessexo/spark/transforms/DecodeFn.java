@@ -189,18 +189,8 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
                 bytes = counted.count();
             }
         } catch (IOException | RuntimeException e) {
-            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
-            String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            if (hasCause(e, FileNotFoundException.class)) {
-                return failed(key, NOT_FOUND, "deleted or moved since it was listed: " + detail, counted);
-            }
-            if (hasCause(e, InterruptedIOException.class)) {
-                return failed(key, TIMEOUT, detail, counted);
-            }
-            if (hasCause(e, java.io.EOFException.class)) {
-                return failed(key, FitsImageDecoder.TRUNCATED, "shorter than when it was listed: " + detail, counted);
-            }
-            return failed(key, READ_ERROR, detail, counted);
+            ReadFailure f = ReadFailure.of(e);
+            return failed(key, f.reason(), f.detail(), counted);
         }
         if (d.outcome() != Outcome.IMAGE) {
             return new SampleRow(key, d.outcome().label(), d.reason(), d.detail(), d.hdu(), d.height(), d.width(),
@@ -217,6 +207,24 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
         LOG.warn("{}: {}: {}", key, reason, detail);
         return new SampleRow(key, Outcome.FAILED.label(), reason, detail, -1, 0, 0,
                 counted == null ? 0 : counted.count(), null, -1);
+    }
+
+    /** Why reading a listed file failed, by what the stream threw (s3a and Spark wrap the real cause). */
+    record ReadFailure(String reason, String detail) {
+        static ReadFailure of(Exception e) {
+            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+            String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (hasCause(e, FileNotFoundException.class)) {
+                return new ReadFailure(NOT_FOUND, "deleted or moved since it was listed: " + detail);
+            }
+            if (hasCause(e, InterruptedIOException.class)) {
+                return new ReadFailure(TIMEOUT, detail);
+            }
+            if (hasCause(e, java.io.EOFException.class)) {
+                return new ReadFailure(FitsImageDecoder.TRUNCATED, "shorter than when it was listed: " + detail);
+            }
+            return new ReadFailure(READ_ERROR, detail);
+        }
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -14,9 +14,7 @@ import org.tessexo.common.lightcurve.TransitSearch;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.SerializableHadoopConf;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.Iterator;
 import java.util.List;
 
@@ -80,11 +78,9 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
         try {
             bytes = readAll(file, conf.value());
         } catch (IOException | RuntimeException e) {
-            String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.warn("{}: {}", key, detail);
-            String reason = e instanceof FileNotFoundException ? DecodeFn.NOT_FOUND
-                    : e instanceof InterruptedIOException ? DecodeFn.TIMEOUT : DecodeFn.READ_ERROR;
-            return row(key, Outcome.FAILED, reason, detail, 0);
+            DecodeFn.ReadFailure f = DecodeFn.ReadFailure.of(e);
+            LOG.warn("{}: {}: {}", key, f.reason(), f.detail());
+            return row(key, Outcome.FAILED, f.reason(), f.detail(), 0);
         }
         try {
             LightCurveReader.Result lc = reader.read(bytes);
