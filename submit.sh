@@ -19,13 +19,15 @@ if [ $# -eq 0 ]; then
   set -- --help
 fi
 
+# The build writes both the job jar and the Spark classpath file (spark-job/pom.xml), resolving the project's own
+# modules from the reactor: nothing needs to be installed in ~/.m2, and any earlier build (verify, package) counts.
 stale() {
-  [ ! -f "$JAR" ] && return 0
+  [ ! -f "$JAR" ] || [ ! -f "$CP_FILE" ] && return 0
   [ -n "$(find pom.xml common/pom.xml common/src spark-job/pom.xml spark-job/src -newer "$JAR" -type f -print -quit 2>/dev/null)" ]
 }
 if stale; then
   echo "[submit.sh] building the job jar (the first build downloads about 1 GB of dependencies)..." >&2
-  mvn -B -q -DskipTests ${MVN_PROFILES:+-P$MVN_PROFILES} install >&2
+  mvn -B -q -DskipTests ${MVN_PROFILES:+-P$MVN_PROFILES} package >&2
 fi
 
 SPARK_ARGS=()
@@ -61,11 +63,7 @@ if [ -n "$SUBMIT" ]; then
     "${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$JAR" "${APP_ARGS[@]+"${APP_ARGS[@]}"}"
 fi
 
-# No spark-submit: Spark's own launcher class from the Maven-resolved (provided-scope) jars.
-if [ ! -f "$CP_FILE" ] || [ "$CP_FILE" -ot pom.xml ] || [ "$CP_FILE" -ot spark-job/pom.xml ]; then
-  mvn -B -q -pl spark-job dependency:build-classpath -Dmdep.includeScope=provided \
-    -Dmdep.outputFile="$CP_FILE" >&2
-fi
+# No spark-submit: Spark's own launcher class from the Maven-resolved (provided-scope) jars the build listed.
 # conf/java17-opens.txt = org.apache.spark.launcher.JavaModuleOptions: what spark-submit adds on Java 17
 mapfile -t OPENS < "$ROOT/conf/java17-opens.txt"
 exec java "${OPENS[@]}" "-Xmx$DRIVER_MEMORY" "$LOG_CONF" "$TIME_SOURCE" -cp "$(cat "$CP_FILE")" \

@@ -11,7 +11,7 @@ WORK="$ROOT/spark-job/target/standalone"
 rm -rf "$WORK" && mkdir -p "$WORK/spark-home/jars" "$WORK/tmp" "$WORK/work"
 CP_FILE="$ROOT/spark-job/target/spark-classpath.txt"
 if [ ! -f "$CP_FILE" ]; then
-  mvn -B -q -pl spark-job dependency:build-classpath -Dmdep.includeScope=provided -Dmdep.outputFile="$CP_FILE"
+  mvn -B -q -DskipTests package   # the build writes it (spark-job/pom.xml)
 fi
 # A Spark "distribution" for the Worker: SPARK_HOME/jars with the Maven-resolved Spark jars (links).
 tr ':' '\n' < "$CP_FILE" | while read -r jar; do ln -sf "$jar" "$WORK/spark-home/jars/"; done

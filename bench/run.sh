@@ -99,7 +99,7 @@ cpu_of() {   # pid -> CPU seconds so far (user + system)
 
 common_cp() {   # the common module's test classpath (JMH, the BLS and injection benchmarks)
   local cp="$WORK/common-test.classpath"
-  [ -f "$cp" ] && [ "$cp" -nt common/pom.xml ] || mvn -B -q -pl common dependency:build-classpath \
+  [ -f "$cp" ] && [ "$cp" -nt common/pom.xml ] || mvn -B -q -pl common -am dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >&2
   echo "common/target/test-classes:common/target/classes:$(cat "$cp")"
 }
@@ -184,7 +184,7 @@ fi
 
 if want training; then
   CP_SPARK="$WORK/spark-test.classpath"
-  [ -f "$CP_SPARK" ] && [ "$CP_SPARK" -nt spark-job/pom.xml ] || mvn -B -q -pl spark-job dependency:build-classpath \
+  [ -f "$CP_SPARK" ] && [ "$CP_SPARK" -nt spark-job/pom.xml ] || mvn -B -q -pl spark-job -am dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$CP_SPARK" >&2
   mapfile -t OPENS < conf/java17-opens.txt
   TB=(java "${OPENS[@]}" -Xmx6g "-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties"

@@ -125,13 +125,22 @@ public final class PipelineJob {
             report.settings.put("preprocess", s.preprocess());
             report.settings.put("fits", s.fits());
         }
+        report.runId = newRunId();
         Configuration hadoop = sc.hadoopConfiguration();
         OutputStore out;
         try {
-            out = new OutputStore(s.output(), hadoop);
-            prepareOutput(out);
+            out = new OutputStore(s.output(), hadoop, report.runId);
         } catch (IOException | IllegalArgumentException e) {
             throw new UserException("Cannot use output " + s.output() + ": " + e.getMessage(), e);
+        }
+        // Before any work: the folder is writable and this run's alone until it ends (exit 2 otherwise).
+        out.claim(command.label());
+        try {
+            prepareOutput(out);
+        } catch (IOException | RuntimeException e) {
+            out.release();
+            throw e instanceof UserException u ? u
+                    : new UserException("Cannot use output " + s.output() + ": " + e.getMessage(), e);
         }
         JavaRDD<SampleRow> rows = null;
         try {
@@ -157,10 +166,19 @@ public final class PipelineJob {
             report.timing("total", t0);
             try {
                 out.writeText(REPORT, report.toJson());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 LOG.error("Cannot write {} to {}: {}", REPORT, s.output(), e.toString());
+            } finally {
+                out.release();
             }
         }
+    }
+
+    /** Time first (runs sort by start), then random hex: unique across hosts. */
+    static String newRunId() {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                .withZone(java.time.ZoneOffset.UTC).format(Instant.now())
+                + "-" + String.format(Locale.ROOT, "%06x", new java.security.SecureRandom().nextInt(1 << 24));
     }
 
     /**
@@ -201,7 +219,8 @@ public final class PipelineJob {
                 : Math.min(keys.size(), Math.max(1, sc.defaultParallelism() * 4));
         Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
         JavaRDD<SampleRow> rows = sc.parallelize(keys, partitions)
-                .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess(), filesInFlight()));
+                .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess(), filesInFlight(),
+                        SparkSetup.concurrentTasks(sc.getConf())));
         if (labelsTable != null) {
             String pathCol = LabelJoin.pathColumn(labelsTable, s.labelsTable().pathColumn(), s.labels());
             rows = LabelJoin.apply(rows, labelsTable, pathCol, s.labelsTable().labelColumn(),

@@ -64,6 +64,28 @@ public final class SparkSetup {
         }
     }
 
+    /**
+     * Tasks that run at once in one executor JVM: N for {@code local[N]} (the cores for {@code local[*]}), else
+     * {@code spark.executor.cores / spark.task.cpus} where set; 0 when only the executor knows (its cores).
+     */
+    public static int concurrentTasks(SparkConf conf) {
+        String master = conf.get("spark.master", "local[*]");
+        int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:-cluster)?\\[([^,\\]]+).*").matcher(master);
+        if (master.equals("local")) {
+            return 1;
+        }
+        if (m.matches() && master.startsWith("local[")) {
+            String n = m.group(1).trim();
+            int cores = n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+            return Math.max(1, cores / taskCpus);
+        }
+        if (conf.contains("spark.executor.cores")) {
+            return Math.max(1, conf.getInt("spark.executor.cores", 1) / taskCpus);
+        }
+        return 0;
+    }
+
     static void applyS3a(SparkConf conf, PipelineSettings.S3a s3a) {
         String p = "spark.hadoop.fs.s3a.";
         conf.setIfMissing(p + "aws.credentials.provider", s3a.credentialsProvider());

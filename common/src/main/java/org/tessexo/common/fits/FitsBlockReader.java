@@ -125,10 +125,15 @@ final class FitsBlockReader {
 
     /** Reads until {@code b} is full or the stream ends; returns the count. */
     private int readUpTo(byte[] b) throws IOException {
+        return readUpTo(b, 0, b.length);
+    }
+
+    /** Reads until {@code len} bytes are at {@code off} or the stream ends; returns the count. */
+    private int readUpTo(byte[] b, int off, int len) throws IOException {
         int n = 0;
         try {
-            while (n < b.length) {
-                int r = in.read(b, n, b.length - n);
+            while (n < len) {
+                int r = in.read(b, off + n, len - n);
                 if (r < 0) {
                     break;
                 }
@@ -162,6 +167,43 @@ final class FitsBlockReader {
             throw new EOFException("file ends at byte " + position + ", " + (len - n) + " bytes short");
         }
     }
+
+    /**
+     * Reads {@code len} bytes into {@code reuse} when it is large enough, else into a buffer that grows with the
+     * bytes that arrive (doubling from 1 MiB): where the length is unknown (gzip), a header claiming more than the
+     * stream holds allocates at most about twice what is there before the {@link EOFException}. Where the length is
+     * known the caller has checked {@code len} against what is left, and one array of {@code len} is made.
+     *
+     * @return the array holding the bytes at 0..len-1 (maybe longer)
+     */
+    byte[] readGrowing(byte[] reuse, int len) throws IOException {
+        if (reuse.length >= len) {
+            readFully(reuse, 0, len);
+            return reuse;
+        }
+        if (remaining() >= 0) {
+            byte[] b = new byte[len];
+            readFully(b, 0, len);
+            return b;
+        }
+        byte[] b = reuse.length > 0 ? reuse : new byte[Math.min(len, GROW_FROM)];
+        int n = 0;
+        while (n < len) {
+            if (n == b.length) {
+                b = java.util.Arrays.copyOf(b, (int) Math.min(len, 2L * b.length));
+            }
+            int want = b.length - n;
+            int r = readUpTo(b, n, want);
+            n += r;
+            if (r < want) {
+                throw new EOFException("file ends at byte " + position + ", " + (len - n) + " bytes short");
+            }
+        }
+        return b;
+    }
+
+    /** The first allocation of {@link #readGrowing} for a stream of unknown length. */
+    static final int GROW_FROM = 1 << 20;
 
     void skip(long count) throws IOException {
         long left = count;

@@ -60,6 +60,9 @@ public final class FitsImageDecoder {
     /** 0: every image is read whole into its own array at decode; else the streaming chunk size. */
     private final int chunkBytes;
     private byte[] buffer = new byte[0];
+    /** The most one decode may allocate (see {@link #withMemoryBudget}); by default the policy limit. */
+    private long memoryBudget;
+    private String budgetNote;
 
     public FitsImageDecoder(DecoderSettings settings) {
         this(settings, 0);
@@ -68,6 +71,24 @@ public final class FitsImageDecoder {
     private FitsImageDecoder(DecoderSettings settings, int chunkBytes) {
         this.settings = settings;
         this.chunkBytes = chunkBytes;
+        this.memoryBudget = settings.maxImageBytes() > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : 3 * settings.maxImageBytes();
+        this.budgetNote = "3 x fits.max-image-bytes: no executor budget given";
+    }
+
+    /**
+     * Bounds what one decode may allocate, checked from the header before a byte of the image is read: an image
+     * that would need more is skipped as {@link #TOO_LARGE} with both numbers, never an {@link OutOfMemoryError}.
+     * See {@link MemoryBudget} for how an executor sizes it.
+     *
+     * @param note how the budget was derived, for the reason text
+     */
+    public FitsImageDecoder withMemoryBudget(long bytes, String note) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("memory budget must be positive, got " + bytes);
+        }
+        this.memoryBudget = bytes;
+        this.budgetNote = note;
+        return this;
     }
 
     /**
@@ -191,12 +212,18 @@ public final class FitsImageDecoder {
                     + hdu.describe() + " has " + planes, hdu.index, h, w);
         }
         long planeBytes = (long) h * w * hdu.bytesPerPixel();
-        // What will be allocated: one plane (raw bytes and floats), or for a compressed image the whole
-        // compressed table and the whole decompressed image.
-        long claim = hdu.kind == Kind.COMPRESSED ? Math.max(hdu.dataBytes, hdu.imageBytes()) : planeBytes;
-        if (claim > settings.maxImageBytes() || (long) h * w > Integer.MAX_VALUE - 16) {
-            return DecodeResult.skipped(TOO_LARGE, "HDU " + hdu.describe() + " needs " + claim + " bytes (max "
-                    + settings.maxImageBytes() + ")", hdu.index, h, w);
+        // The image's size in the working type (float32), whatever the file stores or compresses: the policy limit.
+        long decoded = (long) h * w * Float.BYTES;
+        if (decoded > settings.maxImageBytes() || (long) h * w > Integer.MAX_VALUE - 16) {
+            return DecodeResult.skipped(TOO_LARGE, "HDU " + hdu.describe() + " is " + decoded + " bytes as float32"
+                    + " (max " + settings.maxImageBytes() + ")", hdu.index, h, w);
+        }
+        // What this decode will allocate, computed before anything is: the memory limit.
+        long needs = allocation(hdu, planeBytes, decoded, reader.remaining() >= 0);
+        if (needs > memoryBudget) {
+            return DecodeResult.skipped(TOO_LARGE, "HDU " + hdu.describe() + " needs " + needs + " bytes of memory"
+                    + " to decode, more than the " + memoryBudget + " one file may take here (" + budgetNote + ")",
+                    hdu.index, h, w);
         }
         Header primaryHeader = primary == null || primary == hdu ? null : primary.header;
         ScienceRegion region = scienceRegion(hdu.header, primaryHeader);
@@ -213,13 +240,16 @@ public final class FitsImageDecoder {
                 return DecodeResult.image(DecodedImage.streamed(rows, h, w, hdu.index, hdu.extname, region,
                         quality));
             }
-            byte[] data = chunkBytes > 0 ? buffer((int) planeBytes) : new byte[(int) planeBytes];
-            reader.readFully(data, 0, (int) planeBytes);
+            // Read whole (a gzip stream of unknown length, or an eager decoder): the buffer grows with the bytes that
+            // arrive, so a header that claims more than the stream holds costs no more than what is there.
+            byte[] data = reader.readGrowing(chunkBytes > 0 ? buffer : new byte[0], (int) planeBytes);
+            if (chunkBytes > 0) {
+                buffer = data;
+            }
             return DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index, hdu.extname,
                     region, quality));
         }
-        byte[] data = new byte[(int) hdu.dataBytes];
-        reader.readFully(data, 0, data.length);
+        byte[] data = reader.readGrowing(new byte[0], Math.toIntExact(hdu.dataBytes));
         String problem = CompressedTableCheck.problem(hdu.header, data, settings.maxImageBytes());
         if (problem != null) {
             return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + problem);
@@ -244,6 +274,26 @@ public final class FitsImageDecoder {
             scaling.convertRow(rows[r], pixels, r * w, w);
         }
         return DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region, quality));
+    }
+
+    /**
+     * Bytes a decode of this HDU allocates: a streamed plane only its chunk buffer; a plane read whole its raw
+     * bytes; a tile-compressed image its compressed data twice (read, then behind a primary header for
+     * nom-tam-fits), nom-tam-fits' decompressed array of every plane in ZBITPIX's type, and the float32 plane.
+     */
+    private long allocation(Hdu hdu, long planeBytes, long decoded, boolean lengthKnown) {
+        if (hdu.kind == Kind.COMPRESSED) {
+            long sum = hdu.imageBytes();
+            for (long part : new long[] {hdu.dataBytes, hdu.paddedDataBytes() + hdu.raw.length, decoded}) {
+                sum = sum > Long.MAX_VALUE - part ? Long.MAX_VALUE : sum + part;
+            }
+            return sum;
+        }
+        if (chunkBytes > 0 && lengthKnown) {
+            return Math.min(planeBytes, Math.max(chunkBytes == Integer.MAX_VALUE ? planeBytes : chunkBytes,
+                    (long) hdu.width() * hdu.bytesPerPixel()));
+        }
+        return planeBytes;
     }
 
     /** Hands one tile-compressed HDU (its header and data, behind a minimal primary) to nom-tam-fits. */

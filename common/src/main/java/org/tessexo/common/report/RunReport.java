@@ -34,6 +34,8 @@ public final class RunReport {
     }
 
     public String command;
+    /** This run's id: in the output folder's claim, its temporary names and here. */
+    public String runId;
     public String input;
     public String output;
     public String master;
@@ -69,6 +71,8 @@ public final class RunReport {
     public long candidatesTotal;
     public List<String> figures = new ArrayList<>();
     public Map<String, Double> timings = new LinkedHashMap<>();
+    /** What a user should know although the run succeeded (most of the input skipped, say). */
+    public List<String> warnings = new ArrayList<>();
     public Map<String, Object> settings = new LinkedHashMap<>();
 
     /**
@@ -103,11 +107,13 @@ public final class RunReport {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", command);
+        m.put("run_id", runId);
         m.put("input", input);
         m.put("output", output);
         m.put("master", master);
         m.put("status", status);
         m.put("error", error);
+        m.put("warnings", warnings);
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("listed", listed);
         counts.put("images", images);

@@ -152,6 +152,56 @@ class FitsBadInputTest {
         assertTrue(Allocation.allocatedByThisThread() - before < 4 * ONE_MB);
     }
 
+    /** An 8-bit tile-compressed image of 16384 x 16384 is 256 MiB stored but 1 GiB as float32: the policy limit. */
+    @Test
+    void aSmallTileCompressedFileIsMeasuredByItsDecodedSize() throws Exception {
+        CompressedImageHDU c = CompressedImageHDU.fromImageHDU(image(new byte[64][64], "Z", null), 64, 16);
+        c.setCompressAlgorithm("GZIP_1");
+        c.compress();
+        c.getHeader().addValue("ZNAXIS1", 16384, null);
+        c.getHeader().addValue("ZNAXIS2", 16384, null);
+        long before = Allocation.allocatedByThisThread();
+        DecodeResult r = auto.decode(bytes(emptyPrimary(), c));
+        assertEquals(FitsImageDecoder.TOO_LARGE, r.reason(), r.fullReason());
+        assertTrue(r.detail().contains("1073741824"), r.detail());
+        assertTrue(Allocation.allocatedByThisThread() - before < 4 * ONE_MB);
+    }
+
+    /** Within the policy limit, but more than the executor's memory budget allows: skipped, nothing allocated. */
+    @Test
+    void theMemoryBudgetBoundsWhatADecodeAllocates() throws Exception {
+        CompressedImageHDU c = CompressedImageHDU.fromImageHDU(image(new int[512][512], "Z", null), 512, 16);
+        c.setCompressAlgorithm("RICE_1");
+        c.compress();
+        byte[] file = bytes(emptyPrimary(), c);
+        FitsImageDecoder bounded = MemoryBudget.of(4 * ONE_MB, 2, 1).apply(new FitsImageDecoder(DecoderSettings.defaults()));
+        long before = Allocation.allocatedByThisThread();
+        DecodeResult r = bounded.decode(file);
+        assertTrue(Allocation.allocatedByThisThread() - before < ONE_MB);
+        assertEquals(FitsImageDecoder.TOO_LARGE, r.reason(), r.fullReason());
+        assertTrue(r.detail().contains("2 tasks x 1 files in flight"), r.detail());
+        assertEquals(Outcome.IMAGE, auto.decode(file).outcome(), "the default budget decodes it");
+    }
+
+    /** A gzip whose header claims 244 MiB and holds 1 KB: the buffer grows with what arrives, then truncated. */
+    @Test
+    void aGzipThatClaimsMoreThanItHoldsAllocatesWhatItHolds() throws IOException {
+        byte[] claim = craft(1024, "SIMPLE  =                    T", card("BITPIX", -32), card("NAXIS", 2),
+                card("NAXIS1", 8000), card("NAXIS2", 8000));
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(claim);
+        }
+        for (FitsImageDecoder d : new FitsImageDecoder[] {auto,
+                FitsImageDecoder.streaming(DecoderSettings.defaults(), FitsImageDecoder.LOCAL_CHUNK_BYTES)}) {
+            long before = Allocation.allocatedByThisThread();
+            DecodeResult r = d.decode(gz.toByteArray());
+            long allocated = Allocation.allocatedByThisThread() - before;
+            assertEquals(FitsImageDecoder.TRUNCATED, r.reason(), r.fullReason());
+            assertTrue(allocated < 4 * ONE_MB, "allocated " + allocated + " bytes for 1 KB of data");
+        }
+    }
+
     @Test
     void invalidStructuralKeywords() {
         for (String[] cards : new String[][] {

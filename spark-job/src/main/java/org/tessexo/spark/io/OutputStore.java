@@ -36,8 +36,16 @@ public final class OutputStore {
     public static final Set<String> RESULTS = Set.of("run-report.json", "model.zip", "outcomes", "checkpoints",
             "candidates", "events", "figures");
 
+    /** The claim of a running job on its output folder ('_' first: Hadoop and Spark readers skip it). */
+    public static final String CLAIM = "_tess-run.lock";
+
     private final Path root;
     private final FileSystem fs;
+    /** This run's part of every temporary name, so that two runs never share one. */
+    private final String runId;
+    /** Temporaries this run made, removed by {@link #release} whatever happened. */
+    private final Set<Path> temporaries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private boolean claimed;
 
     /** What writes a file's bytes. */
     public interface Body {
@@ -45,6 +53,14 @@ public final class OutputStore {
     }
 
     public OutputStore(String output, Configuration conf) throws IOException {
+        this(output, conf, "run");
+    }
+
+    public OutputStore(String output, Configuration conf, String runId) throws IOException {
+        if (!runId.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("run id '" + runId + "'");
+        }
+        this.runId = runId;
         this.root = new Path(output);
         FileSystem f = root.getFileSystem(conf);
         // The raw local file system: no .crc side files beside the report and the model.
@@ -149,18 +165,25 @@ public final class OutputStore {
         Path target = path(name);
         Path tmp = atomicRename() ? temporary(target) : target;
         FSDataOutputStream out = fs.create(tmp, true);
+        boolean written = false;
         try {
             body.write(out);
-        } catch (IOException | RuntimeException | Error e) {
-            abort(out, tmp);
-            throw e;
+            out.close(); // a full disk may first say so here (the last buffer's flush)
+            written = true;
+        } finally {
+            if (!written) {
+                abort(out, tmp);
+            }
         }
-        out.close();
         if (!tmp.equals(target)) {
             commit(tmp, target);
         }
     }
 
+    /**
+     * Drops a failed write: the upload aborted (s3a) or the stream closed, and the temporary deleted whatever the
+     * close throws (a full local disk throws Hadoop's FSError, an Error, from the flush in close()).
+     */
     private void abort(FSDataOutputStream out, Path tmp) {
         try {
             if (out.hasCapability(ABORTABLE)) {
@@ -168,11 +191,156 @@ public final class OutputStore {
             } else {
                 out.close();
             }
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.debug("Closing the failed write of {}: {}", tmp, e.toString());
+        } finally {
             if (atomicRename()) {
-                fs.delete(tmp, false);
+                deleteQuietly(tmp);
             }
+        }
+    }
+
+    private void deleteQuietly(Path p) {
+        try {
+            fs.delete(p, true);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not clean up the failed write of {}: {}", tmp, e.toString());
+            LOG.warn("Could not remove {}: {}", p, e.toString());
+        }
+    }
+
+    /**
+     * Claims the folder for this run before any work: it is created if needed, must be a folder and writable, and
+     * must not be claimed by another run. The claim is a file made only if absent, atomically where the store can
+     * (local disks: {@code O_EXCL}; HDFS: the NameNode's create without overwrite; S3 has no such operation, so
+     * there two runs started within one request's time may both proceed). A claim left by a run on this host
+     * whose process is gone (killed) is taken over with a warning.
+     *
+     * @throws UserException when the folder cannot be written or another run holds it
+     */
+    public void claim(String command) {
+        Path claim = new Path(root, CLAIM);
+        String text = String.format(Locale.ROOT, "{\"run_id\": \"%s\", \"command\": \"%s\", \"host\": \"%s\","
+                        + " \"pid\": %d, \"started\": \"%s\"}%n", runId, command, host(),
+                ProcessHandle.current().pid(), java.time.Instant.now());
+        try {
+            try {
+                FileStatus st = fs.getFileStatus(root);
+                if (!st.isDirectory()) {
+                    throw new UserException("--output " + rootUri() + " is a file, not a folder. Give a folder"
+                            + " (it is created if missing).");
+                }
+            } catch (FileNotFoundException e) {
+                if (!fs.mkdirs(root)) {
+                    throw new IOException("mkdirs returned false");
+                }
+            }
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (createNew(claim, text)) {
+                    claimed = true;
+                    return;
+                }
+                Claim other = Claim.parse(readQuietly(claim));
+                if (other != null && other.deadOnThisHost()) {
+                    LOG.warn("Output {} was claimed by run {} (pid {}), which is no longer running: taking it"
+                            + " over", rootUri(), other.runId, other.pid);
+                    fs.delete(claim, false);
+                    continue;
+                }
+                throw new UserException("Output " + rootUri() + " is in use by another run"
+                        + (other == null ? "" : " (run " + other.runId + ", " + other.command + ", host "
+                        + other.host + ", pid " + other.pid + ", started " + other.started + ")")
+                        + ". Wait for it to finish or choose another --output; if no such run is alive, delete "
+                        + uriOf(claim) + ".");
+            }
+            throw new UserException("Output " + rootUri() + " is in use by another run: its claim " + uriOf(claim)
+                    + " keeps coming back. Choose another --output.");
+        } catch (UserException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new UserException("Cannot write to --output " + rootUri() + ": " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ". Check that the folder is writable (permissions, a read-only"
+                    + " mount, the bucket's policy) or choose another --output.", e);
+        }
+    }
+
+    /** Removes this run's leftover temporaries and its claim. Never throws. */
+    public void release() {
+        for (Path t : temporaries) {
+            try {
+                if (fs.exists(t)) {
+                    fs.delete(t, true);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                LOG.warn("Could not remove the temporary {}: {}", t, e.toString());
+            }
+        }
+        if (claimed) {
+            Path claim = new Path(root, CLAIM);
+            Claim c = Claim.parse(readQuietly(claim));
+            if (c != null && c.runId.equals(runId)) {
+                deleteQuietly(claim);
+            }
+            claimed = false;
+        }
+    }
+
+    private boolean createNew(Path p, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if ("file".equals(fs.getUri().getScheme())) {
+            try {
+                java.nio.file.Files.write(java.nio.file.Path.of(fs.makeQualified(p).toUri()), bytes,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+        }
+        try (FSDataOutputStream out = fs.create(p, false)) {
+            out.write(bytes);
+            return true;
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    private String readQuietly(Path p) {
+        try (FSDataInputStream in = fs.open(p)) {
+            return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private String uriOf(Path p) {
+        return fs.makeQualified(p).toString();
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** What a claim file says. */
+    record Claim(String runId, String command, String host, long pid, String started) {
+        static Claim parse(String json) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(json);
+                if (n == null || !n.has("run_id")) {
+                    return null;
+                }
+                return new Claim(n.path("run_id").asText(), n.path("command").asText(), n.path("host").asText(),
+                        n.path("pid").asLong(-1), n.path("started").asText());
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        boolean deadOnThisHost() {
+            return host.equals(host()) && pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
     }
 
@@ -190,9 +358,11 @@ public final class OutputStore {
         }
     }
 
-    /** Where {@code target} is written before it is renamed: a hidden name beside it. */
-    private static Path temporary(Path target) {
-        return new Path(target.getParent(), "." + target.getName() + ".tmp");
+    /** Where {@code target} is written before it is renamed: a hidden name beside it, with this run's id. */
+    private Path temporary(Path target) {
+        Path t = new Path(target.getParent(), "." + target.getName() + "." + runId + ".tmp");
+        temporaries.add(t);
+        return t;
     }
 
     private void commit(Path tmp, Path target) throws IOException {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.fits.DecodeResult;
 import org.tessexo.common.fits.DecoderSettings;
 import org.tessexo.common.fits.FitsImageDecoder;
+import org.tessexo.common.fits.MemoryBudget;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.image.PreprocessSettings;
 import org.tessexo.common.image.Preprocessor;
@@ -34,19 +35,26 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
     public static final String READ_ERROR = "read error";
     public static final String NOT_FOUND = "file not found";
     public static final String TIMEOUT = "read timed out";
+    public static final String OUT_OF_MEMORY = "out of memory";
 
     private final Broadcast<SerializableHadoopConf> conf;
     private final DecoderSettings decoderSettings;
     private final PreprocessSettings preprocessSettings;
     private final int inFlight;
+    private final int concurrentTasks;
 
-    /** @param inFlight files read at once in each partition (1 = one after the other, in the task's thread) */
+    /**
+     * @param inFlight        files read at once in each partition (1 = one after the other, in the task's thread)
+     * @param concurrentTasks tasks that run at once in one executor JVM, for the memory budget of a decode
+     *                        ({@link MemoryBudget}); 0 or less: the executor's processor count
+     */
     public DecodeFn(Broadcast<SerializableHadoopConf> conf, DecoderSettings decoder, PreprocessSettings preprocess,
-                    int inFlight) {
+                    int inFlight, int concurrentTasks) {
         this.conf = conf;
         this.decoderSettings = decoder;
         this.preprocessSettings = preprocess;
         this.inFlight = Math.max(1, inFlight);
+        this.concurrentTasks = concurrentTasks;
     }
 
     @Override
@@ -164,7 +172,9 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
             java.util.Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "cos", "obs");
 
     private FitsImageDecoder decoderFor(ListedFile file) {
-        return decoderFor(file, decoderSettings);
+        int tasks = concurrentTasks > 0 ? concurrentTasks : Runtime.getRuntime().availableProcessors();
+        return MemoryBudget.of(Runtime.getRuntime().maxMemory(), tasks, inFlight)
+                .apply(decoderFor(file, decoderSettings));
     }
 
     SampleRow decodeOne(ListedFile file, FitsImageDecoder decoder, Preprocessor preprocessor) {
@@ -191,6 +201,11 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
         } catch (IOException | RuntimeException e) {
             ReadFailure f = ReadFailure.of(e);
             return failed(key, f.reason(), f.detail(), counted);
+        } catch (OutOfMemoryError e) {
+            // A backstop only: the decoder bounds its allocations before making them (MemoryBudget). What one
+            // file allocated is garbage now; the run goes on.
+            return failed(key, OUT_OF_MEMORY, e.getMessage() + " (raise the executor memory, or lower"
+                    + " listing.files-in-flight)", counted);
         }
         if (d.outcome() != Outcome.IMAGE) {
             return new SampleRow(key, d.outcome().label(), d.reason(), d.detail(), d.hdu(), d.height(), d.width(),
