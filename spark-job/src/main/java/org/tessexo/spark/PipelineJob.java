@@ -31,6 +31,7 @@ import org.tessexo.common.model.CnnFactory;
 import org.tessexo.common.model.ModelMetadata;
 import org.tessexo.common.model.ModelPackage;
 import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.io.Csv;
 import org.tessexo.spark.io.FitsLister;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.OutputStore;
@@ -204,7 +205,9 @@ public final class PipelineJob {
 
     private JavaRDD<SampleRow> listAndDecode(Configuration hadoop, OutputStore out) {
         long t = System.nanoTime();
-        List<ListedFile> keys = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        FitsLister.Listing listing = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        List<ListedFile> keys = listing.files();
+        report.warnings.addAll(listing.warnings());
         report.timing("list", t);
         report.listed = keys.size();
         LOG.info("Listed {} FITS files under {}", keys.size(), s.input());
@@ -284,8 +287,7 @@ public final class PipelineJob {
         }
         try {
             Dataset<Row> table = format.equals("parquet") ? spark.read().parquet(uri)
-                    : spark.read().option("header", "true").option("inferSchema", "false")
-                    .option("comment", "#").csv(uri);
+                    : Csv.reader(spark.read()).option("inferSchema", "false").option("comment", "#").csv(uri);
             report.labelsTable = uri;
             return table;
         } catch (Exception e) {
@@ -318,8 +320,8 @@ public final class PipelineJob {
                 r.hdu() < 0 ? null : r.hdu(), r.height() == 0 ? null : r.height(), r.width() == 0 ? null : r.width(),
                 r.detail(), r.bytesRead(), r.label() < 0 ? null : r.label()));
         int files = (int) Math.max(1, Math.min(64, report.listed / 100_000));
-        spark.createDataFrame(table, schema).coalesce(files).write().mode(SaveMode.Overwrite)
-                .option("header", "true").csv(out.folderTarget(OUTCOMES));
+        Csv.writer(spark.createDataFrame(table, schema).coalesce(files).write().mode(SaveMode.Overwrite))
+                .csv(out.folderTarget(OUTCOMES));
         try {
             out.commitFolder(OUTCOMES);
         } catch (IOException e) {
@@ -344,10 +346,12 @@ public final class PipelineJob {
         }
         report.labelled = dummy ? report.images : report.images - report.unlabelled;
         if (report.unlabelled > 0) {
+            // Examples of each reason (no label, not an integer, conflicting labels...), with what the table says.
             report.unlabelledExamples.addAll(rows.filter(r -> r.isImage() && r.label() < 0)
-                    .map(SampleRow::path).take(20));
-            LOG.warn("{} decoded images have no usable label in {} and are left out of training (first: {})",
-                    report.unlabelled, s.labels(), report.unlabelledExamples.get(0));
+                    .map(r -> r.path() + ": " + r.reason() + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")"))
+                    .take(20));
+            LOG.warn("{} decoded images have no usable label in {} and are left out of training ({}; first: {})",
+                    report.unlabelled, s.labels(), report.reasonsLine(), report.unlabelledExamples.get(0));
         }
         if (report.labelled == 0) {
             throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.images

@@ -23,6 +23,7 @@ import org.tessexo.common.lightcurve.SingleEvents;
 import org.tessexo.common.lightcurve.TransitFigure;
 import org.tessexo.common.lightcurve.TransitSearch;
 import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.io.Csv;
 import org.tessexo.spark.io.FitsLister;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.OutputStore;
@@ -76,7 +77,9 @@ public final class SearchJob {
         Configuration hadoop = sc.hadoopConfiguration();
         report.settings.put("search", s.search());
         long t = System.nanoTime();
-        List<ListedFile> files = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        FitsLister.Listing listing = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
+        List<ListedFile> files = listing.files();
+        report.warnings.addAll(listing.warnings());
         report.timing("list", t);
         report.listed = files.size();
         LOG.info("Listed {} FITS files under {}", files.size(), s.input());
@@ -283,7 +286,7 @@ public final class SearchJob {
 
     private void writeCsv(Dataset<Row> table, OutputStore out, String name) {
         int files = (int) Math.max(1, Math.min(64, report.listed / 100_000));
-        table.coalesce(files).write().mode(SaveMode.Overwrite).option("header", "true").csv(out.folderTarget(name));
+        Csv.writer(table.coalesce(files).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
         commit(out, name);
     }
 

@@ -81,7 +81,8 @@ public record PipelineSettings(
                 c.getInt("s3a.attempts-maximum"), c.getInt("s3a.retry-limit"), c.getDuration("s3a.retry-interval"),
                 c.getDuration("s3a.connection-timeout"), c.getString("s3a.input-fadvise"));
         DecoderSettings fits = new DecoderSettings(c.getString("fits.hdu"), c.getInt("fits.min-image-size"),
-                c.getLong("fits.max-image-bytes"), c.getInt("fits.cube-plane"));
+                c.getLong("fits.max-image-bytes"), c.getInt("fits.cube-plane"), c.getInt("fits.max-header-blocks"),
+                c.getString("fits.verify-checksum"));
         PreprocessSettings pre = new PreprocessSettings(
                 PreprocessSettings.Trim.parse(c.getString("preprocess.trim")),
                 c.getInt("preprocess.height"), c.getInt("preprocess.width"), c.getDouble("preprocess.clip"));

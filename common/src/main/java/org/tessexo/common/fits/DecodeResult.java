@@ -23,6 +23,11 @@ public record DecodeResult(Outcome outcome, String reason, String detail, int hd
         return new DecodeResult(Outcome.FAILED, reason, detail, -1, 0, 0, null);
     }
 
+    /** The same result with another detail (an image that decoded with a warning, say). */
+    public DecodeResult withDetail(String newDetail) {
+        return new DecodeResult(outcome, reason, newDetail, hdu, height, width, image);
+    }
+
     /** "reason: detail", or just the reason. */
     public String fullReason() {
         return detail.isEmpty() ? reason : reason + ": " + detail;

@@ -20,8 +20,6 @@ import java.util.zip.ZipException;
 final class FitsBlockReader {
     static final int BLOCK = 2880;
     static final int CARD = 80;
-    /** A header of more blocks than this (about 36,000 cards) is not a header: TESS's have 2 to 5. */
-    static final int MAX_HEADER_BLOCKS = 1000;
 
     private static final byte[] SIMPLE = "SIMPLE  =".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] XTENSION = "XTENSION=".getBytes(StandardCharsets.US_ASCII);
@@ -30,10 +28,87 @@ final class FitsBlockReader {
     private final InputStream in;
     private final long length;
     private long position;
+    private int maxHeaderBlocks = DecoderSettings.DEFAULT_HEADER_BLOCKS;
+    /** The data checksum being summed (every data byte read or skipped while set), or null. */
+    private DataSum sum;
 
     private FitsBlockReader(InputStream in, long length) {
         this.in = in;
         this.length = length;
+    }
+
+    FitsBlockReader maxHeaderBlocks(int blocks) {
+        this.maxHeaderBlocks = blocks;
+        return this;
+    }
+
+    /** From here on, every byte read or skipped is added to a FITS data checksum (skips then read). */
+    DataSum startSum() {
+        sum = new DataSum();
+        return sum;
+    }
+
+    void stopSum() {
+        sum = null;
+    }
+
+    /**
+     * The FITS data checksum (the standard's Appendix J, as DATASUM holds it): the 32-bit ones' complement sum of
+     * the data's big-endian 32-bit words. Bytes may arrive in any chunks.
+     */
+    static final class DataSum {
+        private long total;
+        private int word;
+        private int phase;
+
+        void add(byte[] b, int off, int len) {
+            int i = off;
+            int end = off + len;
+            while (i < end && phase != 0) {
+                word = (word << 8) | (b[i++] & 0xFF);
+                if (++phase == 4) {
+                    addWord();
+                }
+            }
+            for (; i + 4 <= end; i += 4) {
+                total += ((b[i] & 0xFFL) << 24) | ((b[i + 1] & 0xFFL) << 16) | ((b[i + 2] & 0xFFL) << 8)
+                        | (b[i + 3] & 0xFFL);
+                if (total >>> 40 != 0) {
+                    fold();
+                }
+            }
+            while (i < end) {
+                word = (word << 8) | (b[i++] & 0xFF);
+                if (++phase == 4) {
+                    addWord();
+                }
+            }
+        }
+
+        private void addWord() {
+            total += word & 0xFFFFFFFFL;
+            word = 0;
+            phase = 0;
+            fold();
+        }
+
+        private void fold() {
+            while (total >>> 32 != 0) {
+                total = (total & 0xFFFFFFFFL) + (total >>> 32);
+            }
+        }
+
+        /** The sum so far; a trailing partial word counts as if padded with zeros, as FITS padding is. */
+        long value() {
+            long t = total;
+            if (phase != 0) {
+                t += (word & 0xFFFFFFFFL) << (8 * (4 - phase));
+            }
+            while (t >>> 32 != 0) {
+                t = (t & 0xFFFFFFFFL) + (t >>> 32);
+            }
+            return t;
+        }
     }
 
     /** @param length the file's size in bytes, or -1 when unknown */
@@ -52,6 +127,11 @@ final class FitsBlockReader {
             }
         }
         return new FitsBlockReader(peek, length);
+    }
+
+    /** Bytes read or skipped so far. */
+    long position() {
+        return position;
     }
 
     /** Bytes left in the file, or -1 when unknown. */
@@ -89,9 +169,10 @@ final class FitsBlockReader {
             if (hasEnd(block)) {
                 return header.toByteArray();
             }
-            if (b + 1 >= MAX_HEADER_BLOCKS) {
-                throw new FormatProblem(FitsImageDecoder.UNREADABLE, "header of HDU " + index + " has no END card"
-                        + " in its first " + MAX_HEADER_BLOCKS + " blocks");
+            if (b + 1 >= maxHeaderBlocks) {
+                throw new FormatProblem(FitsImageDecoder.HEADER_TOO_LARGE, "header of HDU " + index + " goes on"
+                        + " past " + maxHeaderBlocks + " blocks without an END card (" + maxHeaderBlocks * 36L
+                        + " cards); raise fits.max-header-blocks to read longer headers");
             }
             block = new byte[BLOCK];
             if (readUpTo(block) < BLOCK) {
@@ -162,6 +243,9 @@ final class FitsBlockReader {
             throw new FormatProblem(FitsImageDecoder.UNREADABLE, "corrupt gzip data: " + e.getMessage());
         } finally {
             position += n;
+            if (sum != null) {
+                sum.add(b, off, n);
+            }
         }
         if (n < len) {
             throw new EOFException("file ends at byte " + position + ", " + (len - n) + " bytes short");
@@ -194,6 +278,9 @@ final class FitsBlockReader {
             }
             int want = b.length - n;
             int r = readUpTo(b, n, want);
+            if (sum != null) {
+                sum.add(b, n, r);
+            }
             n += r;
             if (r < want) {
                 throw new EOFException("file ends at byte " + position + ", " + (len - n) + " bytes short");
@@ -206,6 +293,15 @@ final class FitsBlockReader {
     static final int GROW_FROM = 1 << 20;
 
     void skip(long count) throws IOException {
+        if (sum != null && count > 0) { // a checksum sees every byte: read instead of skipping
+            byte[] scratch = new byte[(int) Math.min(count, 1 << 16)];
+            for (long left = count; left > 0; ) {
+                int n = (int) Math.min(left, scratch.length);
+                readFully(scratch, 0, n);
+                left -= n;
+            }
+            return;
+        }
         long left = count;
         byte[] scratch = null;
         try {

@@ -52,6 +52,8 @@ public final class FitsImageDecoder {
     public static final String TRUNCATED = "truncated";
     public static final String BAD_HEADER = "invalid header";
     public static final String UNREADABLE = "unreadable FITS";
+    public static final String HEADER_TOO_LARGE = "header larger than fits.max-header-blocks";
+    public static final String CHECKSUM = "checksum mismatch";
 
     /** Chunk size of a {@link #streaming} decoder that reads a local file: a few hundred KB stay in L2 cache. */
     public static final int LOCAL_CHUNK_BYTES = 256 * 1024;
@@ -63,6 +65,12 @@ public final class FitsImageDecoder {
     /** The most one decode may allocate (see {@link #withMemoryBudget}); by default the policy limit. */
     private long memoryBudget;
     private String budgetNote;
+    /** The DATASUM check of the last streamed image, finished by {@link #finishChecksum}; null when none. */
+    private PendingSum pending;
+
+    private record PendingSum(FitsBlockReader reader, FitsBlockReader.DataSum sum, long end, long expected,
+                              String hdu) {
+    }
 
     public FitsImageDecoder(DecoderSettings settings) {
         this(settings, 0);
@@ -135,7 +143,8 @@ public final class FitsImageDecoder {
         Hdu primary = null;
         int index = 0;
         try {
-            FitsBlockReader reader = FitsBlockReader.open(in, length);
+            pending = null;
+            FitsBlockReader reader = FitsBlockReader.open(in, length).maxHeaderBlocks(settings.maxHeaderBlocks());
             byte[] raw;
             while ((raw = reader.readHeader(index)) != null) {
                 Hdu hdu = Hdu.parse(index, raw);
@@ -177,8 +186,11 @@ public final class FitsImageDecoder {
                 index++;
             }
         } catch (FitsBlockReader.FormatProblem e) {
-            return DecodeResult.failed(e.reason, index > 0 ? "at HDU " + index + ": " + e.getMessage()
-                    : e.getMessage());
+            String where = index > 0 ? "at HDU " + index + ": " + e.getMessage() : e.getMessage();
+            if (HEADER_TOO_LARGE.equals(e.reason)) { // valid FITS perhaps, beyond what this run reads
+                return DecodeResult.skipped(e.reason, where, index, 0, 0);
+            }
+            return DecodeResult.failed(e.reason, where);
         } catch (EOFException e) {
             return DecodeResult.failed(TRUNCATED, "in HDU " + index + ": " + e.getMessage());
         } catch (RuntimeException e) {
@@ -227,6 +239,11 @@ public final class FitsImageDecoder {
         }
         Header primaryHeader = primary == null || primary == hdu ? null : primary.header;
         ScienceRegion region = scienceRegion(hdu.header, primaryHeader);
+        Long datasum = settings.verifies() ? datasum(hdu) : null;
+        if (datasum != null) {
+            pending = new PendingSum(reader, reader.startSum(), reader.position() + hdu.dataBytes, datasum,
+                    hdu.describe());
+        }
         Integer quality = quality(hdu.header, primaryHeader);
         if (hdu.kind != Kind.COMPRESSED) {
             // The plane's raw bytes, converted later row by row where they are used (no full-size float copy).
@@ -237,6 +254,7 @@ public final class FitsImageDecoder {
                 int rowsPerChunk = (int) Math.max(1, Math.min(h, chunkBytes / rowBytes));
                 StreamedRows rows = new StreamedRows(reader, buffer(rowsPerChunk * rowBytes), rowsPerChunk, h, w,
                         hdu.bitpix, scaling);
+                // A DATASUM check, if any, is finished by the caller once the rows are used (finishChecksum).
                 return DecodeResult.image(DecodedImage.streamed(rows, h, w, hdu.index, hdu.extname, region,
                         quality));
             }
@@ -246,10 +264,14 @@ public final class FitsImageDecoder {
             if (chunkBytes > 0) {
                 buffer = data;
             }
-            return DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index, hdu.extname,
-                    region, quality));
+            return checked(DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index,
+                    hdu.extname, region, quality)));
         }
         byte[] data = reader.readGrowing(new byte[0], Math.toIntExact(hdu.dataBytes));
+        String mismatch = finishChecksum();
+        if (mismatch != null && settings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL)) {
+            return DecodeResult.failed(CHECKSUM, mismatch);
+        }
         String problem = CompressedTableCheck.problem(hdu.header, data, settings.maxImageBytes());
         if (problem != null) {
             return DecodeResult.failed(UNREADABLE, "HDU " + hdu.describe() + ": " + problem);
@@ -273,7 +295,64 @@ public final class FitsImageDecoder {
         for (int r = 0; r < h; r++) {
             scaling.convertRow(rows[r], pixels, r * w, w);
         }
-        return DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region, quality));
+        DecodeResult result = DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region,
+                quality));
+        return mismatch == null ? result : result.withDetail(CHECKSUM + ": " + mismatch);
+    }
+
+    /** An image read whole: its DATASUM check (if any) finished now. */
+    private DecodeResult checked(DecodeResult image) throws IOException {
+        String mismatch = finishChecksum();
+        if (mismatch == null) {
+            return image;
+        }
+        return settings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL) ? DecodeResult.failed(CHECKSUM,
+                mismatch) : image.withDetail(CHECKSUM + ": " + mismatch);
+    }
+
+    /**
+     * Finishes the DATASUM check of the last image decoded (fits.verify-checksum warn or fail): the data bytes not
+     * yet read are read and summed (no second pass over what was), and the sum compared with the header's. Call it
+     * after a streamed image's rows were used, while its stream is open; images read whole are checked in
+     * {@link #decode} already.
+     *
+     * @return null when the data matches, or no check was asked for or possible (no DATASUM); else the mismatch
+     */
+    public String finishChecksum() throws IOException {
+        PendingSum p = pending;
+        pending = null;
+        if (p == null) {
+            return null;
+        }
+        long left = p.end() - p.reader().position();
+        if (left > 0) {
+            p.reader().skip(left);
+        }
+        p.reader().stopSum();
+        long got = p.sum().value();
+        return got == p.expected() ? null : "HDU " + p.hdu() + ": DATASUM " + p.expected()
+                + " in the header, the data sums to " + got;
+    }
+
+    /** The HDU's DATASUM as the unsigned 32-bit number it is, or null when absent or empty. */
+    private static Long datasum(Hdu hdu) throws FitsBlockReader.FormatProblem {
+        if (!hdu.header.containsKey("DATASUM")) {
+            return null;
+        }
+        String v = String.valueOf(hdu.header.findCard("DATASUM").getValue()).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            long d = Long.parseLong(v);
+            if (d < 0 || d > 0xFFFFFFFFL) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + hdu.describe() + ": DATASUM = '" + v
+                    + "' is not an unsigned 32-bit number");
+        }
     }
 
     /**
@@ -389,6 +468,7 @@ public final class FitsImageDecoder {
             } catch (IOException | RuntimeException e) {
                 throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + messageChain(e));
             }
+            duplicates(raw, index);
             int bitpix = required(h, "BITPIX", index);
             if (bitpix != 8 && bitpix != 16 && bitpix != 32 && bitpix != 64 && bitpix != -32 && bitpix != -64) {
                 throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": BITPIX " + bitpix
@@ -467,8 +547,65 @@ public final class FitsImageDecoder {
                 }
                 axes = any ? reverse(z) : null;
             }
+            if (kind == Kind.IMAGE || kind == Kind.COMPRESSED) {
+                for (String key : new String[] {"BSCALE", "BZERO", "BLANK"}) {
+                    numeric(h, key, index, key.equals("BLANK"));
+                }
+            }
             String name = h.getStringValue("EXTNAME");
             return new Hdu(index, raw, h, kind, name == null ? "" : name.trim(), bitpix, axes, dataBytes);
+        }
+
+        /** Keywords that fix the data's layout or values: a second card of one is ambiguous, never last-wins. */
+        private static final java.util.regex.Pattern STRUCTURAL = java.util.regex.Pattern.compile(
+                "SIMPLE|XTENSION|BITPIX|NAXIS\\d*|PCOUNT|GCOUNT|GROUPS|TFIELDS|THEAP|TFORM\\d+|BSCALE|BZERO|BLANK"
+                        + "|ZIMAGE|ZBITPIX|ZNAXIS\\d*|ZTILE\\d+|ZCMPTYPE|DATASUM|END");
+
+        /** A structural keyword given twice (NAXIS1 = 40, then NAXIS1 = 50) is an invalid header. */
+        private static void duplicates(byte[] raw, int index) throws FitsBlockReader.FormatProblem {
+            java.util.Map<String, String> seen = new java.util.HashMap<>();
+            for (int off = 0; off + FitsBlockReader.CARD <= raw.length; off += FitsBlockReader.CARD) {
+                String card = new String(raw, off, FitsBlockReader.CARD, StandardCharsets.US_ASCII);
+                String key = card.substring(0, 8).trim();
+                if (key.equals("END")) {
+                    return;
+                }
+                if (!card.startsWith("= ", 8) || !STRUCTURAL.matcher(key).matches()) {
+                    continue;
+                }
+                String value = card.substring(10).split("/", 2)[0].trim();
+                String before = seen.put(key, value);
+                if (before != null) {
+                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + key
+                            + " appears twice (" + before + ", then " + value + ")");
+                }
+            }
+        }
+
+        /** A scaling card, when present, must hold a number: BSCALE = 'abc' is not read as 1. */
+        private static void numeric(Header h, String key, int index, boolean integer)
+                throws FitsBlockReader.FormatProblem {
+            if (!h.containsKey(key)) {
+                return;
+            }
+            nom.tam.fits.HeaderCard c = h.findCard(key);
+            String v = c.getValue() == null ? "" : c.getValue().trim();
+            boolean ok = !c.isStringValue() && !v.isEmpty();
+            if (ok) {
+                try {
+                    if (integer) {
+                        Long.parseLong(v);
+                    } else if (!Double.isFinite(Double.parseDouble(v.replace('D', 'E').replace('d', 'e')))) {
+                        ok = false;
+                    }
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + key + " = '" + v
+                        + "' is not " + (integer ? "an integer" : "a number"));
+            }
         }
 
         private static int required(Header h, String key, int index) throws FitsBlockReader.FormatProblem {

@@ -179,6 +179,9 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
 
     SampleRow decodeOne(ListedFile file, FitsImageDecoder decoder, Preprocessor preprocessor) {
         String key = file.path();
+        if (file.problem() != null) {
+            return failed(key, file.problem(), file.detail(), null);
+        }
         Path path = new Path(key);
         DecodeResult d;
         Preprocessor.Result p = null;
@@ -195,6 +198,13 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
                 if (d.outcome() == Outcome.IMAGE) {
                     // The decoder streams the image's rows: preprocess while the file is open.
                     p = preprocessor.apply(d.image());
+                    String mismatch = decoder.finishChecksum(); // fits.verify-checksum: the rest of the data summed
+                    if (mismatch != null) {
+                        LOG.warn("{}: {}: {}", key, FitsImageDecoder.CHECKSUM, mismatch);
+                        d = decoderSettings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL)
+                                ? DecodeResult.failed(FitsImageDecoder.CHECKSUM, mismatch)
+                                : d.withDetail(FitsImageDecoder.CHECKSUM + ": " + mismatch);
+                    }
                 }
                 bytes = counted.count();
             }
@@ -215,7 +225,8 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
             return new SampleRow(key, Outcome.SKIPPED.label(), p.reason(), "HDU " + d.hdu(), d.hdu(), d.height(),
                     d.width(), bytes, null, -1);
         }
-        return new SampleRow(key, Outcome.IMAGE.label(), "", "", d.hdu(), d.height(), d.width(), bytes, p.values(), -1);
+        return new SampleRow(key, Outcome.IMAGE.label(), "", d.detail(), d.hdu(), d.height(), d.width(), bytes,
+                p.values(), -1);
     }
 
     private static SampleRow failed(String key, String reason, String detail, CountingInputStream counted) {

@@ -84,6 +84,10 @@ public final class SampleRow implements Serializable, FileOutcome {
         return new SampleRow(path, outcome, newReason, detail, hdu, height, width, bytesRead, features, newLabel);
     }
 
+    public SampleRow withLabel(int newLabel, String newReason, String newDetail) {
+        return new SampleRow(path, outcome, newReason, newDetail, hdu, height, width, bytesRead, features, newLabel);
+    }
+
     @Override
     public String toString() {
         return "SampleRow[" + path + ", " + outcome + ", " + reason + ", label " + label + "]";

@@ -71,6 +71,9 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
 
     SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search) {
         String key = file.path();
+        if (file.problem() != null) {
+            return row(key, Outcome.FAILED, file.problem(), file.detail(), 0);
+        }
         if (file.length() > maxBytes) {
             return row(key, Outcome.SKIPPED, TOO_LARGE, file.length() + " bytes", 0);
         }
