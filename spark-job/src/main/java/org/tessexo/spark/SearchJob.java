@@ -249,12 +249,18 @@ public final class SearchJob {
         TransitSearch.Settings settings = s.search().transit();
         List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(wanted.size(), sc.defaultParallelism()))
                 .flatMap(w -> figures(w._1(), w._2(), conf.value(), flux, settings).iterator()).collect();
+        java.util.Set<String> used = new java.util.HashSet<>();
         for (Tuple2<String, byte[]> p : pngs) {
+            String name = p._1();
+            for (int i = 2; !used.add(name); i++) { // files of one name in different folders
+                name = p._1().replaceFirst("\\.png$", "") + "-" + i + ".png";
+            }
+            String target = FIGURES + "/" + name;
             try {
-                out.write(FIGURES + "/" + p._1(), o -> o.write(p._2()));
-                report.figures.add(FIGURES + "/" + p._1());
+                out.write(target, o -> o.write(p._2()));
+                report.figures.add(target);
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write " + out.uri(FIGURES + "/" + p._1()), e);
+                throw new UncheckedIOException("Cannot write " + out.uri(target), e);
             }
         }
         LOG.info("Wrote {} figures to {}", report.figures.size(), out.uri(FIGURES));
@@ -274,14 +280,22 @@ public final class SearchJob {
         LightCurve.Target t = lc.lightCurve().target();
         for (TransitSearch.Signal g : r.signals()) {
             if (ranks.contains(g.rank())) {
-                String name = String.format(Locale.ROOT, "TIC%d-s%02d-%d.png", t.tic(), Math.max(0, t.sector()),
-                        g.rank());
-                String title = String.format(Locale.ROOT, "TIC %d, sector %d, signal %d (%s)", t.tic(), t.sector(),
-                        g.rank(), new org.apache.hadoop.fs.Path(path).getName());
+                String file = new org.apache.hadoop.fs.Path(path).getName();
+                String name = figureName(file, g.rank());
+                String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)",
+                        t.tic() > 0 ? "TIC " + t.tic() : "TIC unknown",
+                        t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file);
                 out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800)));
             }
         }
         return out;
+    }
+
+    /** A figure is named after its file (a TIC ID is missing or shared by many files), then the signal's rank. */
+    static String figureName(String fileName, int rank) {
+        String stem = fileName.replaceFirst("(?i)(\\.(fits|fit|fts))?(\\.(gz|fz))?$", "");
+        stem = stem.replaceAll("[^A-Za-z0-9._+-]", "_");
+        return stem + "-" + rank + ".png";
     }
 
     private void writeCsv(Dataset<Row> table, OutputStore out, String name) {

@@ -107,7 +107,8 @@ public record PipelineSettings(
                         c.getInt("search.duration.count"), c.getInt("search.oversample"),
                         c.getDouble("search.frequency-factor"), c.getInt("search.max-signals"),
                         c.getDouble("search.min-sde"), c.getDouble("search.clip-sigma"),
-                        c.getDouble("search.max-duty-cycle"));
+                        c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
+                        c.getDouble("search.time-budget-s"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
@@ -167,6 +168,8 @@ public record PipelineSettings(
         require(t.frequencyFactor() > 0, "tess.search.frequency-factor must be > 0");
         require(t.maxDutyCycle() > 0 && t.maxDutyCycle() <= 1, "tess.search.max-duty-cycle must be in (0, 1]");
         require(t.maxSignals() >= 1 && t.maxSignals() <= 20, "tess.search.max-signals must be in 1..20");
+        require(t.maxPeriods() >= 1000, "tess.search.max-periods must be >= 1000");
+        require(t.timeBudget() > 0, "tess.search.time-budget-s must be > 0");
         require(search.figures() >= 0, "tess.search.figures must be >= 0");
         require(!search.fluxColumn().isBlank(), "tess.search.flux-column is empty (PDCSAP_FLUX or SAP_FLUX)");
         model.validate();

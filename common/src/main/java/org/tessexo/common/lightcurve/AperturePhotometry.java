@@ -28,12 +28,17 @@ public final class AperturePhotometry {
 
     static LightCurveReader.Result fromPixels(BinaryTableHDU t, ImageHDU apertureHdu, Header primary)
             throws FitsException {
+        if (t.getNRows() == 0) {
+            return LightCurveReader.Result.none(LightCurveReader.NO_CADENCES, "PIXELS table with no rows");
+        }
         double[] time = LightCurveReader.doubles(t, "TIME");
+        TimeSystem.Conversion conversion = TimeSystem.toBtjd(primary, t.getHeader(), time);
+        if (conversion.problem() != null) {
+            return LightCurveReader.Result.none(LightCurveReader.BAD_TIME, conversion.problem());
+        }
+        TimeSystem.apply(time, conversion);
         Object fluxCol = t.getColumn(t.findColumn("FLUX"));
         int n = Array.getLength(fluxCol);
-        if (n == 0) {
-            return LightCurveReader.Result.none(LightCurveReader.NO_FLUX, "PIXELS table with no rows");
-        }
         float[][][] cube = new float[n][][];
         for (int i = 0; i < n; i++) {
             cube[i] = image(Array.get(fluxCol, i));
@@ -82,7 +87,8 @@ public final class AperturePhotometry {
         }
         int[] quality = t.findColumn("QUALITY") >= 0 ? LightCurveReader.ints(t, "QUALITY") : new int[n];
         LightCurve.Target target = LightCurveReader.target(primary, t.getHeader(), "SAP(" + nIn + " px)");
-        return new LightCurveReader.Result(new LightCurve(time, flux, err, quality, target), "", "");
+        return new LightCurveReader.Result(new LightCurve(time, flux, err, quality, target), "",
+                conversion.note());
     }
 
     private static boolean[][] aperture(ImageHDU hdu, float[][][] cube, int ny, int nx) {

@@ -31,6 +31,43 @@ public record LightCurve(double[] time, double[] flux, double[] fluxErr, int[] q
         return time.length == 0 ? 0 : time[time.length - 1] - time[0];
     }
 
+    /** Whether time never decreases (NaN times aside). */
+    public boolean isSorted() {
+        double last = Double.NEGATIVE_INFINITY;
+        for (double t : time) {
+            if (t < last) {
+                return false;
+            }
+            if (!Double.isNaN(t)) {
+                last = t;
+            }
+        }
+        return true;
+    }
+
+    /** The same cadences in time order (stable: equal times keep their order); itself when already sorted. */
+    public LightCurve sortedByTime() {
+        if (isSorted()) {
+            return this;
+        }
+        Integer[] order = new Integer[size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(time[a], time[b]));
+        double[] t = new double[order.length];
+        double[] f = new double[order.length];
+        double[] e = new double[order.length];
+        int[] q = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            t[i] = time[order[i]];
+            f[i] = flux[order[i]];
+            e[i] = fluxErr[order[i]];
+            q[i] = quality[order[i]];
+        }
+        return new LightCurve(t, f, e, q, target);
+    }
+
     /** The cadences where {@code keep} is true, in order. */
     public LightCurve select(boolean[] keep) {
         int n = 0;

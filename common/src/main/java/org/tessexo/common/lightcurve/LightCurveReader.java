@@ -27,6 +27,8 @@ public final class LightCurveReader {
     public static final String NO_TABLE = "no light curve or pixel table";
     public static final String NO_FLUX = "no usable flux column";
     public static final String UNREADABLE = "unreadable FITS";
+    public static final String NO_CADENCES = "no cadences";
+    public static final String BAD_TIME = "time system not readable";
 
     private final String fluxColumn;
 
@@ -35,7 +37,10 @@ public final class LightCurveReader {
         this.fluxColumn = fluxColumn;
     }
 
-    /** A light curve, or why there is none. */
+    /**
+     * A light curve (then {@code detail} notes what was done to it, such as a time conversion, or is empty), or
+     * why there is none.
+     */
     public record Result(LightCurve lightCurve, String reason, String detail) {
         public boolean ok() {
             return lightCurve != null;
@@ -103,11 +108,20 @@ public final class LightCurveReader {
             return Result.none(NO_FLUX, "table " + t.getHeader().getStringValue("EXTNAME") + " has no TIME and "
                     + fluxColumn + " columns");
         }
+        if (t.getNRows() == 0) {
+            return Result.none(NO_CADENCES, "table " + t.getHeader().getStringValue("EXTNAME") + " has no rows");
+        }
         double[] time = doubles(t, "TIME");
+        TimeSystem.Conversion c = TimeSystem.toBtjd(primary, t.getHeader(), time);
+        if (c.problem() != null) {
+            return Result.none(BAD_TIME, c.problem());
+        }
+        TimeSystem.apply(time, c);
         double[] flux = doubles(t, column);
         double[] err = t.findColumn(column + "_ERR") >= 0 ? doubles(t, column + "_ERR") : nanArray(time.length);
         int[] quality = t.findColumn("QUALITY") >= 0 ? ints(t, "QUALITY") : new int[time.length];
-        return new Result(new LightCurve(time, flux, err, quality, target(primary, t.getHeader(), column)), "", "");
+        return new Result(new LightCurve(time, flux, err, quality, target(primary, t.getHeader(), column)), "",
+                c.note());
     }
 
     static LightCurve.Target target(Header primary, Header table, String column) {

@@ -6,7 +6,16 @@ package org.tessexo.common.lightcurve;
  * so that a transit of the shortest duration drifts by at most {@code q} durations across the baseline between two
  * neighbouring trial periods.
  */
-public record PeriodGrid(double[] periods, double[] durations) {
+public record PeriodGrid(double[] periods, double[] durations, int wanted) {
+
+    public PeriodGrid(double[] periods, double[] durations) {
+        this(periods, durations, periods.length);
+    }
+
+    /** Whether the grid was made coarser than the rule asks, to stay within a cap ({@link #wanted} periods). */
+    public boolean capped() {
+        return wanted > periods.length;
+    }
 
     /**
      * @param baseline     days from the first to the last cadence
@@ -18,6 +27,16 @@ public record PeriodGrid(double[] periods, double[] durations) {
      */
     public static PeriodGrid auto(double baseline, double minPeriod, double maxPeriod, double[] durations,
                                   int minTransits, double frequencyFactor) {
+        return auto(baseline, minPeriod, maxPeriod, durations, minTransits, frequencyFactor, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As above, with at most {@code maxPeriods} trial periods: where the rule asks for more (the grid grows with
+     * the baseline squared: a light curve with two stretches a year apart asks for millions), the frequency step
+     * is widened to fit, evenly over the same range, and {@link #wanted} keeps the count the rule asked for.
+     */
+    public static PeriodGrid auto(double baseline, double minPeriod, double maxPeriod, double[] durations,
+                                  int minTransits, double frequencyFactor, int maxPeriods) {
         if (!(baseline > 0)) {
             throw new IllegalArgumentException("baseline must be positive");
         }
@@ -32,12 +51,16 @@ public record PeriodGrid(double[] periods, double[] durations) {
         double df = frequencyFactor * minDur / (baseline * baseline);
         double fmin = 1 / longest;
         double fmax = 1 / minPeriod;
-        int nf = 1 + (int) Math.round((fmax - fmin) / df);
+        double wanted = 1 + Math.round((fmax - fmin) / df);
+        int nf = (int) Math.min(wanted, Math.max(2, maxPeriods));
+        if (nf < wanted) {
+            df = (fmax - fmin) / (nf - 1);
+        }
         double[] periods = new double[nf];
         for (int i = 0; i < nf; i++) {
             periods[i] = 1 / (fmin + df * i);
         }
-        return new PeriodGrid(periods, durations.clone());
+        return new PeriodGrid(periods, durations.clone(), (int) Math.min(Integer.MAX_VALUE, wanted));
     }
 
     /** {@code count} durations spaced evenly in log from {@code min} to {@code max} hours, in days. */

@@ -26,12 +26,25 @@ public final class TransitSearch {
      * @param minSde          a signal below this SDE ends the search (the first one is always reported)
      * @param clipSigma       upward outliers (flares) beyond this many robust sigmas are dropped after detrending
      * @param maxDutyCycle    longest duration tried at a period, as a fraction of it
+     * @param maxPeriods      trial periods at most (the grid is made coarser beyond, and the outcome says so)
+     * @param timeBudget      seconds of searching per light curve after which no further signal is sought
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
-                           double maxDutyCycle)
+                           double maxDutyCycle, int maxPeriods, double timeBudget)
             implements java.io.Serializable {
+        public static final int DEFAULT_MAX_PERIODS = 300_000;
+        public static final double DEFAULT_TIME_BUDGET = 120;
+
+        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
+                        double minDurationHours, double maxDurationHours, int durations, int oversample,
+                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle) {
+            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
+                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, DEFAULT_MAX_PERIODS,
+                    DEFAULT_TIME_BUDGET);
+        }
+
         /**
          * QUALITY bits dropped by default: attitude tweak (1), safe mode (2), coarse point (4), Earth point (8),
          * Argabrightening (16), reaction-wheel desaturation (32), manual exclude (128), impulsive outlier (512).
@@ -50,15 +63,32 @@ public final class TransitSearch {
         private static final long serialVersionUID = 1L;
     }
 
-    /** The detrended light curve searched, and what was found in it. */
+    /**
+     * The detrended light curve searched, and what was found in it; {@code notes} says where the search was bounded
+     * or the data put in order (empty when nothing was).
+     */
     public record Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
-                         String reason) {
+                         String reason, String notes) {
+        public Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
+                      String reason) {
+            this(detrended, trend, signals, events, reason, "");
+        }
+
         public boolean ok() {
             return reason == null;
+        }
+
+        Result withNotes(String more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            return new Result(detrended, trend, signals, events, reason, notes.isEmpty() ? more : notes + "; " + more);
         }
     }
 
     public static final String TOO_FEW = "too few good cadences";
+    /** The baseline does not hold two transits of the shortest trial period. */
+    public static final String TOO_SHORT = "baseline too short";
     /** Single dips at least this strong (box SNR) are listed. */
     public static final double SINGLE_EVENT_SNR = 10;
     static final int MAX_SINGLE_EVENTS = 10;
@@ -73,14 +103,17 @@ public final class TransitSearch {
         return s;
     }
 
-    /** Quality-masked, finite, normalized to a median of 1 (errors scaled alike). */
+    /** Quality-masked, finite, in time order, normalized to a median of 1 (errors scaled alike). */
     public LightCurve clean(LightCurve lc) {
         boolean[] keep = new boolean[lc.size()];
         for (int i = 0; i < keep.length; i++) {
             keep[i] = (lc.quality()[i] & s.qualityMask()) == 0 && Double.isFinite(lc.time()[i])
                     && Double.isFinite(lc.flux()[i]);
         }
-        LightCurve good = lc.select(keep);
+        LightCurve good = lc.select(keep).sortedByTime();
+        if (good.size() == 0) {
+            return good;
+        }
         double[] f = good.flux().clone();
         double median = RobustStats.median(f.clone(), f.length);
         double[] flux = new double[f.length];
@@ -95,8 +128,9 @@ public final class TransitSearch {
     /** Cleaned, normalized, detrended and clipped: the light curve the BLS searches (no signals yet). */
     public Result prepare(LightCurve raw) {
         LightCurve lc = clean(raw);
+        String sorted = raw.isSorted() ? "" : "cadences sorted by time (the file's were not)";
         if (lc.size() < 100) {
-            return new Result(lc, null, List.of(), List.of(), TOO_FEW);
+            return new Result(lc, null, List.of(), List.of(), TOO_FEW).withNotes(sorted);
         }
         double[] trend = Detrender.trend(lc.time(), lc.flux(), s.window(), s.method());
         double[] flat = new double[lc.size()];
@@ -126,30 +160,57 @@ public final class TransitSearch {
             }
         }
         if (detrended.size() < 100) {
-            return new Result(detrended, keptTrend, List.of(), List.of(), TOO_FEW);
+            return new Result(detrended, keptTrend, List.of(), List.of(), TOO_FEW).withNotes(sorted);
         }
-        return new Result(detrended, keptTrend, List.of(), List.of(), null);
+        return new Result(detrended, keptTrend, List.of(), List.of(), null).withNotes(sorted);
+    }
+
+    /** The longest period searched on this baseline; no search when it is not above the shortest. */
+    double longestPeriod(double baseline) {
+        return s.maxPeriod() > 0 ? Math.min(s.maxPeriod(), baseline) : baseline / 2;
     }
 
     /** The grid this search uses on a light curve of this baseline. */
     public PeriodGrid grid(double baseline) {
         double maxPeriod = s.maxPeriod() > 0 ? s.maxPeriod() : baseline / 2;
         double[] durations = PeriodGrid.durationsHours(s.minDurationHours(), s.maxDurationHours(), s.durations());
-        return PeriodGrid.auto(baseline, s.minPeriod(), maxPeriod, durations, 2, s.frequencyFactor());
+        return PeriodGrid.auto(baseline, s.minPeriod(), maxPeriod, durations, 2, s.frequencyFactor(),
+                s.maxPeriods());
     }
 
     public Result search(LightCurve raw) {
+        long start = System.nanoTime();
         Result prepared = prepare(raw);
         if (!prepared.ok()) {
             return prepared;
         }
         LightCurve detrended = prepared.detrended();
         double[] keptTrend = prepared.trend();
-        PeriodGrid grid = grid(detrended.baseline());
+        double baseline = detrended.baseline();
+        if (!(longestPeriod(baseline) > s.minPeriod())) {
+            return new Result(detrended, keptTrend, List.of(), List.of(), TOO_SHORT).withNotes(String.format(
+                    java.util.Locale.ROOT, "%.2f days of data hold no two transits of a %.2f-day period"
+                            + " (search.period.min-days)", baseline, s.minPeriod())).withNotes(prepared.notes());
+        }
+        PeriodGrid grid = grid(baseline);
+        List<String> notes = new ArrayList<>();
+        if (!prepared.notes().isEmpty()) {
+            notes.add(prepared.notes());
+        }
+        if (grid.capped()) {
+            notes.add(String.format(java.util.Locale.ROOT, "period grid capped at %d periods (the %.1f-day"
+                    + " baseline asks for %d; search.max-periods)", grid.periods().length, baseline, grid.wanted()));
+        }
 
         List<Signal> signals = new ArrayList<>();
         boolean[] inTransit = new boolean[detrended.size()];
         for (int rank = 1; rank <= s.maxSignals(); rank++) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (rank > 1 && elapsed > s.timeBudget()) {
+                notes.add(String.format(java.util.Locale.ROOT, "time budget reached after %d signal(s) (%.0f s;"
+                        + " search.time-budget-s = %.0f)", rank - 1, elapsed, s.timeBudget()));
+                break;
+            }
             LightCurve masked = detrended.select(not(inTransit));
             if (masked.size() < 100) {
                 break;
@@ -174,7 +235,7 @@ public final class TransitSearch {
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
                 MAX_SINGLE_EVENTS);
-        return new Result(detrended, keptTrend, signals, events, null);
+        return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes));
     }
 
     /** Time from the nearest transit centre (days), in [-period/2, period/2). */

@@ -80,6 +80,8 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
         byte[] bytes;
         try {
             bytes = readAll(file, conf.value());
+        } catch (OutOfMemoryError e) {
+            return row(key, Outcome.FAILED, DecodeFn.OUT_OF_MEMORY, e.getMessage(), 0);
         } catch (IOException | RuntimeException e) {
             DecodeFn.ReadFailure f = DecodeFn.ReadFailure.of(e);
             LOG.warn("{}: {}: {}", key, f.reason(), f.detail());
@@ -92,17 +94,28 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
                 return row(key, o, lc.reason(), lc.detail(), bytes.length);
             }
             TransitSearch.Result r = search.search(lc.lightCurve());
+            // What was done to the data or the search (a time conversion, a sort, a capped grid), in the detail.
+            String notes = join(lc.detail(), r.notes());
             if (!r.ok()) {
-                return new SearchRow(key, Outcome.SKIPPED.label(), r.reason(), r.detrended().size() + " cadences",
-                        lc.lightCurve().target(), r.detrended().size(), bytes.length, List.of(), List.of());
+                return new SearchRow(key, Outcome.SKIPPED.label(), r.reason(), join(r.detrended().size()
+                        + " cadences", notes), lc.lightCurve().target(), r.detrended().size(), bytes.length,
+                        List.of(), List.of());
             }
-            return new SearchRow(key, Outcome.IMAGE.label(), "", "", lc.lightCurve().target(), r.detrended().size(),
-                    bytes.length, r.signals(), r.events());
+            return new SearchRow(key, Outcome.IMAGE.label(), "", notes, lc.lightCurve().target(),
+                    r.detrended().size(), bytes.length, r.signals(), r.events());
         } catch (RuntimeException e) {
             LOG.warn("{}: search failed", key, e);
             return row(key, Outcome.FAILED, "search error", e.getClass().getSimpleName() + ": " + e.getMessage(),
                     bytes.length);
+        } catch (OutOfMemoryError e) {
+            // A backstop: the file's size was checked before reading; its tables may still decode larger.
+            return row(key, Outcome.FAILED, DecodeFn.OUT_OF_MEMORY, e.getMessage() + " (raise the executor"
+                    + " memory)", bytes.length);
         }
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
     }
 
     private static SearchRow row(String key, Outcome o, String reason, String detail, long bytes) {
