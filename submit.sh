@@ -53,6 +53,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# Help is printed at once, without starting Spark: ./submit.sh search --help
+for a in "${APP_ARGS[@]+"${APP_ARGS[@]}"}"; do
+  if [ "$a" = "--help" ] || [ "$a" = "-h" ] || [ "${APP_ARGS[0]}" = "help" ]; then
+    exec java -cp "$JAR" org.tessexo.common.config.Help "${APP_ARGS[@]}"
+  fi
+done
+
 LOG_CONF="-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties"
 TIME_SOURCE="-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
 

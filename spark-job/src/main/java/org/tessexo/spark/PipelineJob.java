@@ -30,6 +30,7 @@ import org.tessexo.common.model.CheckpointState;
 import org.tessexo.common.model.CnnFactory;
 import org.tessexo.common.model.ModelMetadata;
 import org.tessexo.common.model.ModelPackage;
+import org.tessexo.common.report.InputAdvice;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.io.Csv;
 import org.tessexo.spark.io.FitsLister;
@@ -64,6 +65,8 @@ public final class PipelineJob {
     public static final String REPORT = "run-report.json";
     public static final String MODEL = "model.zip";
     public static final String OUTCOMES = "outcomes";
+    /** Progress lines at most this often. */
+    static final double PROGRESS_SECONDS = 15;
 
     /** How the output folder is treated: replace an earlier run's results, or continue its training. */
     public record Options(boolean overwrite, boolean resume) {
@@ -116,8 +119,16 @@ public final class PipelineJob {
         return uri.endsWith("/") && !abs.endsWith("/") ? abs + "/" : abs;
     }
 
+    /** The report of the run in progress in this JVM (for the Ctrl-C message), or null. */
+    private static volatile RunReport active;
+
+    static RunReport active() {
+        return active;
+    }
+
     private RunReport run() {
         long t0 = System.nanoTime();
+        active = report;
         report.command = command.label();
         report.input = s.input();
         report.output = s.output();
@@ -158,7 +169,8 @@ public final class PipelineJob {
         } catch (Exception | Error e) {
             // Exception, not only RuntimeException: Spark's Scala code throws the checked SparkException unchecked.
             report.status = "failed";
-            report.error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            report.error = TessJob.interrupted() ? "interrupted (Ctrl-C or SIGTERM)"
+                    : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
             throw e;
         } finally {
             if (rows != null) {
@@ -171,6 +183,7 @@ public final class PipelineJob {
                 LOG.error("Cannot write {} to {}: {}", REPORT, s.output(), e.toString());
             } finally {
                 out.release();
+                active = null;
             }
         }
     }
@@ -218,8 +231,8 @@ public final class PipelineJob {
         }
         Dataset<Row> labelsTable = command == Command.INSPECT || s.labels().isEmpty() ? null : readLabels();
 
-        int partitions = s.listing().partitions() > 0 ? s.listing().partitions()
-                : Math.min(keys.size(), Math.max(1, sc.defaultParallelism() * 4));
+        // A decode takes milliseconds: partitions of up to 64 files keep task overhead small and progress moving.
+        int partitions = Progress.partitions(keys.size(), s.listing().partitions(), sc.defaultParallelism(), 64);
         Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
         JavaRDD<SampleRow> rows = sc.parallelize(keys, partitions)
                 .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess(), filesInFlight(),
@@ -235,13 +248,16 @@ public final class PipelineJob {
         rows = rows.persist(Dl4jSparkTrainer.storageLevel(s.training().storageLevel()));
 
         t = System.nanoTime();
-        count(rows);
+        try (Progress p = Progress.start(sc.sc(), "decode", keys.size(), partitions, PROGRESS_SECONDS)) {
+            count(rows);
+        }
         report.timing("decode", t);
         writeOutcomes(rows, out);
         if (report.images == 0) {
             throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.listed
                     + " listed, 0 images, " + report.skipped + " skipped, " + report.failed + " failed ("
-                    + report.reasonsLine() + "). See " + out.uri(REPORT) + " and " + out.uri(OUTCOMES) + ".");
+                    + report.reasonsLine() + "); " + InputAdvice.commonestLine(report) + ". See " + out.uri(REPORT)
+                    + " and " + out.uri(OUTCOMES) + ".");
         }
         if (s.failures().exceeded(report.failed, report.listed)) {
             throw new TooManyFailuresException(String.format(Locale.ROOT,
@@ -252,7 +268,25 @@ public final class PipelineJob {
                     s.failures().maxFraction(), s.failures().maxCount() < 0 ? "none" : s.failures().maxCount(),
                     report.failedReasonsLine(), out.uri(OUTCOMES)));
         }
+        checkMostUsed(report, report.images, "images", s);
         return rows;
+    }
+
+    /**
+     * A run that used less than half of what it listed warns loudly (log, report) with the commonest reason and
+     * what may help; with failures.strict (--strict) it is an error (exit 3).
+     */
+    static void checkMostUsed(RunReport report, long used, String usedWord, PipelineSettings s) {
+        String unused = InputAdvice.mostUnused(report, used, usedWord);
+        if (unused == null) {
+            return;
+        }
+        if (s.failures().strict()) {
+            throw new NoValidDataException("No valid data loaded from " + s.input() + " (failures.strict): "
+                    + unused);
+        }
+        LOG.warn("*** {} ***", unused);
+        report.warnings.add(unused);
     }
 
     /** Same files (paths and sizes), labels and training-shaping settings give the same fingerprint. */

@@ -22,6 +22,7 @@ import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.SingleEvents;
 import org.tessexo.common.lightcurve.TransitFigure;
 import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.report.InputAdvice;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.io.Csv;
 import org.tessexo.spark.io.FitsLister;
@@ -83,8 +84,8 @@ public final class SearchJob {
         report.timing("list", t);
         report.listed = files.size();
         LOG.info("Listed {} FITS files under {}", files.size(), s.input());
-        int partitions = s.listing().partitions() > 0 ? s.listing().partitions()
-                : Math.min(files.size(), Math.max(1, sc.defaultParallelism() * 4));
+        // A search takes seconds per light curve: partitions of up to 4 files spread them over the cores.
+        int partitions = Progress.partitions(files.size(), s.listing().partitions(), sc.defaultParallelism(), 4);
         Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
         JavaRDD<SearchRow> rows = sc.parallelize(files, Math.max(1, partitions))
                 .mapPartitions(new SearchFn(conf, s.search().fluxColumn(), s.search().transit(),
@@ -92,14 +93,18 @@ public final class SearchJob {
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             t = System.nanoTime();
-            count(rows);
+            try (Progress p = Progress.start(sc.sc(), "search", files.size(), Math.max(1, partitions),
+                    PipelineJob.PROGRESS_SECONDS)) {
+                count(rows);
+            }
             report.timing("search", t);
             writeOutcomes(rows, out);
             if (report.images == 0) {
                 throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.listed
                         + " listed, 0 light curves searched, " + report.skipped + " skipped, " + report.failed
                         + " failed ("
-                        + report.reasonsLine() + "). See " + out.uri(PipelineJob.REPORT) + ".");
+                        + report.reasonsLine() + "); " + InputAdvice.commonestLine(report) + ". See "
+                        + out.uri(PipelineJob.REPORT) + ".");
             }
             if (s.failures().exceeded(report.failed, report.listed)) {
                 throw new TooManyFailuresException(String.format(Locale.ROOT,
@@ -108,6 +113,7 @@ public final class SearchJob {
                         100.0 * report.failed / report.listed, report.failedReasonsLine(),
                         out.uri(PipelineJob.OUTCOMES)));
             }
+            PipelineJob.checkMostUsed(report, report.images, "light curves searched", s);
             t = System.nanoTime();
             writeTables(rows, out);
             report.timing("write", t);

@@ -32,8 +32,58 @@ public final class TessJob {
     private TessJob() {
     }
 
+    /** Set once the JVM is shutting down before the job ended: Ctrl-C (SIGINT) or SIGTERM. */
+    private static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    /** The exit status of a run stopped by Ctrl-C, as shells report a process killed by SIGINT. */
+    public static final int EXIT_INTERRUPTED = 130;
+
     public static void main(String[] args) {
+        onInterrupt(args);
         System.exit(run(args));
+    }
+
+    /**
+     * Ctrl-C: one clear message instead of Spark's stack traces, saying what was being done, which checkpoint
+     * exists and the command that resumes. The hook runs before Spark's own (priority above the SparkContext's
+     * 50), while the job's state can still be read; the JVM then exits 130.
+     */
+    private static void onInterrupt(String[] args) {
+        org.apache.spark.util.ShutdownHookManager.addShutdownHook(100, new scala.runtime.AbstractFunction0<>() {
+            @Override
+            public scala.runtime.BoxedUnit apply() {
+                RunReport r = PipelineJob.active();
+                if (r != null && INTERRUPTED.compareAndSet(false, true)) {
+                    System.err.println(interruptedMessage(r, args));
+                }
+                return scala.runtime.BoxedUnit.UNIT;
+            }
+        });
+    }
+
+    static String interruptedMessage(RunReport r, String[] args) {
+        StringBuilder sb = new StringBuilder("Interrupted: " + r.command + " into " + r.output
+                + " did not finish (exit " + EXIT_INTERRUPTED + "). ");
+        if (r.checkpoint != null) {
+            java.util.List<String> again = new java.util.ArrayList<>(java.util.List.of(args));
+            again.remove("--overwrite");
+            if (!again.contains("--resume")) {
+                again.add("--resume");
+            }
+            sb.append("The newest checkpoint is ").append(r.checkpoint).append(" (epoch ")
+                    .append(r.scores.size()).append(" of ").append(r.epochs).append("). Resume with:\n  ./submit.sh ")
+                    .append(String.join(" ", again));
+        } else if ("train".equals(r.command) || "demo".equals(r.command)) {
+            sb.append("No checkpoint was written yet (training.checkpoint.every-epochs): run it again.");
+        } else {
+            sb.append("Run it again with --overwrite to replace what it wrote.");
+        }
+        return sb.toString();
+    }
+
+    /** Whether the JVM is shutting down under a running job (then its errors are the interruption's). */
+    static boolean interrupted() {
+        return INTERRUPTED.get();
     }
 
     public static int run(String[] args) {
@@ -42,7 +92,7 @@ public final class TessJob {
         try {
             CommandLineArgs cli = CommandLineArgs.parse(args);
             if (cli.help()) {
-                System.out.println(CommandLineArgs.USAGE);
+                System.out.println(cli.helpText());
                 return 0;
             }
             PipelineSettings settings = settings(cli);
@@ -55,6 +105,9 @@ public final class TessJob {
             // A session that already exists (an embedding application, a test) is used and left running.
             owned = SparkSession.getDefaultSession().isEmpty();
             spark = SparkSession.builder().config(conf).getOrCreate();
+            if (spark.sparkContext().uiWebUrl().isDefined()) {
+                System.out.println("Spark UI: " + spark.sparkContext().uiWebUrl().get() + " (while the job runs)");
+            }
             // The demo's output folder is its own: a second demo replaces the first one's results.
             PipelineJob.Options options = new PipelineJob.Options(
                     cli.overwrite() || (cli.command() == Command.DEMO && !cli.resume()), cli.resume());
@@ -71,6 +124,9 @@ public final class TessJob {
             System.err.println("ERROR: " + e.getMessage());
             return 1;
         } catch (Exception | Error e) { // Spark's Scala code throws checked exceptions (SparkException) unchecked
+            if (interrupted()) {
+                return EXIT_INTERRUPTED; // the shutdown hook said what happened; Spark's traces would only bury it
+            }
             LOG.error("The job failed", e);
             System.err.println("ERROR: " + e);
             return 1;

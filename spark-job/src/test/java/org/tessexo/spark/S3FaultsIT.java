@@ -72,6 +72,8 @@ class S3FaultsIT {
     static final Set<String> deleteAfterListing = ConcurrentHashMap.newKeySet();
     /** Keys whose reads (GET) do not answer for this many milliseconds. */
     static final Map<String, Long> stall = new ConcurrentHashMap<>();
+    /** Released when a test is done with a stall, so that no server thread waits on after it. */
+    static volatile java.util.concurrent.CountDownLatch unstall = new java.util.concurrent.CountDownLatch(1);
     static Path tmp;
     static List<String> files = new ArrayList<>();
 
@@ -97,7 +99,7 @@ class S3FaultsIT {
             Long ms = stall.get(name);
             if (ms != null) {
                 try {
-                    Thread.sleep(ms);
+                    unstall.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -200,13 +202,15 @@ class S3FaultsIT {
         h.set("fs.s3a.retry.limit", "1");
         h.set("fs.s3a.retry.interval", "100ms");
         String slow = "stalled/" + files.get(2);
-        stall.put(slow, 60_000L);
+        stall.put(slow, 600_000L); // a server that never answers, as far as the run can tell
         long t0 = System.nanoTime();
         RunReport r;
         try {
             r = PipelineJob.run(Command.INSPECT, settings("stalled", tmp.resolve("stall").toString()), spark);
         } finally {
             stall.clear();
+            unstall.countDown();
+            unstall = new java.util.concurrent.CountDownLatch(1);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("Stalled object: run finished in %.1f s; %s%n", seconds, r.reasonsLine());
@@ -215,7 +219,8 @@ class S3FaultsIT {
         assertEquals(1, r.failed);
         assertTrue(r.problems.get(0).path.endsWith(slow));
         assertEquals(DecodeFn.TIMEOUT, r.problems.get(0).reason.split(":")[0], r.problems.get(0).reason);
-        assertTrue(seconds < 55, "the stall (60 s) was cut short by the timeout, not waited out: " + seconds);
+        // The mechanism is the timeout reason above; the time is only a backstop: the stall is ten minutes.
+        assertTrue(seconds < 300, "the stall was cut short by the timeout, not waited out: " + seconds);
     }
 
     @Test
@@ -232,7 +237,7 @@ class S3FaultsIT {
         System.out.printf("Server down: exit-2 error after %.1f s: %s%n", seconds, e.getMessage());
         assertTrue(e.getMessage().contains("s3a://" + BUCKET), e.getMessage());
         assertTrue(e.getMessage().toLowerCase().contains("endpoint"), e.getMessage());
-        assertTrue(seconds < 60, "bounded retries (s3a's own defaults take about 12 minutes): " + seconds);
+        assertTrue(seconds < 300, "bounded retries (s3a's own defaults take about 12 minutes): " + seconds);
     }
 
     @Test

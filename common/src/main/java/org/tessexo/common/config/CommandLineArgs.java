@@ -41,14 +41,90 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --master M      Spark master (default local[*]); --deploy-mode, --executor-memory pass to Spark",
             "  --overwrite     replace the results of an earlier run in --output (otherwise an error, exit 2)",
             "  --resume        train: continue from the newest checkpoint in --output (same data and settings)",
-            "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)");
+            "  --strict        a run that uses less than half of its input is an error (exit 3), not a warning",
+            "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
+            "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
+
+    /** What each command reads and writes, its options beyond the common ones, and its sections of settings. */
+    private record CommandHelp(String summary, String reads, String writes, String options, List<String> sections) {
+    }
+
+    private static final java.util.Map<Command, CommandHelp> HELP = java.util.Map.of(
+            Command.DEMO, new CommandHelp("write the sample data set (once) and train on it with local[*]",
+                    "nothing: it writes 240 TESS-like FFIs and a labels table under data/demo/",
+                    "out/demo/ (or --output): model.zip, run-report.json, outcomes/",
+                    "  --output URI  --overwrite  --resume",
+                    List.of("demo", "preprocess", "model", "training")),
+            Command.TRAIN, new CommandHelp("train the CNN on the image HDUs of FITS files",
+                    "--input: FITS images (FFIs, any image HDU; .fits .fit .fts .fits.gz .fits.fz; names starting"
+                            + " with . or _ are hidden); --labels: CSV or Parquet (a file column, an integer label)",
+                    "--output: model.zip, run-report.json, outcomes/, checkpoints/",
+                    "  --input URI  --output URI  --labels URI  --overwrite  --resume  --strict",
+                    List.of("listing", "fits", "preprocess", "model", "training", "labels-table", "failures",
+                            "s3a")),
+            Command.SINGLE, new CommandHelp("train on the image of one FITS file (a quick check of the pipeline)",
+                    "--input: one FITS file", "--output: model.zip, run-report.json, outcomes/",
+                    "  --input URI  --output URI  --overwrite",
+                    List.of("fits", "preprocess", "model", "training")),
+            Command.INSPECT, new CommandHelp("list and decode only: every file's outcome, no training",
+                    "--input: FITS files (images are decoded; tables are skipped with their reason)",
+                    "--output: run-report.json, outcomes/",
+                    "  --input URI  --output URI  --overwrite  --strict",
+                    List.of("listing", "fits", "preprocess", "failures", "s3a")),
+            Command.SEARCH, new CommandHelp("transit search (BLS) in light curves, target pixel files and cutouts",
+                    "--input: SPOC and data-alert light curves, target pixel files, TESScut cutouts (FITS); times"
+                            + " are put in BTJD from BJDREFI/BJDREFF",
+                    "--output: candidates/ (parquet, csv), events/, outcomes/, figures/, run-report.json",
+                    "  --input URI  --output URI  --overwrite  --strict",
+                    List.of("listing", "search", "failures", "s3a")));
+
+    /** Help for one command: what it reads and writes, its options and its settings with their defaults. */
+    public static String help(Command command) {
+        CommandHelp h = HELP.get(command);
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: ./submit.sh ").append(command.label()).append(" [options] [key=value ...]\n")
+                .append("  ").append(h.summary()).append("\n\n")
+                .append("Reads:  ").append(h.reads()).append('\n')
+                .append("Writes: ").append(h.writes()).append("\n\n")
+                .append("Options:\n").append(h.options()).append('\n')
+                .append("  --conf FILE   a HOCON file layered over the defaults; --conf spark.x=y goes to Spark\n")
+                .append("  --master M    Spark master (default local[*])\n\n")
+                .append("Settings (key=value, the tess. prefix may be left out; defaults shown):\n");
+        com.typesafe.config.Config tess = com.typesafe.config.ConfigFactory.defaultReference().getConfig("tess");
+        for (String section : h.sections()) {
+            if (!tess.hasPath(section)) {
+                continue;
+            }
+            tess.getConfig(section).entrySet().stream()
+                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> sb.append("  tess.").append(section).append('.').append(e.getKey()).append(" = ")
+                            .append(e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()))
+                            .append('\n'));
+        }
+        sb.append("\nEach key is explained in conf/ and README.md; exit status: 0 done, 2 user error, 3 no valid"
+                + " data, 1 failure, 130 interrupted.");
+        return sb.toString();
+    }
+
+    /** The help a parsed command line asks for: the command's own, or the overview. */
+    public String helpText() {
+        return command == null ? USAGE : help(command);
+    }
 
     public static CommandLineArgs parse(String[] args) {
         if (args.length == 0) {
             throw new UserException("No command given.\n" + USAGE);
         }
         if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            return new CommandLineArgs(Command.TRAIN, null, null, null, null, null, true, false, false, List.of());
+            Command about = null;
+            if (args.length > 1) {
+                try {
+                    about = Command.valueOf(args[1].toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    about = null;
+                }
+            }
+            return new CommandLineArgs(about, null, null, null, null, null, true, false, false, List.of());
         }
         Command command;
         try {
@@ -87,6 +163,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--help", "-h" -> help = true;
                 case "--overwrite" -> overwrite = true;
                 case "--resume" -> resume = true;
+                case "--strict" -> overrides.add("failures.strict=true");
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UserException("Unknown option '" + a + "'.\n" + USAGE);

@@ -49,8 +49,13 @@ public record PipelineSettings(
      *
      * @param maxFraction more than this fraction of the listed files failed: exit 1
      * @param maxCount    more than this many failed: exit 1; -1 = no limit
+     * @param strict      a run that uses less than half of what it listed is an error (exit 3), not a warning
      */
-    public record Failures(double maxFraction, long maxCount) implements Serializable {
+    public record Failures(double maxFraction, long maxCount, boolean strict) implements Serializable {
+        public Failures(double maxFraction, long maxCount) {
+            this(maxFraction, maxCount, false);
+        }
+
         public boolean exceeded(long failed, long listed) {
             return (maxCount >= 0 && failed > maxCount) || (listed > 0 && (double) failed / listed > maxFraction);
         }
@@ -112,7 +117,8 @@ public record PipelineSettings(
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
-                new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count")), search);
+                new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
+                        c.getBoolean("failures.strict")), search);
         s.validate();
         return s;
     }

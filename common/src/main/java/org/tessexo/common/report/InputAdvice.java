@@ -1,0 +1,88 @@
+package org.tessexo.common.report;
+
+import org.tessexo.common.fits.FitsImageDecoder;
+import org.tessexo.common.lightcurve.LightCurveReader;
+import org.tessexo.common.lightcurve.TransitSearch;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What to tell a user whose run used little of its input: the commonest reason files were skipped or failed, and
+ * what may help (another command, a setting). One place, so that every command says the same thing.
+ */
+public final class InputAdvice {
+    private InputAdvice() {
+    }
+
+    /** The advice for one reason, or "" when there is none beyond the reason itself. */
+    public static String advice(String reason, String command) {
+        boolean search = "search".equals(command);
+        if (reason.equals(FitsImageDecoder.TABLES_ONLY)) {
+            return "these files hold tables, not images: light curves, target pixel files and cutouts are tables,"
+                    + " and `./submit.sh search` reads them (fits.hdu picks another HDU of an image file)";
+        }
+        if (reason.equals(LightCurveReader.NO_TABLE)) {
+            return "these files hold no light curve or pixel table" + (search
+                    ? ": images (FFIs) are read by `./submit.sh inspect` and `train`" : "");
+        }
+        if (reason.equals(LightCurveReader.NO_FLUX)) {
+            return "search.flux-column names the flux column to read (PDCSAP_FLUX, SAP_FLUX or any other)";
+        }
+        if (reason.equals(FitsImageDecoder.TOO_SMALL)) {
+            return "fits.min-image-size is the smallest image side used";
+        }
+        if (reason.equals(FitsImageDecoder.TOO_LARGE)) {
+            return "fits.max-image-bytes bounds an image's float32 size; the executor memory bounds a decode";
+        }
+        if (reason.equals(FitsImageDecoder.HEADER_TOO_LARGE)) {
+            return "fits.max-header-blocks bounds a header's length";
+        }
+        if (reason.equals(TransitSearch.TOO_SHORT)) {
+            return "search.period.min-days is the shortest period sought (two transits must fit)";
+        }
+        if (reason.equals(TransitSearch.TOO_FEW)) {
+            return "search.quality-mask drops flagged cadences; fewer bits keep more";
+        }
+        if (reason.equals(FitsImageDecoder.HDU_MISSING) || reason.equals(FitsImageDecoder.HDU_NOT_IMAGE)) {
+            return "fits.hdu = auto picks the first image HDU";
+        }
+        return "";
+    }
+
+    /** The commonest reason among the report's skipped and failed files, or null. */
+    public static Map.Entry<String, Long> commonest(RunReport r) {
+        Map.Entry<String, Long> best = null;
+        for (Map.Entry<String, Long> e : r.reasons.entrySet()) {
+            if (best == null || e.getValue() > best.getValue()) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /** "commonest reason: 'x' (n files): advice", for messages. */
+    public static String commonestLine(RunReport r) {
+        Map.Entry<String, Long> c = commonest(r);
+        if (c == null) {
+            return "";
+        }
+        String advice = advice(c.getKey(), r.command);
+        return String.format(Locale.ROOT, "commonest reason: '%s' (%d files)%s", c.getKey(), c.getValue(),
+                advice.isEmpty() ? "" : ": " + advice);
+    }
+
+    /**
+     * A warning when fewer than half of the listed files were used ({@code used} of {@code r.listed}), else null.
+     *
+     * @param usedWord what a used file is ("images", "light curves searched")
+     */
+    public static String mostUnused(RunReport r, long used, String usedWord) {
+        if (r.listed == 0 || used * 2 >= r.listed) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "Most of the input was not used: %d of %d listed files gave %s (%d"
+                        + " skipped, %d failed); %s. Each file's reason is in outcomes/.", used, r.listed, usedWord,
+                r.skipped, r.failed, commonestLine(r));
+    }
+}
