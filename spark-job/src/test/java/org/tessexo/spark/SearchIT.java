@@ -71,7 +71,8 @@ class SearchIT {
             byte[] png = Files.readAllBytes(out.resolve(f.asText()));
             assertTrue(png.length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', f.asText());
         }
-        assertTrue(Files.exists(out.resolve("figures/TIC25155310-s01-1.png")));
+        assertTrue(Files.exists(out.resolve("figures/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc-1.png")),
+                "figures are named after their files: " + figures);
 
         // Every file has its outcome row; a second run into the same folder needs --overwrite.
         assertEquals(counts.get("listed").asLong(), SPARK.read().option("header", "true")

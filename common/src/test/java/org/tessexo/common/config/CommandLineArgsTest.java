@@ -39,4 +39,27 @@ class CommandLineArgsTest {
         assertTrue(!plain.resume() && !plain.overwrite());
         assertThrows(UserException.class, () -> CommandLineArgs.parse(new String[] {"inspect", "--resume"}));
     }
+
+    @Test
+    void eachCommandHasItsOwnHelpWithItsSettingsAndTheirDefaults() {
+        CommandLineArgs search = CommandLineArgs.parse(new String[] {"search", "--help"});
+        org.junit.jupiter.api.Assertions.assertTrue(search.help());
+        String text = search.helpText();
+        org.junit.jupiter.api.Assertions.assertTrue(text.startsWith("Usage: ./submit.sh search"), text);
+        org.junit.jupiter.api.Assertions.assertTrue(text.contains("tess.search.max-periods = 300000"), text);
+        org.junit.jupiter.api.Assertions.assertFalse(text.contains("tess.training."), "train's keys are train's");
+        String train = CommandLineArgs.parse(new String[] {"help", "train"}).helpText();
+        org.junit.jupiter.api.Assertions.assertTrue(train.contains("tess.training.epochs = 10"), train);
+        org.junit.jupiter.api.Assertions.assertEquals(CommandLineArgs.USAGE,
+                CommandLineArgs.parse(new String[] {"--help"}).helpText());
+        for (CommandLineArgs.Command c : CommandLineArgs.Command.values()) {
+            org.junit.jupiter.api.Assertions.assertTrue(CommandLineArgs.help(c).contains("Reads:"), c.label());
+        }
+    }
+
+    @Test
+    void strictIsASettingOverride() {
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("failures.strict=true"),
+                CommandLineArgs.parse(new String[] {"inspect", "--strict"}).overrides());
+    }
 }

@@ -1,0 +1,16 @@
+package org.tessexo.spark;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Figures are named after their files: a TIC ID is missing (0) in many files, and one star has many files. */
+class FigureNameTest {
+    @Test
+    void namesComeFromTheFileWithoutItsFitsSuffix() {
+        assertEquals("hlsp_tess_lc-1.png", SearchJob.figureName("hlsp_tess_lc.fits", 1));
+        assertEquals("tess25155310-s01-first-cadences-2.png",
+                SearchJob.figureName("tess25155310-s01-first-cadences.fits.gz", 2));
+        assertEquals("a_b_c-3.png", SearchJob.figureName("a b\"c.FITS", 3));
+    }
+}

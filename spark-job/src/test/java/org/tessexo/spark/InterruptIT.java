@@ -1,0 +1,54 @@
+package org.tessexo.spark;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.common.demo.DemoDataGenerator;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ctrl-C during {@code train}, as a user sends it: SIGINT to a job in its own JVM. The job exits 130 and says which
+ * checkpoint exists and the command that resumes, instead of Spark's stack traces.
+ */
+class InterruptIT {
+
+    @Test
+    void ctrlCDuringTrainingSaysHowToResume(@TempDir Path tmp) throws Exception {
+        DemoDataGenerator.Summary demo = DemoDataGenerator.generate(tmp.resolve("demo"), 40, 96, 100, 5);
+        Path out = tmp.resolve("o");
+        Path root = Path.of("").toAbsolutePath().getParent(); // the module's parent: the project
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(Files.readAllLines(root.resolve("conf/java17-opens.txt")));
+        cmd.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"),
+                "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
+                "-cp", System.getProperty("java.class.path"), TessJob.class.getName(),
+                "train", "--input", demo.ffiDir().toString(), "--labels", demo.labels().toString(),
+                "--output", out.toString(), "training.epochs=500", "preprocess.height=24", "preprocess.width=24",
+                "training.batch-size-per-worker=8"));
+        Path log = tmp.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path state = out.resolve("checkpoints/state.json");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!Files.exists(state) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(p.isAlive(), "training still runs when the first checkpoint exists:\n" + Files.readString(log));
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "the job ends after Ctrl-C");
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(TessJob.EXIT_INTERRUPTED, p.exitValue(), text);
+        assertTrue(text.contains("Interrupted: train into"), text);
+        assertTrue(text.contains("checkpoints/epoch-") && text.contains("--resume"), text);
+        long traceLines = text.lines().filter(l -> l.startsWith("\tat ")).count();
+        assertTrue(traceLines < 5, traceLines + " stack-trace lines:\n" + text);
+    }
+}
