@@ -188,7 +188,8 @@ class S3PipelineIT {
         assertEquals(25155310L, ((Number) r.candidates.get(0).get("tic")).longValue());
         assertEquals(3.28879, (Double) r.candidates.get(0).get("period_days"), 0.0033);
         assertNotNull(store.getBlob("results", "search/s1/run-report.json"));
-        assertNotNull(store.getBlob("results", "search/s1/figures/TIC25155310-s01-1.png"));
+        assertNotNull(store.getBlob("results",
+                "search/s1/figures/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc-1.png"));
         int parquetParts = 0;
         for (var meta : store.list("results", org.jclouds.blobstore.options.ListContainerOptions.Builder
                 .prefix("search/s1/candidates/parquet/").recursive())) {

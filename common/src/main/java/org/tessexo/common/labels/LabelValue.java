@@ -12,11 +12,35 @@ import java.math.BigDecimal;
  * @param problem null, or one of {@link #NOT_INTEGER}, {@link #OUT_OF_RANGE}, {@link #EMPTY}
  * @param text    the value as written
  */
-public record LabelValue(int label, String problem, String text) implements Serializable {
+public final class LabelValue implements Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String NOT_INTEGER = "label not an integer";
     public static final String OUT_OF_RANGE = "label out of range";
     public static final String EMPTY = "label empty";
     public static final String CONFLICT = "conflicting labels";
+
+    // A class, not a record: it travels through a Spark shuffle, and Spark's Kryo 4 cannot serialize records.
+    private final int label;
+    private final String problem;
+    private final String text;
+
+    public LabelValue(int label, String problem, String text) {
+        this.label = label;
+        this.problem = problem;
+        this.text = text;
+    }
+
+    public int label() {
+        return label;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    public String text() {
+        return text;
+    }
 
     public boolean ok() {
         return problem == null;
