@@ -231,8 +231,8 @@ public final class PipelineJob {
         }
         Dataset<Row> labelsTable = command == Command.INSPECT || s.labels().isEmpty() ? null : readLabels();
 
-        // A decode takes milliseconds: partitions of up to 64 files keep task overhead small and progress moving.
-        int partitions = Progress.partitions(keys.size(), s.listing().partitions(), sc.defaultParallelism(), 64);
+        // A decode takes milliseconds: partitions of up to 1000 files keep task overhead small and progress moving.
+        int partitions = Progress.partitions(keys.size(), s.listing().partitions(), sc.defaultParallelism(), 1000);
         Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
         JavaRDD<SampleRow> rows = sc.parallelize(keys, partitions)
                 .mapPartitions(new DecodeFn(conf, s.fits(), s.preprocess(), filesInFlight(),

@@ -55,10 +55,24 @@ public final class TessJob {
                 RunReport r = PipelineJob.active();
                 if (r != null && INTERRUPTED.compareAndSet(false, true)) {
                     System.err.println(interruptedMessage(r, args));
+                    quietLogs();
                 }
                 return scala.runtime.BoxedUnit.UNIT;
             }
         });
+    }
+
+    /**
+     * After the interruption's message, Spark's own shutdown (tasks rejected by a stopped executor, jobs cancelled)
+     * logs errors with stack traces that say nothing to the user: the log is silenced (log4j2, as Spark ships it).
+     */
+    private static void quietLogs() {
+        try {
+            org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+                    org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
+        } catch (LinkageError | RuntimeException e) {
+            // another logging backend: its output stays as it is
+        }
     }
 
     static String interruptedMessage(RunReport r, String[] args) {

@@ -9,8 +9,9 @@ class ProgressTest {
     @Test
     void partitionsSpreadSlowFilesAndStayBounded() {
         assertEquals(81, Progress.partitions(322, 0, 2, 4), "322 light curves on 2 cores: 4 per task");
-        assertEquals(8, Progress.partitions(20, 0, 2, 64), "at least 4 per core");
-        assertEquals(3, Progress.partitions(3, 0, 2, 64), "never more than the files");
+        assertEquals(8, Progress.partitions(20, 0, 2, 1000), "at least 4 per core");
+        assertEquals(3, Progress.partitions(3, 0, 2, 1000), "never more than the files");
+        assertEquals(100, Progress.partitions(100_000, 0, 2, 1000), "decoding: up to 1000 files a task");
         assertEquals(10_000, Progress.partitions(1_000_000, 0, 2, 4));
         assertEquals(5, Progress.partitions(322, 5, 2, 4), "the configured count wins");
     }
