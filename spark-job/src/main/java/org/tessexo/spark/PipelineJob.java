@@ -248,8 +248,11 @@ public final class PipelineJob {
         rows = rows.persist(Dl4jSparkTrainer.storageLevel(s.training().storageLevel()));
 
         t = System.nanoTime();
-        try (Progress p = Progress.start(sc.sc(), "decode", keys.size(), partitions, PROGRESS_SECONDS)) {
+        Progress progress = Progress.start(sc.sc(), "decode", keys.size(), partitions, PROGRESS_SECONDS);
+        try {
             count(rows);
+        } finally {
+            progress.close();
         }
         report.timing("decode", t);
         writeOutcomes(rows, out);

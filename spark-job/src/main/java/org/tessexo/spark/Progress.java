@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs under a job group of its own, and each finished task of the stage that reads the key RDD adds the files of
  * its partition (parallelize slices {@code n} keys into {@code p} partitions of {@code n*(i+1)/p - n*i/p}).
  */
-final class Progress extends SparkListener implements AutoCloseable {
+final class Progress extends SparkListener {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
     private final SparkContext sc;
@@ -116,7 +116,7 @@ final class Progress extends SparkListener implements AutoCloseable {
         return done.get();
     }
 
-    @Override
+    /** Stops tracking; logs the step's total. */
     public void close() {
         sc.clearJobGroup();
         sc.removeSparkListener(this);

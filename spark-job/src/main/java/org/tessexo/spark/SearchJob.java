@@ -93,9 +93,12 @@ public final class SearchJob {
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             t = System.nanoTime();
-            try (Progress p = Progress.start(sc.sc(), "search", files.size(), Math.max(1, partitions),
-                    PipelineJob.PROGRESS_SECONDS)) {
+            Progress progress = Progress.start(sc.sc(), "search", files.size(), Math.max(1, partitions),
+                    PipelineJob.PROGRESS_SECONDS);
+            try {
                 count(rows);
+            } finally {
+                progress.close();
             }
             report.timing("search", t);
             writeOutcomes(rows, out);

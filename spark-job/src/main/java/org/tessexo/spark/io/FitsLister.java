@@ -43,6 +43,7 @@ public final class FitsLister {
     private static final Logger LOG = LoggerFactory.getLogger(FitsLister.class);
     public static final String NOT_FOUND = "file not found";
     public static final String BAD_NAME = "file name not readable";
+    public static final String NOT_REGULAR = "not a regular file";
 
     private FitsLister() {
     }
@@ -199,6 +200,8 @@ public final class FitsLister {
                                     + " rename the file, or run with LANG/LC_ALL naming the encoding it uses"));
                         } else if (attrs.isRegularFile()) {
                             keys.add(new ListedFile(uri, attrs.size()));
+                        } else { // a FIFO, socket or device: reading it could block for ever
+                            keys.add(ListedFile.unreadable(uri, NOT_REGULAR, "a FIFO, socket or device file"));
                         }
                         return FileVisitResult.CONTINUE;
                     }

@@ -33,7 +33,7 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DecodeFn.class);
     public static final String READ_ERROR = "read error";
-    public static final String NOT_FOUND = "file not found";
+    public static final String NOT_FOUND = org.tessexo.spark.io.FitsLister.NOT_FOUND;
     public static final String TIMEOUT = "read timed out";
     public static final String OUT_OF_MEMORY = "out of memory";
 

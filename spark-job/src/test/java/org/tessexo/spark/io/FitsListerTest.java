@@ -44,12 +44,14 @@ class FitsListerTest {
         Files.write(in.resolve("_x.fits"), new byte[1]);
         Files.createDirectories(in.resolve("_temporary"));
         Files.write(in.resolve("_temporary/part.fits"), new byte[1]);
+        assertEquals(0, new ProcessBuilder("mkfifo", in.resolve("pipe.fits").toString()).start().waitFor());
         Files.createDirectories(in.resolve(".git"));
         Files.write(in.resolve(".git/obj.fits"), new byte[1]);
 
         FitsLister.Listing l = FitsLister.list(in.toString(), SUFFIXES, new Configuration());
         Map<String, ListedFile> files = byName(l);
-        assertEquals(List.of("dangling.fits", "good.fits", "inside.fits"), List.copyOf(files.keySet()));
+        assertEquals(List.of("dangling.fits", "good.fits", "inside.fits", "pipe.fits"), List.copyOf(files.keySet()));
+        assertEquals(FitsLister.NOT_REGULAR, files.get("pipe.fits").problem(), "a FIFO is never opened");
         assertNull(files.get("good.fits").problem());
         assertEquals(20, files.get("inside.fits").length());
         assertEquals(FitsLister.NOT_FOUND, files.get("dangling.fits").problem());
