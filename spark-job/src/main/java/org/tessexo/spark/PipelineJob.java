@@ -128,7 +128,6 @@ public final class PipelineJob {
 
     private RunReport run() {
         long t0 = System.nanoTime();
-        active = report;
         report.command = command.label();
         report.input = s.input();
         report.output = s.output();
@@ -155,6 +154,7 @@ public final class PipelineJob {
                     : new UserException("Cannot use output " + s.output() + ": " + e.getMessage(), e);
         }
         JavaRDD<SampleRow> rows = null;
+        active = report;
         try {
             if (command == Command.SEARCH) {
                 SearchJob.run(s, spark, report, out);
