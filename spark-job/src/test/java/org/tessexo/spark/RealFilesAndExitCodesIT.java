@@ -34,6 +34,8 @@ class RealFilesAndExitCodesIT {
         JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
         assertEquals("failed", report.get("status").asText());
         assertTrue(report.get("error").asText().startsWith("No valid data loaded from "), report.get("error").asText());
+        assertTrue(report.get("error").asText().contains("`./submit.sh search` reads them"),
+                "light curves are tables: the message names the command that reads them: " + report.get("error"));
         int listed = report.get("counts").get("listed").asInt();
         long fitsFiles;
         try (Stream<Path> files = Files.list(SparkTestSupport.realData())) {
