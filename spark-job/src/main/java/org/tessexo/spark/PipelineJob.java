@@ -325,6 +325,12 @@ public final class PipelineJob {
         try {
             Dataset<Row> table = format.equals("parquet") ? spark.read().parquet(uri)
                     : Csv.reader(spark.read()).option("inferSchema", "false").option("comment", "#").csv(uri);
+            for (String c : table.columns()) { // a spreadsheet's byte-order mark or padding is not part of a name
+                String clean = c.replace("\uFEFF", "").trim();
+                if (!clean.equals(c)) {
+                    table = table.withColumnRenamed(c, clean);
+                }
+            }
             report.labelsTable = uri;
             return table;
         } catch (Exception e) {

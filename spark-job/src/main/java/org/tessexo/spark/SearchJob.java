@@ -89,7 +89,7 @@ public final class SearchJob {
         Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
         JavaRDD<SearchRow> rows = sc.parallelize(files, Math.max(1, partitions))
                 .mapPartitions(new SearchFn(conf, s.search().fluxColumn(), s.search().transit(),
-                        s.fits().maxImageBytes()))
+                        s.fits().maxImageBytes(), SparkSetup.concurrentTasks(sc.getConf())))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             t = System.nanoTime();

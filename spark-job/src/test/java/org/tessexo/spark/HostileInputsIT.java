@@ -159,7 +159,8 @@ class HostileInputsIT {
         for (int i = 0; i < 8; i++) {
             goodFits(in.resolve("f" + i + ".fits"));
         }
-        Path labels = Files.writeString(tmp.resolve("labels.csv"), String.join("\n", "file,label",
+        // As a spreadsheet saves it: a byte-order mark and CRLF line ends.
+        Path labels = Files.writeString(tmp.resolve("labels.csv"), "\uFEFF" + String.join("\r\n", "file,label",
                 "f0.fits,0", "f1.fits,1", "f2.fits,0", "f3.fits,1.0",
                 "f4.fits,0", "f4.fits,1",         // conflict
                 "f5.fits,0.9", "f6.fits,1.5",     // not integers

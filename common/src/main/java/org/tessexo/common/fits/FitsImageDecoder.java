@@ -357,13 +357,18 @@ public final class FitsImageDecoder {
 
     /**
      * Bytes a decode of this HDU allocates: a streamed plane only its chunk buffer; a plane read whole its raw
-     * bytes; a tile-compressed image its compressed data twice (read, then behind a primary header for
-     * nom-tam-fits), nom-tam-fits' decompressed array of every plane in ZBITPIX's type, and the float32 plane.
+     * bytes. A tile-compressed image, fitted to measurements (RICE, GZIP_1/2 and HCOMPRESS; 16- and 32-bit and
+     * float images of 512 to 2048 pixels a side), as an upper bound of all a decode allocates, garbage included
+     * (so above its peak): five times the compressed data (our read, the copy behind a primary header,
+     * nom-tam-fits' table and tile buffers), twice the decompressed image of every plane in ZBITPIX's type (its
+     * buffer and its array), and 1.25 times the float32 plane, plus 2 MiB. FitsBadInputTest checks it.
      */
     private long allocation(Hdu hdu, long planeBytes, long decoded, boolean lengthKnown) {
         if (hdu.kind == Kind.COMPRESSED) {
-            long sum = hdu.imageBytes();
-            for (long part : new long[] {hdu.dataBytes, hdu.paddedDataBytes() + hdu.raw.length, decoded}) {
+            long image = hdu.imageBytes();
+            long sum = 2L << 20;
+            for (long part : new long[] {image, image, decoded, decoded / 4, hdu.dataBytes, hdu.dataBytes,
+                hdu.dataBytes, hdu.dataBytes, hdu.dataBytes}) {
                 sum = sum > Long.MAX_VALUE - part ? Long.MAX_VALUE : sum + part;
             }
             return sum;

@@ -183,6 +183,41 @@ class FitsBadInputTest {
         assertEquals(Outcome.IMAGE, auto.decode(file).outcome(), "the default budget decodes it");
     }
 
+    /**
+     * The budget check's estimate bounds what a tile-compressed decode really allocates: at the smallest budget
+     * that lets the image through, the decode allocates no more than that budget (small objects aside).
+     */
+    @Test
+    void theEstimateOfACompressedDecodeBoundsWhatItAllocates() throws Exception {
+        short[][] pixels = new short[1024][1024];
+        Random rnd = new Random(3);
+        for (short[] row : pixels) {
+            for (int x = 0; x < row.length; x++) {
+                row[x] = (short) rnd.nextInt(4000);
+            }
+        }
+        for (String algorithm : new String[] {"RICE_1", "GZIP_1"}) {
+            CompressedImageHDU c = CompressedImageHDU.fromImageHDU(image(pixels, "Z", null), 1024, 16);
+            c.setCompressAlgorithm(algorithm);
+            c.compress();
+            byte[] file = bytes(emptyPrimary(), c);
+            long budget = ONE_MB;
+            DecodeResult r;
+            do {
+                budget += ONE_MB / 4;
+                r = MemoryBudget.of(4 * budget, 2, 1).apply(new FitsImageDecoder(DecoderSettings.defaults()))
+                        .decode(file);
+            } while (r.outcome() != Outcome.IMAGE && budget < 64 * ONE_MB);
+            assertEquals(Outcome.IMAGE, r.outcome(), algorithm + ": " + r.fullReason());
+            FitsImageDecoder d = MemoryBudget.of(4 * budget, 2, 1).apply(new FitsImageDecoder(DecoderSettings.defaults()));
+            long before = Allocation.allocatedByThisThread();
+            d.decode(file);
+            long allocated = Allocation.allocatedByThisThread() - before;
+            assertTrue(allocated <= budget + ONE_MB / 2, algorithm + ": allocated " + allocated
+                    + " bytes with a budget of " + budget);
+        }
+    }
+
     /** A gzip whose header claims 244 MiB and holds 1 KB: the buffer grows with what arrives, then truncated. */
     @Test
     void aGzipThatClaimsMoreThanItHoldsAllocatesWhatItHolds() throws IOException {

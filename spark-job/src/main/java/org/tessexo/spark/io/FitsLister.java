@@ -83,6 +83,11 @@ public final class FitsLister {
             }
             List<ListedFile> keys = new ArrayList<>();
             if (status.isFile()) {
+                if ("file".equals(fs.getUri().getScheme()) && !Files.isRegularFile(
+                        java.nio.file.Path.of(fs.makeQualified(root).toUri()))) {
+                    throw new UserException("Input " + input + " is not a regular file (a FIFO, socket or device):"
+                            + " give a FITS file or a folder.");
+                }
                 keys.add(new ListedFile(status.getPath().toString(), status.getLen()));
                 return new Listing(keys, warnings);
             }

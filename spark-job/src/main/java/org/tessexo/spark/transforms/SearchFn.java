@@ -8,6 +8,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tessexo.common.fits.MemoryBudget;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.TransitSearch;
@@ -31,19 +32,33 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
     private final String fluxColumn;
     private final TransitSearch.Settings settings;
     private final long maxBytes;
+    private final int concurrentTasks;
+    /**
+     * Memory a light curve takes while it is read, as a multiple of the file's size: its bytes, nom-tam-fits'
+     * column arrays, and the doubles the search works on (a target pixel file's cube is summed per cadence).
+     */
+    static final int MEMORY_PER_FILE_BYTE = 4;
 
+    /**
+     * @param maxBytes        a file larger than this is skipped unread (fits.max-image-bytes)
+     * @param concurrentTasks tasks at once in one executor JVM, for the memory budget ({@link MemoryBudget}); 0 or
+     *                        less: the executor's processor count
+     */
     public SearchFn(Broadcast<SerializableHadoopConf> conf, String fluxColumn, TransitSearch.Settings settings,
-                    long maxBytes) {
+                    long maxBytes, int concurrentTasks) {
         this.conf = conf;
         this.fluxColumn = fluxColumn;
         this.settings = settings;
         this.maxBytes = maxBytes;
+        this.concurrentTasks = concurrentTasks;
     }
 
     @Override
     public Iterator<SearchRow> call(Iterator<ListedFile> files) {
         LightCurveReader reader = new LightCurveReader(fluxColumn);
         TransitSearch search = new TransitSearch(settings);
+        int tasks = concurrentTasks > 0 ? concurrentTasks : Runtime.getRuntime().availableProcessors();
+        MemoryBudget budget = MemoryBudget.of(Runtime.getRuntime().maxMemory(), tasks, 1);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -52,7 +67,7 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
 
             @Override
             public SearchRow next() {
-                return searchOne(files.next(), reader, search);
+                return searchOne(files.next(), reader, search, budget);
             }
         };
     }
@@ -69,13 +84,18 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
         }
     }
 
-    SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search) {
+    SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search, MemoryBudget budget) {
         String key = file.path();
         if (file.problem() != null) {
             return row(key, Outcome.FAILED, file.problem(), file.detail(), 0);
         }
         if (file.length() > maxBytes) {
             return row(key, Outcome.SKIPPED, TOO_LARGE, file.length() + " bytes", 0);
+        }
+        if (file.length() * MEMORY_PER_FILE_BYTE > budget.perFile()) { // bounded before reading a byte
+            return row(key, Outcome.SKIPPED, TOO_LARGE, file.length() + " bytes need about "
+                    + file.length() * MEMORY_PER_FILE_BYTE + " bytes of memory to search, more than the "
+                    + budget.perFile() + " one file may take here (" + budget.note() + ")", 0);
         }
         byte[] bytes;
         try {
