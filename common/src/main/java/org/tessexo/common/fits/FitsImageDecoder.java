@@ -251,7 +251,7 @@ public final class FitsImageDecoder {
             ImageScaling scaling = ImageScaling.of(hdu.header);
             if (chunkBytes > 0 && reader.remaining() >= 0) {
                 int rowBytes = w * hdu.bytesPerPixel();
-                int rowsPerChunk = (int) Math.max(1, Math.min(h, chunkBytes / rowBytes));
+                int rowsPerChunk = Math.max(1, Math.min(h, chunkBytes / rowBytes));
                 StreamedRows rows = new StreamedRows(reader, buffer(rowsPerChunk * rowBytes), rowsPerChunk, h, w,
                         hdu.bitpix, scaling);
                 // A DATASUM check, if any, is finished by the caller once the rows are used (finishChecksum).
