@@ -11,7 +11,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.tessexo.common.config.PipelineSettings;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,11 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.CommandLineArgs;
 import org.tessexo.common.config.CommandLineArgs.Command;
-import org.tessexo.common.config.NoValidDataException;
+import org.tessexo.common.errors.NoValidDataException;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
-import org.tessexo.common.config.TooManyFailuresException;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.TooManyFailuresException;
+import org.tessexo.common.errors.UserException;
 import org.tessexo.common.demo.DemoDataGenerator;
 import org.tessexo.common.report.RunReport;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tessexo.common.config.CommandLineArgs.Command;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 import org.tessexo.common.demo.DemoDataGenerator;
 import org.tessexo.common.model.ImageScorer;
 import org.tessexo.common.model.ModelPackage;

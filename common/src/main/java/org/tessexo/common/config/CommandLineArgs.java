@@ -1,5 +1,7 @@
 package org.tessexo.common.config;
 
+import org.tessexo.common.errors.UserException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package org.tessexo.common.config;
 
+import org.tessexo.common.errors.UserException;
+
 /**
  * Prints the help a command line asks for, without Spark: {@code submit.sh} runs this class for {@code --help}, so
  * that help appears at once instead of after Spark's start-up. {@code Help search} or {@code Help search --help}

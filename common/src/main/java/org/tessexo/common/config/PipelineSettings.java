@@ -1,6 +1,7 @@
 package org.tessexo.common.config;
 
 import com.typesafe.config.Config;
+import org.tessexo.common.errors.UserException;
 import org.tessexo.common.fits.DecoderSettings;
 import org.tessexo.common.image.PreprocessSettings;
 import org.tessexo.common.model.ModelSettings;
@@ -227,11 +228,6 @@ public record PipelineSettings(
 
     public PipelineSettings withLabels(String newLabels) {
         return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search);
-    }
-
-    public PipelineSettings withTraining(Training newTraining) {
-        return new PipelineSettings(input, output, labels, listing, s3a, fits, preprocess, model, newTraining,
                 labelsTable, demo, maxProblems, failures, search);
     }
 }

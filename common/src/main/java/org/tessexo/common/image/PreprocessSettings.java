@@ -1,6 +1,6 @@
 package org.tessexo.common.image;
 
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 
 import java.io.Serializable;
 import java.util.Locale;

@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 
 /**
  * Builds the image classifier from settings; a pure function of them (same settings and seed, same initial

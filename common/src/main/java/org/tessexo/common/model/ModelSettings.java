@@ -1,6 +1,6 @@
 package org.tessexo.common.model;
 
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 
 import java.io.Serializable;
 import java.util.List;

@@ -1,6 +1,7 @@
 package org.tessexo.common.config;
 
 import org.junit.jupiter.api.Test;
+import org.tessexo.common.errors.UserException;
 
 import java.util.List;
 

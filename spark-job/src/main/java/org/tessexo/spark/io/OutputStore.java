@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;

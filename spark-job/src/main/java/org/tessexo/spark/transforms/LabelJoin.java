@@ -5,7 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 import org.tessexo.common.labels.LabelMatcher;
 import org.tessexo.common.labels.LabelValue;
 import scala.Tuple2;

@@ -3,7 +3,7 @@ package org.tessexo.spark.io;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tessexo.common.config.UserException;
+import org.tessexo.common.errors.UserException;
 
 import java.io.IOException;
 import java.nio.file.Files;

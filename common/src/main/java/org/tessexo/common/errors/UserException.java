@@ -1,4 +1,4 @@
-package org.tessexo.common.config;
+package org.tessexo.common.errors;
 
 /**
  * A mistake the user can fix: a bad option or configuration key, an input that does not exist, an unreachable

@@ -1,4 +1,4 @@
-package org.tessexo.common.config;
+package org.tessexo.common.errors;
 
 /**
  * Nothing usable among the inputs: every listed file was skipped or failed. The message starts with

@@ -1,4 +1,4 @@
-package org.tessexo.common.config;
+package org.tessexo.common.errors;
 
 /** More listed files failed than {@code tess.failures.*} allows: the run stops with exit 1 and says why. */
 public final class TooManyFailuresException extends RuntimeException {
