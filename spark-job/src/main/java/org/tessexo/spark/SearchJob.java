@@ -93,7 +93,7 @@ public final class SearchJob {
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             t = System.nanoTime();
-            Progress progress = Progress.start(sc.sc(), "search", files.size(), Math.max(1, partitions),
+            Progress progress = Progress.start(sc.sc(), "search", files.size(), partitions,
                     PipelineJob.PROGRESS_SECONDS);
             try {
                 count(rows);

@@ -254,7 +254,7 @@ public final class FitsImageDecoder {
                 int rowsPerChunk = Math.max(1, Math.min(h, chunkBytes / rowBytes));
                 StreamedRows rows = new StreamedRows(reader, buffer(rowsPerChunk * rowBytes), rowsPerChunk, h, w,
                         hdu.bitpix, scaling);
-                // A DATASUM check, if any, is finished by the caller once the rows are used (finishChecksum).
+                // A DATASUM check, if any, is finished by the caller once the rows are used (verified).
                 return DecodeResult.image(DecodedImage.streamed(rows, h, w, hdu.index, hdu.extname, region,
                         quality));
             }
@@ -264,13 +264,13 @@ public final class FitsImageDecoder {
             if (chunkBytes > 0) {
                 buffer = data;
             }
-            return checked(DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index,
+            return verified(DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index,
                     hdu.extname, region, quality)));
         }
         byte[] data = reader.readGrowing(new byte[0], Math.toIntExact(hdu.dataBytes));
         String mismatch = finishChecksum();
-        if (mismatch != null && settings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL)) {
-            return DecodeResult.failed(CHECKSUM, mismatch);
+        if (mismatch != null && failsOnMismatch()) { // corrupt data is not decompressed
+            return withChecksum(null, mismatch);
         }
         String problem = CompressedTableCheck.problem(hdu.header, data, settings.maxImageBytes());
         if (problem != null) {
@@ -295,19 +295,29 @@ public final class FitsImageDecoder {
         for (int r = 0; r < h; r++) {
             scaling.convertRow(rows[r], pixels, r * w, w);
         }
-        DecodeResult result = DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region,
-                quality));
-        return mismatch == null ? result : result.withDetail(CHECKSUM + ": " + mismatch);
+        return withChecksum(DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region,
+                quality)), mismatch);
     }
 
-    /** An image read whole: its DATASUM check (if any) finished now. */
-    private DecodeResult checked(DecodeResult image) throws IOException {
-        String mismatch = finishChecksum();
+    /**
+     * The image with its DATASUM check (if any) finished and fits.verify-checksum applied: a mismatch makes it
+     * failed ({@code fail}) or says so in its detail ({@code warn}). Images read whole are checked in
+     * {@link #decode} already; call this for a streamed one after its rows were used, while its stream is open.
+     */
+    public DecodeResult verified(DecodeResult image) throws IOException {
+        return withChecksum(image, finishChecksum());
+    }
+
+    private boolean failsOnMismatch() {
+        return settings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL);
+    }
+
+    private DecodeResult withChecksum(DecodeResult image, String mismatch) {
         if (mismatch == null) {
             return image;
         }
-        return settings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL) ? DecodeResult.failed(CHECKSUM,
-                mismatch) : image.withDetail(CHECKSUM + ": " + mismatch);
+        return failsOnMismatch() ? DecodeResult.failed(CHECKSUM, mismatch)
+                : image.withDetail(CHECKSUM + ": " + mismatch);
     }
 
     /**

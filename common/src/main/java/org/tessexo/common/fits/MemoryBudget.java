@@ -38,6 +38,15 @@ public final class MemoryBudget {
         return new MemoryBudget(Math.max(1, per), note);
     }
 
+    /**
+     * The budget of a file in this JVM (an executor's): its maximum heap, shared by {@code concurrentTasks} tasks
+     * (0 or less: as many as it has processors), each with {@code filesInFlight} files.
+     */
+    public static MemoryBudget ofThisJvm(int concurrentTasks, int filesInFlight) {
+        int tasks = concurrentTasks > 0 ? concurrentTasks : Runtime.getRuntime().availableProcessors();
+        return of(Runtime.getRuntime().maxMemory(), tasks, filesInFlight);
+    }
+
     public long perFile() {
         return perFile;
     }

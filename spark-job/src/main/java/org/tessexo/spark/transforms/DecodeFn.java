@@ -172,9 +172,7 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
             java.util.Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "cos", "obs");
 
     private FitsImageDecoder decoderFor(ListedFile file) {
-        int tasks = concurrentTasks > 0 ? concurrentTasks : Runtime.getRuntime().availableProcessors();
-        return MemoryBudget.of(Runtime.getRuntime().maxMemory(), tasks, inFlight)
-                .apply(decoderFor(file, decoderSettings));
+        return MemoryBudget.ofThisJvm(concurrentTasks, inFlight).apply(decoderFor(file, decoderSettings));
     }
 
     SampleRow decodeOne(ListedFile file, FitsImageDecoder decoder, Preprocessor preprocessor) {
@@ -198,12 +196,9 @@ public final class DecodeFn implements FlatMapFunction<Iterator<ListedFile>, Sam
                 if (d.outcome() == Outcome.IMAGE) {
                     // The decoder streams the image's rows: preprocess while the file is open.
                     p = preprocessor.apply(d.image());
-                    String mismatch = decoder.finishChecksum(); // fits.verify-checksum: the rest of the data summed
-                    if (mismatch != null) {
-                        LOG.warn("{}: {}: {}", key, FitsImageDecoder.CHECKSUM, mismatch);
-                        d = decoderSettings.verifyChecksum().equals(DecoderSettings.CHECKSUM_FAIL)
-                                ? DecodeResult.failed(FitsImageDecoder.CHECKSUM, mismatch)
-                                : d.withDetail(FitsImageDecoder.CHECKSUM + ": " + mismatch);
+                    d = decoder.verified(d); // fits.verify-checksum: the rest of the data summed, the mode applied
+                    if (!d.detail().isEmpty() || d.outcome() != Outcome.IMAGE) {
+                        LOG.warn("{}: {}", key, d.fullReason());
                     }
                 }
                 bytes = counted.count();

@@ -57,8 +57,7 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
     public Iterator<SearchRow> call(Iterator<ListedFile> files) {
         LightCurveReader reader = new LightCurveReader(fluxColumn);
         TransitSearch search = new TransitSearch(settings);
-        int tasks = concurrentTasks > 0 ? concurrentTasks : Runtime.getRuntime().availableProcessors();
-        MemoryBudget budget = MemoryBudget.of(Runtime.getRuntime().maxMemory(), tasks, 1);
+        MemoryBudget budget = MemoryBudget.ofThisJvm(concurrentTasks, 1);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
