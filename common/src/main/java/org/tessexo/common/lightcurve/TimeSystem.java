@@ -1,6 +1,7 @@
 package org.tessexo.common.lightcurve;
 
 import nom.tam.fits.Header;
+import org.tessexo.common.stats.RobustStats;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -82,11 +83,7 @@ public final class TimeSystem {
 
     private static double median(double[] t) {
         double[] finite = Arrays.stream(t).filter(Double::isFinite).toArray();
-        if (finite.length == 0) {
-            return Double.NaN;
-        }
-        Arrays.sort(finite);
-        return finite[finite.length / 2];
+        return finite.length == 0 ? Double.NaN : RobustStats.median(finite, finite.length);
     }
 
     /** TIME in place, made BTJD. */
