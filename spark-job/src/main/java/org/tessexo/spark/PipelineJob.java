@@ -271,25 +271,8 @@ public final class PipelineJob {
                     s.failures().maxFraction(), s.failures().maxCount() < 0 ? "none" : s.failures().maxCount(),
                     report.failedReasonsLine(), out.uri(OUTCOMES)));
         }
-        checkMostUsed(report, report.images, "images", s);
+        InputAdvice.checkMostUsed(report, report.images, "images", s.failures().strict());
         return rows;
-    }
-
-    /**
-     * A run that used less than half of what it listed warns loudly (log, report) with the commonest reason and
-     * what may help; with failures.strict (--strict) it is an error (exit 3).
-     */
-    static void checkMostUsed(RunReport report, long used, String usedWord, PipelineSettings s) {
-        String unused = InputAdvice.mostUnused(report, used, usedWord);
-        if (unused == null) {
-            return;
-        }
-        if (s.failures().strict()) {
-            throw new NoValidDataException("No valid data loaded from " + s.input() + " (failures.strict): "
-                    + unused);
-        }
-        LOG.warn("*** {} ***", unused);
-        report.warnings.add(unused);
     }
 
     /** Same files (paths and sizes), labels and training-shaping settings give the same fingerprint. */

@@ -116,7 +116,7 @@ public final class SearchJob {
                         100.0 * report.failed / report.listed, report.failedReasonsLine(),
                         out.uri(PipelineJob.OUTCOMES)));
             }
-            PipelineJob.checkMostUsed(report, report.images, "light curves searched", s);
+            InputAdvice.checkMostUsed(report, report.images, "light curves searched", s.failures().strict());
             t = System.nanoTime();
             writeTables(rows, out);
             report.timing("write", t);

@@ -1,5 +1,8 @@
 package org.tessexo.common.report;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.errors.NoValidDataException;
 import org.tessexo.common.fits.FitsImageDecoder;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.TransitSearch;
@@ -12,7 +15,26 @@ import java.util.Map;
  * what may help (another command, a setting). One place, so that every command says the same thing.
  */
 public final class InputAdvice {
+    private static final Logger LOG = LoggerFactory.getLogger(InputAdvice.class);
+
     private InputAdvice() {
+    }
+
+    /**
+     * A run that used less than half of what it listed warns loudly (log, and the report's warnings) with the
+     * commonest reason and what may help; with {@code strict} (failures.strict, --strict) it is an error (exit 3).
+     */
+    public static void checkMostUsed(RunReport report, long used, String usedWord, boolean strict) {
+        String unused = mostUnused(report, used, usedWord);
+        if (unused == null) {
+            return;
+        }
+        if (strict) {
+            throw new NoValidDataException("No valid data loaded from " + report.input + " (failures.strict): "
+                    + unused);
+        }
+        LOG.warn("*** {} ***", unused);
+        report.warnings.add(unused);
     }
 
     /** The advice for one reason, or "" when there is none beyond the reason itself. */
