@@ -16,6 +16,10 @@ import org.tessexo.common.errors.TooManyFailuresException;
 import org.tessexo.common.errors.UserException;
 import org.tessexo.common.demo.DemoDataGenerator;
 import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.engine.Interruption;
+import org.tessexo.spark.engine.SparkSetup;
+import org.tessexo.spark.io.OutputStore;
+import org.tessexo.spark.jobs.JobRunner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +36,6 @@ public final class TessJob {
     private TessJob() {
     }
 
-    /** Set once the JVM is shutting down before the job ended: Ctrl-C (SIGINT) or SIGTERM. */
-    private static final java.util.concurrent.atomic.AtomicBoolean INTERRUPTED =
-            new java.util.concurrent.atomic.AtomicBoolean();
     /** The exit status of a run stopped by Ctrl-C, as shells report a process killed by SIGINT. */
     public static final int EXIT_INTERRUPTED = 130;
 
@@ -52,8 +53,8 @@ public final class TessJob {
         org.apache.spark.util.ShutdownHookManager.addShutdownHook(100, new scala.runtime.AbstractFunction0<>() {
             @Override
             public scala.runtime.BoxedUnit apply() {
-                RunReport r = PipelineJob.active();
-                if (r != null && INTERRUPTED.compareAndSet(false, true)) {
+                RunReport r = JobRunner.active();
+                if (r != null && Interruption.mark()) {
                     System.err.println(interruptedMessage(r, args));
                     quietLogs();
                 }
@@ -95,11 +96,6 @@ public final class TessJob {
         return sb.toString();
     }
 
-    /** Whether the JVM is shutting down under a running job (then its errors are the interruption's). */
-    static boolean interrupted() {
-        return INTERRUPTED.get();
-    }
-
     public static int run(String[] args) {
         SparkSession spark = null;
         boolean owned = false;
@@ -123,9 +119,9 @@ public final class TessJob {
                 System.out.println("Spark UI: " + spark.sparkContext().uiWebUrl().get() + " (while the job runs)");
             }
             // The demo's output folder is its own: a second demo replaces the first one's results.
-            PipelineJob.Options options = new PipelineJob.Options(
+            JobRunner.Options options = new JobRunner.Options(
                     cli.overwrite() || (cli.command() == Command.DEMO && !cli.resume()), cli.resume());
-            RunReport report = PipelineJob.run(cli.command(), settings, spark, options);
+            RunReport report = JobRunner.run(cli.command(), settings, spark, options);
             printSummary(cli.command(), report);
             return 0;
         } catch (UserException e) {
@@ -138,7 +134,7 @@ public final class TessJob {
             System.err.println("ERROR: " + e.getMessage());
             return 1;
         } catch (Exception | Error e) { // Spark's Scala code throws checked exceptions (SparkException) unchecked
-            if (interrupted()) {
+            if (Interruption.interrupted()) {
                 return EXIT_INTERRUPTED; // the shutdown hook said what happened; Spark's traces would only bury it
             }
             LOG.error("The job failed", e);
@@ -207,7 +203,8 @@ public final class TessJob {
         }
         if (r.labels != null) {
             System.out.printf(Locale.ROOT, "Trained on %d samples (%s labels), %d epochs, final score %.4f%n",
-                    r.trainSamples, r.labels, r.epochs, r.scores.isEmpty() ? Double.NaN : r.scores.get(r.scores.size() - 1));
+                    r.trainSamples, r.labels, r.epochs,
+                    r.scores.isEmpty() ? Double.NaN : r.scores.get(r.scores.size() - 1));
             if (r.evaluation.samples() > 0) {
                 System.out.printf(Locale.ROOT, "Held-out: %d samples, accuracy %.3f, precision %s, recall %s, AUC %s%n",
                         r.evaluation.samples(), r.evaluation.accuracy(), fmt(r.evaluation.precision()),
@@ -215,7 +212,7 @@ public final class TessJob {
             }
             System.out.println("Model:  " + r.model);
         }
-        System.out.println("Report: " + r.output + "/" + PipelineJob.REPORT);
+        System.out.println("Report: " + r.output + "/" + OutputStore.REPORT);
     }
 
     private static String fmt(Double d) {

@@ -2,6 +2,7 @@ package org.tessexo.spark;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.spark.jobs.JobRunner;
 import org.tessexo.common.config.CommandLineArgs.Command;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
@@ -32,7 +33,7 @@ class DemoLearningIT {
                 .withLabels(data.labels().toUri().toString())
                 .withOutput(tmp.resolve("out").toString());
 
-        RunReport r = PipelineJob.run(Command.DEMO, s, SparkTestSupport.spark());
+        RunReport r = JobRunner.run(Command.DEMO, s, SparkTestSupport.spark());
 
         assertEquals("ok", r.status);
         assertEquals(2, r.workers, "two workers average their parameters");

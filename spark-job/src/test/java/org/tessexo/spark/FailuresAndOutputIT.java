@@ -113,7 +113,8 @@ class FailuresAndOutputIT {
         assertEquals(0, TessJob.run(overwrite));
         assertTrue(Files.exists(out.resolve("my-notes.txt")), "--overwrite replaces results, nothing else");
         try (Stream<Path> files = Files.list(out)) {
-            Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> names = files.map(p -> p.getFileName().toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
             assertEquals(Set.of("my-notes.txt", "outcomes", "run-report.json"), names, "no temporary files left");
         }
     }

@@ -46,7 +46,8 @@ class HostileInputsIT {
     }
 
     private static void goodFits(Path file) throws IOException {
-        FitsFixtures.write(file, FitsFixtures.emptyPrimary(), FitsFixtures.image(FitsFixtures.ramp(40, 40), "CAL", null));
+        FitsFixtures.write(file, FitsFixtures.emptyPrimary(),
+                FitsFixtures.image(FitsFixtures.ramp(40, 40), "CAL", null));
     }
 
     private static List<String> names(Path dir) throws IOException {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tessexo.common.fits.FitsImageDecoder;
 import org.tessexo.common.image.Preprocessor;
-import org.tessexo.common.testing.FitsFixtures;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.spark.jobs.JobRunner;
 import org.tessexo.common.config.CommandLineArgs.Command;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
@@ -31,7 +32,7 @@ import org.tessexo.common.errors.UserException;
 import org.tessexo.common.demo.DemoDataGenerator;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.io.OutputStore;
-import org.tessexo.spark.transforms.DecodeFn;
+import org.tessexo.spark.io.HadoopFiles;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,9 +70,9 @@ class S3FaultsIT {
     static S3Proxy proxy;
     static BlobStore memory;
     /** Keys deleted from the store as soon as a listing has returned them. */
-    static final Set<String> deleteAfterListing = ConcurrentHashMap.newKeySet();
+    static final Set<String> DELETE_AFTER_LISTING = ConcurrentHashMap.newKeySet();
     /** Keys whose reads (GET) do not answer for this many milliseconds. */
-    static final Map<String, Long> stall = new ConcurrentHashMap<>();
+    static final Map<String, Long> STALLS = new ConcurrentHashMap<>();
     /** Released when a test is done with a stall, so that no server thread waits on after it. */
     static volatile java.util.concurrent.CountDownLatch unstall = new java.util.concurrent.CountDownLatch(1);
     static Path tmp;
@@ -87,7 +88,7 @@ class S3FaultsIT {
         public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
             PageSet<? extends StorageMetadata> page = super.list(container, options);
             for (StorageMetadata m : page) {
-                if (m.getName() != null && deleteAfterListing.remove(m.getName())) {
+                if (m.getName() != null && DELETE_AFTER_LISTING.remove(m.getName())) {
                     delegate().removeBlob(container, m.getName());
                 }
             }
@@ -96,7 +97,7 @@ class S3FaultsIT {
 
         @Override
         public Blob getBlob(String container, String name, GetOptions options) {
-            Long ms = stall.get(name);
+            Long ms = STALLS.get(name);
             if (ms != null) {
                 try {
                     unstall.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -145,7 +146,7 @@ class S3FaultsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        stall.clear();
+        STALLS.clear();
         if (proxy != null) {
             proxy.stop();
         }
@@ -182,13 +183,13 @@ class S3FaultsIT {
     void anObjectDeletedAfterListingFailsThatFileAndTheRunGoesOn() {
         SparkSession spark = spark(proxy.getPort());
         String victim = "deleted/" + files.get(5);
-        deleteAfterListing.add(victim);
-        RunReport r = PipelineJob.run(Command.INSPECT, settings("deleted", tmp.resolve("del").toString()), spark);
+        DELETE_AFTER_LISTING.add(victim);
+        RunReport r = JobRunner.run(Command.INSPECT, settings("deleted", tmp.resolve("del").toString()), spark);
         assertEquals("ok", r.status);
         assertEquals(files.size(), r.listed, "it was listed");
         assertEquals(files.size() - 1, r.images);
         assertEquals(1, r.failed);
-        assertEquals(1L, r.reasons.get(DecodeFn.NOT_FOUND));
+        assertEquals(1L, r.reasons.get(HadoopFiles.NOT_FOUND));
         assertTrue(r.problems.get(0).path.endsWith(victim), r.problems.get(0).path);
         assertTrue(r.problems.get(0).reason.contains("since it was listed"), r.problems.get(0).reason);
     }
@@ -202,13 +203,13 @@ class S3FaultsIT {
         h.set("fs.s3a.retry.limit", "1");
         h.set("fs.s3a.retry.interval", "100ms");
         String slow = "stalled/" + files.get(2);
-        stall.put(slow, 600_000L); // a server that never answers, as far as the run can tell
+        STALLS.put(slow, 600_000L); // a server that never answers, as far as the run can tell
         long t0 = System.nanoTime();
         RunReport r;
         try {
-            r = PipelineJob.run(Command.INSPECT, settings("stalled", tmp.resolve("stall").toString()), spark);
+            r = JobRunner.run(Command.INSPECT, settings("stalled", tmp.resolve("stall").toString()), spark);
         } finally {
-            stall.clear();
+            STALLS.clear();
             unstall.countDown();
             unstall = new java.util.concurrent.CountDownLatch(1);
         }
@@ -218,9 +219,9 @@ class S3FaultsIT {
         assertEquals(files.size() - 1, r.images);
         assertEquals(1, r.failed);
         assertTrue(r.problems.get(0).path.endsWith(slow));
-        assertEquals(DecodeFn.TIMEOUT, r.problems.get(0).reason.split(":")[0], r.problems.get(0).reason);
-        // The mechanism is the timeout reason above; the time is only a backstop: the stall is ten minutes.
-        assertTrue(seconds < 300, "the stall was cut short by the timeout, not waited out: " + seconds);
+        assertEquals(HadoopFiles.TIMEOUT, r.problems.get(0).reason.split(":")[0], r.problems.get(0).reason);
+        // The mechanism is the timeout reason above; the time is only a backstop: the STALLS is ten minutes.
+        assertTrue(seconds < 300, "the STALLS was cut short by the timeout, not waited out: " + seconds);
     }
 
     @Test
@@ -231,7 +232,7 @@ class S3FaultsIT {
         }
         SparkSession spark = spark(port);
         long t0 = System.nanoTime();
-        UserException e = assertThrows(UserException.class, () -> PipelineJob.run(Command.INSPECT,
+        UserException e = assertThrows(UserException.class, () -> JobRunner.run(Command.INSPECT,
                 settings("deleted", tmp.resolve("down").toString()), spark));
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("Server down: exit-2 error after %.1f s: %s%n", seconds, e.getMessage());

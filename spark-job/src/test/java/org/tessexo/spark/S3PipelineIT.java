@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.spark.jobs.JobRunner;
 import org.tessexo.common.config.CommandLineArgs.Command;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
@@ -121,7 +122,7 @@ class S3PipelineIT {
                 .withInput("s3a://" + BUCKET + "/" + PREFIX)
                 .withLabels("s3a://results/labels/labels.csv")
                 .withOutput("s3a://results/runs/r1");
-        RunReport r = PipelineJob.run(Command.TRAIN, s, spark);
+        RunReport r = JobRunner.run(Command.TRAIN, s, spark);
 
         assertEquals("ok", r.status);
         assertEquals(11, r.listed, "README.txt is not listed");
@@ -181,7 +182,7 @@ class S3PipelineIT {
         PipelineSettings s = SettingsLoader.load(null, null, List.of("search.figures=1"))
                 .withInput("s3a://" + BUCKET + "/" + PREFIX + "extra/")
                 .withOutput("s3a://results/search/s1");
-        RunReport r = PipelineJob.run(Command.SEARCH, s, spark);
+        RunReport r = JobRunner.run(Command.SEARCH, s, spark);
         assertEquals("ok", r.status);
         assertEquals(1, r.listed);
         assertEquals(1, r.images);
@@ -202,11 +203,12 @@ class S3PipelineIT {
     void missingBucketAndPrefixAreUserErrors() {
         SparkSession spark = s3Spark();
         PipelineSettings base = SettingsLoader.load(null, null, List.of());
-        UserException noBucket = assertThrows(UserException.class, () -> PipelineJob.run(Command.INSPECT,
+        UserException noBucket = assertThrows(UserException.class, () -> JobRunner.run(Command.INSPECT,
                 base.withInput("s3a://no-such-bucket/x/").withOutput(demoDir.resolve("o1").toString()), spark));
         assertTrue(noBucket.getMessage().contains("no-such-bucket"), noBucket.getMessage());
-        UserException noPrefix = assertThrows(UserException.class, () -> PipelineJob.run(Command.INSPECT,
-                base.withInput("s3a://" + BUCKET + "/tess/public/ffi/s0099/").withOutput(demoDir.resolve("o2").toString()),
+        UserException noPrefix = assertThrows(UserException.class, () -> JobRunner.run(Command.INSPECT,
+                base.withInput("s3a://" + BUCKET + "/tess/public/ffi/s0099/")
+                        .withOutput(demoDir.resolve("o2").toString()),
                 spark));
         assertTrue(noPrefix.getMessage().contains("does not exist") || noPrefix.getMessage().contains("No FITS"),
                 noPrefix.getMessage());

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code search} over the real files of ../shared/data/tess: light curves, target pixel files and cutouts are
- * searched, the rest skipped with a reason; WASP-126 b comes out as the strongest candidate, in Parquet and CSV; TOI-216
- * c's lone deep transit is in the single-event table; figures are written; a second run needs --overwrite.
+ * searched, the rest skipped with a reason; WASP-126 b comes out as the strongest candidate, in Parquet and CSV;
+ * TOI-216 c's lone deep transit is in the single-event table; figures are written; a second run needs --overwrite.
  */
 class SearchIT {
     private static final SparkSession SPARK = SparkTestSupport.spark();
@@ -42,6 +42,8 @@ class SearchIT {
         assertEquals(counts.get("listed").asLong(), counts.get("images").asLong() + counts.get("skipped").asLong()
                 + counts.get("failed").asLong());
         assertTrue(counts.get("images").asLong() >= 3, "both full-sector light curves and the 1x1 cutout: " + counts);
+        // A light curve is counted as what it is; counts.images stays for the scripts that read it.
+        assertEquals(counts.get("images").asLong(), counts.get("searched").asLong());
         assertTrue(report.get("reasons").has("too few good cadences"), report.get("reasons").toString());
 
         // The candidates table, both ways, strongest (by SDE) first.
@@ -71,12 +73,15 @@ class SearchIT {
             byte[] png = Files.readAllBytes(out.resolve(f.asText()));
             assertTrue(png.length > 10_000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', f.asText());
         }
-        assertTrue(Files.exists(out.resolve("figures/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc-1.png")),
+        assertTrue(Files.exists(
+                out.resolve("figures/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc-1.png")),
                 "figures are named after their files: " + figures);
 
         // Every file has its outcome row; a second run into the same folder needs --overwrite.
         assertEquals(counts.get("listed").asLong(), SPARK.read().option("header", "true")
                 .csv(out.resolve("outcomes").toString()).count());
+        assertEquals(counts.get("searched").asLong(), SPARK.read().option("header", "true")
+                .csv(out.resolve("outcomes").toString()).where("outcome = 'searched'").count());
         assertEquals(2, TessJob.run(new String[] {"search", "--input", data, "--output", out.toString()}));
     }
 

@@ -1,6 +1,7 @@
 package org.tessexo.spark;
 
 import org.apache.spark.SparkConf;
+import org.tessexo.spark.engine.SparkSetup;
 import org.apache.spark.sql.SparkSession;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;

@@ -89,8 +89,7 @@ public record PipelineSettings(
         DecoderSettings fits = new DecoderSettings(c.getString("fits.hdu"), c.getInt("fits.min-image-size"),
                 c.getLong("fits.max-image-bytes"), c.getInt("fits.cube-plane"), c.getInt("fits.max-header-blocks"),
                 c.getString("fits.verify-checksum"));
-        PreprocessSettings pre = new PreprocessSettings(
-                PreprocessSettings.Trim.parse(c.getString("preprocess.trim")),
+        PreprocessSettings pre = new PreprocessSettings(trim(c.getString("preprocess.trim")),
                 c.getInt("preprocess.height"), c.getInt("preprocess.width"), c.getDouble("preprocess.clip"));
         ModelSettings model = new ModelSettings(c.getLong("model.seed"), toIntArray(c.getIntList("model.filters")),
                 c.getInt("model.dense"), c.getDouble("model.learning-rate"), c.getDouble("model.l2"),
@@ -124,9 +123,18 @@ public record PipelineSettings(
         return s;
     }
 
+    private static PreprocessSettings.Trim trim(String name) {
+        try {
+            return PreprocessSettings.Trim.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("Bad configuration: " + e.getMessage(), e);
+        }
+    }
+
     private static org.tessexo.common.lightcurve.Detrender.Method detrendMethod(String name) {
         try {
-            return org.tessexo.common.lightcurve.Detrender.Method.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            return org.tessexo.common.lightcurve.Detrender.Method.valueOf(
+                    name.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new UserException("Bad configuration: tess.search.detrend.method must be biweight or median, not '"
                     + name + "'");
@@ -179,9 +187,14 @@ public record PipelineSettings(
         require(t.timeBudget() > 0, "tess.search.time-budget-s must be > 0");
         require(search.figures() >= 0, "tess.search.figures must be >= 0");
         require(!search.fluxColumn().isBlank(), "tess.search.flux-column is empty (PDCSAP_FLUX or SAP_FLUX)");
-        model.validate();
-        preprocess.validate();
-        fits.validate();
+        try { // the domain records check their own invariants; here they become the user's configuration errors
+            model.validate();
+            model.checkInput(preprocess.height(), preprocess.width());
+            preprocess.validate();
+            fits.validate();
+        } catch (IllegalArgumentException e) {
+            throw new UserException("Bad configuration: " + e.getMessage(), e);
+        }
     }
 
     /**

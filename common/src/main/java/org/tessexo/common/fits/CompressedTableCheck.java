@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * claiming 400 million elements is an {@code OutOfMemoryError} there).
  */
 final class CompressedTableCheck {
-    private static final Pattern TFORM = Pattern.compile("\\s*(\\d*)\\s*([LXBIJKAEDCMPQ])\\s*([LXBIJKAEDCM]?)\\s*(\\(.*\\))?\\s*");
+    private static final Pattern TFORM = Pattern.compile(
+            "\\s*(\\d*)\\s*([LXBIJKAEDCMPQ])\\s*([LXBIJKAEDCM]?)\\s*(\\(.*\\))?\\s*");
 
     private CompressedTableCheck() {
     }

@@ -54,7 +54,8 @@ public final class DecodedImage {
     static DecodedImage ofRaw(byte[] raw, int bitpix, ImageScaling scaling, int height, int width, int hdu,
                               String extname, ScienceRegion scienceRegion, Integer quality) {
         if (raw.length < (long) height * width * (Math.abs(bitpix) / 8)) {
-            throw new IllegalArgumentException(raw.length + " bytes for " + height + " x " + width + " BITPIX " + bitpix);
+            throw new IllegalArgumentException(raw.length + " bytes for " + height + " x " + width + " BITPIX "
+                    + bitpix);
         }
         RowSource rows = (y, x0, n, dst, off) -> scaling.convert(raw, bitpix, y * width + x0, n, dst, off);
         return new DecodedImage(null, rows, height, width, hdu, extname, scienceRegion, quality);

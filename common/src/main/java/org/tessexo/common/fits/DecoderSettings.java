@@ -1,7 +1,5 @@
 package org.tessexo.common.fits;
 
-import org.tessexo.common.errors.UserException;
-
 import java.io.Serializable;
 
 /**
@@ -26,7 +24,8 @@ public record DecoderSettings(String hdu, int minImageSize, long maxImageBytes, 
     /** Models saved before a field existed read it as 0 or null: the defaults. */
     public DecoderSettings {
         maxHeaderBlocks = maxHeaderBlocks <= 0 ? DEFAULT_HEADER_BLOCKS : maxHeaderBlocks;
-        verifyChecksum = verifyChecksum == null ? CHECKSUM_OFF : verifyChecksum.trim().toLowerCase(java.util.Locale.ROOT);
+        verifyChecksum = verifyChecksum == null ? CHECKSUM_OFF
+                : verifyChecksum.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     public DecoderSettings(String hdu, int minImageSize, long maxImageBytes, int cubePlane) {
@@ -57,19 +56,19 @@ public record DecoderSettings(String hdu, int minImageSize, long maxImageBytes, 
 
     public void validate() {
         if (hdu.isBlank()) {
-            throw new UserException("Bad configuration: tess.fits.hdu is empty: use auto, an index or an EXTNAME");
+            throw new IllegalArgumentException("tess.fits.hdu is empty: use auto, an index or an EXTNAME");
         }
         if (minImageSize < 1) {
-            throw new UserException("Bad configuration: tess.fits.min-image-size must be >= 1");
+            throw new IllegalArgumentException("tess.fits.min-image-size must be >= 1");
         }
         if (maxImageBytes < 1024) {
-            throw new UserException("Bad configuration: tess.fits.max-image-bytes must be >= 1024");
+            throw new IllegalArgumentException("tess.fits.max-image-bytes must be >= 1024");
         }
         if (cubePlane < 0) {
-            throw new UserException("Bad configuration: tess.fits.cube-plane must be >= 0");
+            throw new IllegalArgumentException("tess.fits.cube-plane must be >= 0");
         }
         if (!java.util.List.of(CHECKSUM_OFF, CHECKSUM_WARN, CHECKSUM_FAIL).contains(verifyChecksum)) {
-            throw new UserException("Bad configuration: tess.fits.verify-checksum = '" + verifyChecksum
+            throw new IllegalArgumentException("tess.fits.verify-checksum = '" + verifyChecksum
                     + "': use off, warn or fail");
         }
     }

@@ -5,15 +5,12 @@ import nom.tam.fits.Fits;
 import nom.tam.fits.Header;
 import nom.tam.fits.ImageHDU;
 import nom.tam.image.compression.hdu.CompressedImageHDU;
-import nom.tam.util.FitsInputStream;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -79,7 +76,8 @@ public final class FitsImageDecoder {
     private FitsImageDecoder(DecoderSettings settings, int chunkBytes) {
         this.settings = settings;
         this.chunkBytes = chunkBytes;
-        this.memoryBudget = settings.maxImageBytes() > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : 3 * settings.maxImageBytes();
+        this.memoryBudget = settings.maxImageBytes() > Long.MAX_VALUE / 3 ? Long.MAX_VALUE
+                : 3 * settings.maxImageBytes();
         this.budgetNote = "3 x fits.max-image-bytes: no executor budget given";
     }
 
@@ -134,20 +132,15 @@ public final class FitsImageDecoder {
      * @throws IOException when the stream itself fails (not for bad FITS, which is a result)
      */
     public DecodeResult decode(InputStream in, long length) throws IOException {
-        List<String> passed = new ArrayList<>();
-        boolean sawTable = false;
-        boolean sawSmallImage = false;
-        boolean sawOneD = false;
-        int wantedIndex = settings.hduIndex();
-        boolean byName = !settings.isAuto() && wantedIndex < 0;
-        Hdu primary = null;
+        HduSelection selection = new HduSelection(settings);
+        HduHeader primary = null;
         int index = 0;
         try {
             pending = null;
             FitsBlockReader reader = FitsBlockReader.open(in, length).maxHeaderBlocks(settings.maxHeaderBlocks());
             byte[] raw;
             while ((raw = reader.readHeader(index)) != null) {
-                Hdu hdu = Hdu.parse(index, raw);
+                HduHeader hdu = HduHeader.parse(index, raw);
                 if (index == 0) {
                     primary = hdu;
                 }
@@ -156,34 +149,15 @@ public final class FitsImageDecoder {
                     return DecodeResult.failed(TRUNCATED, "HDU " + hdu.describe() + " claims " + hdu.dataBytes
                             + " data bytes, the file holds " + left + " more");
                 }
-                boolean requested = !settings.isAuto()
-                        && (byName ? settings.hdu().trim().equalsIgnoreCase(hdu.extname) : index == wantedIndex);
-                if (requested) {
-                    if (hdu.kind == Kind.TABLE || hdu.kind == Kind.OTHER) {
-                        return DecodeResult.skipped(HDU_NOT_IMAGE, "HDU " + hdu.describe() + " is a "
-                                + hdu.kind.word, index, 0, 0);
-                    }
-                    if (hdu.axes == null || hdu.axes.length < 2) {
-                        return DecodeResult.skipped(hdu.axes == null ? NO_DATA : ONE_D, "HDU " + hdu.describe(),
-                                index, 0, 0);
-                    }
-                    return toImage(reader, hdu, primary);
-                }
-                if (settings.isAuto() && hdu.isImage() && hdu.axes != null) {
-                    if (hdu.axes.length >= 2 && hdu.height() >= settings.minImageSize()
-                            && hdu.width() >= settings.minImageSize()) {
+                switch (selection.consider(hdu)) {
+                    case TAKE:
                         return toImage(reader, hdu, primary);
-                    }
-                    if (hdu.axes.length == 1) {
-                        sawOneD = true;
-                    } else {
-                        sawSmallImage = true;
-                    }
+                    case REFUSE:
+                        return HduSelection.refusal(hdu);
+                    default:
+                        reader.skip(hdu.paddedDataBytes());
+                        index++;
                 }
-                sawTable |= hdu.kind == Kind.TABLE;
-                passed.add(hdu.describe());
-                reader.skip(hdu.paddedDataBytes());
-                index++;
             }
         } catch (FitsBlockReader.FormatProblem e) {
             String where = index > 0 ? "at HDU " + index + ": " + e.getMessage() : e.getMessage();
@@ -197,24 +171,10 @@ public final class FitsImageDecoder {
             // nom-tam-fits' decompression of bad tiles, or anything else the bytes provoke: the file's fault
             return DecodeResult.failed(UNREADABLE, "at HDU " + index + ": " + messageChain(e));
         }
-        String seen = String.join("; ", passed);
-        if (!settings.isAuto()) {
-            return DecodeResult.skipped(HDU_MISSING, "no HDU " + (byName ? "with EXTNAME '" + settings.hdu().trim()
-                    + "'" : "with index " + wantedIndex) + " (HDUs: " + seen + ")", -1, 0, 0);
-        }
-        if (sawTable) {
-            return DecodeResult.skipped(TABLES_ONLY, seen, -1, 0, 0);
-        }
-        if (sawSmallImage) {
-            return DecodeResult.skipped(TOO_SMALL, seen + " (min " + settings.minImageSize() + ")", -1, 0, 0);
-        }
-        if (sawOneD) {
-            return DecodeResult.skipped(ONE_D, seen, -1, 0, 0);
-        }
-        return DecodeResult.skipped(NO_DATA, seen, -1, 0, 0);
+        return selection.noneTaken();
     }
 
-    private DecodeResult toImage(FitsBlockReader reader, Hdu hdu, Hdu primary) throws IOException {
+    private DecodeResult toImage(FitsBlockReader reader, HduHeader hdu, HduHeader primary) throws IOException {
         int[] axes = hdu.axes;
         int h = hdu.height();
         int w = hdu.width();
@@ -245,7 +205,7 @@ public final class FitsImageDecoder {
                     hdu.describe());
         }
         Integer quality = quality(hdu.header, primaryHeader);
-        if (hdu.kind != Kind.COMPRESSED) {
+        if (hdu.kind != HduHeader.Kind.COMPRESSED) {
             // The plane's raw bytes, converted later row by row where they are used (no full-size float copy).
             reader.skip(settings.cubePlane() * planeBytes);
             ImageScaling scaling = ImageScaling.of(hdu.header);
@@ -345,7 +305,7 @@ public final class FitsImageDecoder {
     }
 
     /** The HDU's DATASUM as the unsigned 32-bit number it is, or null when absent or empty. */
-    private static Long datasum(Hdu hdu) throws FitsBlockReader.FormatProblem {
+    private static Long datasum(HduHeader hdu) throws FitsBlockReader.FormatProblem {
         if (!hdu.header.containsKey("DATASUM")) {
             return null;
         }
@@ -373,8 +333,8 @@ public final class FitsImageDecoder {
      * nom-tam-fits' table and tile buffers), twice the decompressed image of every plane in ZBITPIX's type (its
      * buffer and its array), and 1.25 times the float32 plane, plus 2 MiB. FitsBadInputTest checks it.
      */
-    private long allocation(Hdu hdu, long planeBytes, long decoded, boolean lengthKnown) {
-        if (hdu.kind == Kind.COMPRESSED) {
+    private long allocation(HduHeader hdu, long planeBytes, long decoded, boolean lengthKnown) {
+        if (hdu.kind == HduHeader.Kind.COMPRESSED) {
             long image = hdu.imageBytes();
             long sum = 2L << 20;
             for (long part : new long[] {image, image, decoded, decoded / 4, hdu.dataBytes, hdu.dataBytes,
@@ -391,7 +351,7 @@ public final class FitsImageDecoder {
     }
 
     /** Hands one tile-compressed HDU (its header and data, behind a minimal primary) to nom-tam-fits. */
-    private static ImageHDU decompress(Hdu hdu, byte[] data) throws IOException {
+    private static ImageHDU decompress(HduHeader hdu, byte[] data) throws IOException {
         byte[] primary = minimalPrimary();
         long padded = hdu.paddedDataBytes();
         byte[] file = new byte[Math.toIntExact(primary.length + hdu.raw.length + padded)];
@@ -436,267 +396,6 @@ public final class FitsImageDecoder {
             }
         }
         return sb.toString();
-    }
-
-    enum Kind {
-        IMAGE("image"), COMPRESSED("tile-compressed image"), TABLE("table"), OTHER("non-image HDU");
-
-        final String word;
-
-        Kind(String word) {
-            this.word = word;
-        }
-    }
-
-    /**
-     * One HDU's header: what kind it is, its axes (Java order, last = NAXIS1) and the size of its data, all checked
-     * so that no value from the file reaches an allocation unvalidated.
-     */
-    static final class Hdu {
-        final int index;
-        final byte[] raw;
-        final Header header;
-        final Kind kind;
-        final String extname;
-        final int bitpix;
-        /** Image axes in Java order (NAXISn first, NAXIS1 last); for compressed images the ZNAXISn; null = no data. */
-        final int[] axes;
-        /** The data's size in bytes as the FITS standard computes it, without the padding to 2880. */
-        final long dataBytes;
-
-        private Hdu(int index, byte[] raw, Header header, Kind kind, String extname, int bitpix, int[] axes,
-                    long dataBytes) {
-            this.index = index;
-            this.raw = raw;
-            this.header = header;
-            this.kind = kind;
-            this.extname = extname;
-            this.bitpix = bitpix;
-            this.axes = axes;
-            this.dataBytes = dataBytes;
-        }
-
-        static Hdu parse(int index, byte[] raw) throws IOException {
-            Header h = new Header();
-            try {
-                h.read(new FitsInputStream(new ByteArrayInputStream(raw)));
-            } catch (IOException | RuntimeException e) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + messageChain(e));
-            }
-            duplicates(raw, index);
-            int bitpix = required(h, "BITPIX", index);
-            if (bitpix != 8 && bitpix != 16 && bitpix != 32 && bitpix != 64 && bitpix != -32 && bitpix != -64) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": BITPIX " + bitpix
-                        + " is not one of 8, 16, 32, 64, -32, -64");
-            }
-            int naxis = required(h, "NAXIS", index);
-            if (naxis < 0 || naxis > 999) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": NAXIS " + naxis);
-            }
-            int[] fitsAxes = new int[naxis];
-            for (int i = 0; i < naxis; i++) {
-                fitsAxes[i] = required(h, "NAXIS" + (i + 1), index);
-                if (fitsAxes[i] < 0) {
-                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": NAXIS" + (i + 1) + " = "
-                            + fitsAxes[i]);
-                }
-            }
-            Kind kind;
-            boolean groups = false;
-            if (index == 0) {
-                groups = h.getBooleanValue("GROUPS", false) && naxis > 0 && fitsAxes[0] == 0;
-                kind = groups ? Kind.OTHER : Kind.IMAGE;
-            } else {
-                String xt = String.valueOf(h.getStringValue("XTENSION")).trim().toUpperCase(Locale.ROOT);
-                if (xt.equals("IMAGE")) {
-                    kind = Kind.IMAGE;
-                } else if (xt.equals("BINTABLE") && h.getBooleanValue("ZIMAGE", false)) {
-                    kind = Kind.COMPRESSED;
-                } else if (xt.equals("BINTABLE") || xt.equals("TABLE")) {
-                    kind = Kind.TABLE;
-                } else {
-                    kind = Kind.OTHER;
-                }
-            }
-            long pcount = h.getLongValue("PCOUNT", 0);
-            long gcount = h.getLongValue("GCOUNT", 1);
-            if (pcount < 0 || gcount < 0) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": PCOUNT " + pcount
-                        + ", GCOUNT " + gcount);
-            }
-            long dataBytes;
-            try {
-                long product = naxis == 0 ? 0 : 1;
-                for (int i = groups ? 1 : 0; i < naxis; i++) {
-                    product = Math.multiplyExact(product, fitsAxes[i]);
-                }
-                long bits = Math.multiplyExact(Math.multiplyExact(Math.abs(bitpix), gcount),
-                        Math.addExact(pcount, product));
-                dataBytes = naxis == 0 ? 0 : bits / 8;
-            } catch (ArithmeticException e) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index
-                        + ": the header's data size overflows 64 bits");
-            }
-            int[] axes = null;
-            if (kind == Kind.IMAGE && naxis > 0 && dataBytes > 0) {
-                axes = reverse(fitsAxes);
-            } else if (kind == Kind.COMPRESSED) {
-                int zn = h.getIntValue("ZNAXIS", 0);
-                if (zn < 0 || zn > 999) {
-                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": ZNAXIS " + zn);
-                }
-                int[] z = new int[zn];
-                for (int i = 0; i < zn; i++) {
-                    z[i] = h.getIntValue("ZNAXIS" + (i + 1), 0);
-                }
-                boolean any = zn > 0;
-                for (int a : z) {
-                    if (a <= 0) {
-                        any = false;
-                    }
-                }
-                int zbitpix = h.getIntValue("ZBITPIX", 0);
-                if (any && zbitpix != 8 && zbitpix != 16 && zbitpix != 32 && zbitpix != 64 && zbitpix != -32
-                        && zbitpix != -64) {
-                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": ZBITPIX " + zbitpix);
-                }
-                axes = any ? reverse(z) : null;
-            }
-            if (kind == Kind.IMAGE || kind == Kind.COMPRESSED) {
-                for (String key : new String[] {"BSCALE", "BZERO", "BLANK"}) {
-                    numeric(h, key, index, key.equals("BLANK"));
-                }
-            }
-            String name = h.getStringValue("EXTNAME");
-            return new Hdu(index, raw, h, kind, name == null ? "" : name.trim(), bitpix, axes, dataBytes);
-        }
-
-        /** Keywords that fix the data's layout or values: a second card of one is ambiguous, never last-wins. */
-        private static final java.util.regex.Pattern STRUCTURAL = java.util.regex.Pattern.compile(
-                "SIMPLE|XTENSION|BITPIX|NAXIS\\d*|PCOUNT|GCOUNT|GROUPS|TFIELDS|THEAP|TFORM\\d+|BSCALE|BZERO|BLANK"
-                        + "|ZIMAGE|ZBITPIX|ZNAXIS\\d*|ZTILE\\d+|ZCMPTYPE|DATASUM|END");
-
-        /** A structural keyword given twice (NAXIS1 = 40, then NAXIS1 = 50) is an invalid header. */
-        private static void duplicates(byte[] raw, int index) throws FitsBlockReader.FormatProblem {
-            java.util.Map<String, String> seen = new java.util.HashMap<>();
-            for (int off = 0; off + FitsBlockReader.CARD <= raw.length; off += FitsBlockReader.CARD) {
-                String card = new String(raw, off, FitsBlockReader.CARD, StandardCharsets.US_ASCII);
-                String key = card.substring(0, 8).trim();
-                if (key.equals("END")) {
-                    return;
-                }
-                if (!card.startsWith("= ", 8) || !STRUCTURAL.matcher(key).matches()) {
-                    continue;
-                }
-                String value = card.substring(10).split("/", 2)[0].trim();
-                String before = seen.put(key, value);
-                if (before != null) {
-                    throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + key
-                            + " appears twice (" + before + ", then " + value + ")");
-                }
-            }
-        }
-
-        /** A scaling card, when present, must hold a number: BSCALE = 'abc' is not read as 1. */
-        private static void numeric(Header h, String key, int index, boolean integer)
-                throws FitsBlockReader.FormatProblem {
-            if (!h.containsKey(key)) {
-                return;
-            }
-            nom.tam.fits.HeaderCard c = h.findCard(key);
-            String v = c.getValue() == null ? "" : c.getValue().trim();
-            boolean ok = !c.isStringValue() && !v.isEmpty();
-            if (ok) {
-                try {
-                    if (integer) {
-                        Long.parseLong(v);
-                    } else if (!Double.isFinite(Double.parseDouble(v.replace('D', 'E').replace('d', 'e')))) {
-                        ok = false;
-                    }
-                } catch (NumberFormatException e) {
-                    ok = false;
-                }
-            }
-            if (!ok) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + key + " = '" + v
-                        + "' is not " + (integer ? "an integer" : "a number"));
-            }
-        }
-
-        private static int required(Header h, String key, int index) throws FitsBlockReader.FormatProblem {
-            if (!h.containsKey(key)) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": no " + key + " card");
-            }
-            try {
-                return Integer.parseInt(h.findCard(key).getValue().trim());
-            } catch (RuntimeException e) {
-                throw new FitsBlockReader.FormatProblem(BAD_HEADER, "HDU " + index + ": " + key + " = '"
-                        + h.findCard(key).getValue() + "' is not an integer");
-            }
-        }
-
-        private static int[] reverse(int[] a) {
-            int[] r = new int[a.length];
-            for (int i = 0; i < a.length; i++) {
-                r[i] = a[a.length - 1 - i];
-            }
-            return r;
-        }
-
-        boolean isImage() {
-            return kind == Kind.IMAGE || kind == Kind.COMPRESSED;
-        }
-
-        int height() {
-            return axes[axes.length - 2];
-        }
-
-        int width() {
-            return axes[axes.length - 1];
-        }
-
-        int bytesPerPixel() {
-            return Math.abs(kind == Kind.COMPRESSED ? header.getIntValue("ZBITPIX", 32) : bitpix) / 8;
-        }
-
-        /** The whole (uncompressed) image's size in bytes. */
-        long imageBytes() {
-            long n = bytesPerPixel();
-            for (int a : axes) {
-                n = multiplySaturated(n, a);
-            }
-            return n;
-        }
-
-        private static long multiplySaturated(long a, long b) {
-            long hi = Math.multiplyHigh(a, b);
-            long lo = a * b;
-            return (hi == 0 && lo >= 0) ? lo : Long.MAX_VALUE;
-        }
-
-        long paddedDataBytes() {
-            long rem = dataBytes % FitsBlockReader.BLOCK;
-            return rem == 0 ? dataBytes : dataBytes + FitsBlockReader.BLOCK - rem;
-        }
-
-        String describe() {
-            StringBuilder sb = new StringBuilder().append(index);
-            if (!extname.isEmpty()) {
-                sb.append(' ').append(extname);
-            }
-            sb.append(" (").append(kind.word);
-            if (axes == null) {
-                if (kind != Kind.TABLE) {
-                    sb.append(", no data");
-                }
-            } else {
-                sb.append(' ');
-                for (int i = axes.length - 1; i >= 0; i--) {
-                    sb.append(axes[i]).append(i > 0 ? "x" : "");
-                }
-            }
-            return sb.append(')').toString();
-        }
     }
 
     private static ScienceRegion scienceRegion(Header image, Header primary) {

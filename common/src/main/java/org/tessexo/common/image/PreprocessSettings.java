@@ -1,7 +1,5 @@
 package org.tessexo.common.image;
 
-import org.tessexo.common.errors.UserException;
-
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -24,7 +22,7 @@ public record PreprocessSettings(Trim trim, int height, int width, double clip) 
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new UserException("Bad configuration: tess.preprocess.trim must be auto or none, not '" + s + "'");
+                throw new IllegalArgumentException("tess.preprocess.trim must be auto or none, not '" + s + "'");
             }
         }
     }
@@ -35,10 +33,10 @@ public record PreprocessSettings(Trim trim, int height, int width, double clip) 
 
     public void validate() {
         if (height < 8 || width < 8) {
-            throw new UserException("Bad configuration: tess.preprocess.height and width must be >= 8");
+            throw new IllegalArgumentException("tess.preprocess.height and width must be >= 8");
         }
         if (!(clip > 0)) {
-            throw new UserException("Bad configuration: tess.preprocess.clip must be > 0");
+            throw new IllegalArgumentException("tess.preprocess.clip must be > 0");
         }
     }
 }

@@ -81,7 +81,8 @@ public final class LightCurveReader {
             if (pixels != null) {
                 ImageHDU aperture = null;
                 for (BasicHDU<?> h : hdus) {
-                    if (h instanceof ImageHDU img && "APERTURE".equalsIgnoreCase(img.getHeader().getStringValue("EXTNAME"))) {
+                    if (h instanceof ImageHDU img
+                            && "APERTURE".equalsIgnoreCase(img.getHeader().getStringValue("EXTNAME"))) {
                         aperture = img;
                     }
                 }

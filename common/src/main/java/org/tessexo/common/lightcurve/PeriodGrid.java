@@ -46,7 +46,8 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
         }
         double longest = Math.min(maxPeriod, baseline / Math.max(1, minTransits - 1));
         if (!(longest > minPeriod)) {
-            throw new IllegalArgumentException("no period between " + minPeriod + " and " + longest + " days to search");
+            throw new IllegalArgumentException("no period between " + minPeriod + " and " + longest
+                    + " days to search");
         }
         double df = frequencyFactor * minDur / (baseline * baseline);
         double fmin = 1 / longest;

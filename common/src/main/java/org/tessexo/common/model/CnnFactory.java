@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.tessexo.common.errors.UserException;
 
 /**
  * Builds the image classifier from settings; a pure function of them (same settings and seed, same initial
@@ -24,8 +23,7 @@ public final class CnnFactory {
     }
 
     public static MultiLayerConfiguration configuration(ModelSettings m, int height, int width) {
-        int h = height;
-        int w = width;
+        m.checkInput(height, width);
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(m.seed())
                 .updater(new Adam(m.learningRate()))
@@ -34,16 +32,9 @@ public final class CnnFactory {
                 .convolutionMode(ConvolutionMode.Same)
                 .list();
         for (int f : m.filters()) {
-            if (h < 2 || w < 2) {
-                throw new UserException("Bad configuration: " + m.filters().length + " pooling blocks reduce the "
-                        + height + " x " + width + " input below 1 pixel; use fewer tess.model.filters or a larger"
-                        + " tess.preprocess size");
-            }
             list.layer(new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(f).activation(Activation.RELU).build());
             list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                     .kernelSize(2, 2).stride(2, 2).build());
-            h /= 2;
-            w /= 2;
         }
         list.layer(new DenseLayer.Builder().nOut(m.dense()).activation(Activation.RELU).build());
         list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

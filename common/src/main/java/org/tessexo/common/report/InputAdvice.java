@@ -23,18 +23,20 @@ public final class InputAdvice {
     /**
      * A run that used less than half of what it listed warns loudly (log, and the report's warnings) with the
      * commonest reason and what may help; with {@code strict} (failures.strict, --strict) it is an error (exit 3).
+     *
+     * @return the warning for the report, or none
      */
-    public static void checkMostUsed(RunReport report, long used, String usedWord, boolean strict) {
-        String unused = mostUnused(report, used, usedWord);
+    public static java.util.List<String> checkMostUsed(Tally tally, String input, String command, String usedWord,
+                                                       boolean strict) {
+        String unused = mostUnused(tally, command, usedWord);
         if (unused == null) {
-            return;
+            return java.util.List.of();
         }
         if (strict) {
-            throw new NoValidDataException("No valid data loaded from " + report.input + " (failures.strict): "
-                    + unused);
+            throw new NoValidDataException("No valid data loaded from " + input + " (failures.strict): " + unused);
         }
         LOG.warn("*** {} ***", unused);
-        report.warnings.add(unused);
+        return java.util.List.of(unused);
     }
 
     /** The advice for one reason, or "" when there is none beyond the reason itself. */
@@ -72,39 +74,28 @@ public final class InputAdvice {
         return "";
     }
 
-    /** The commonest reason among the report's skipped and failed files, or null. */
-    public static Map.Entry<String, Long> commonest(RunReport r) {
-        Map.Entry<String, Long> best = null;
-        for (Map.Entry<String, Long> e : r.reasons.entrySet()) {
-            if (best == null || e.getValue() > best.getValue()) {
-                best = e;
-            }
-        }
-        return best;
-    }
-
-    /** "commonest reason: 'x' (n files): advice", for messages. */
-    public static String commonestLine(RunReport r) {
-        Map.Entry<String, Long> c = commonest(r);
+    /** "commonest reason: 'x' (n files): advice", for messages; "" when no file had a reason. */
+    public static String commonestLine(Tally t, String command) {
+        Map.Entry<String, Long> c = t.commonest();
         if (c == null) {
             return "";
         }
-        String advice = advice(c.getKey(), r.command);
+        String advice = advice(c.getKey(), command);
         return String.format(Locale.ROOT, "commonest reason: '%s' (%d files)%s", c.getKey(), c.getValue(),
                 advice.isEmpty() ? "" : ": " + advice);
     }
 
     /**
-     * A warning when fewer than half of the listed files were used ({@code used} of {@code r.listed}), else null.
+     * A warning when fewer than half of the listed files were used, else null.
      *
      * @param usedWord what a used file is ("images", "light curves searched")
      */
-    public static String mostUnused(RunReport r, long used, String usedWord) {
-        if (r.listed == 0 || used * 2 >= r.listed) {
+    public static String mostUnused(Tally t, String command, String usedWord) {
+        if (t.listed() == 0 || t.used() * 2 >= t.listed()) {
             return null;
         }
         return String.format(Locale.ROOT, "Most of the input was not used: %d of %d listed files gave %s (%d"
-                        + " skipped, %d failed); %s. Each file's reason is in outcomes/.", used, r.listed, usedWord,
-                r.skipped, r.failed, commonestLine(r));
+                        + " skipped, %d failed); %s. Each file's reason is in outcomes/.", t.used(), t.listed(),
+                usedWord, t.skipped(), t.failed(), commonestLine(t, command));
     }
 }

@@ -7,101 +7,122 @@ import org.tessexo.common.eval.BinaryMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code run-report.json}: what a run read, what it skipped and why, how training went, where the model is. Filled
- * in as the run goes and written always, also when the run fails after it started (then with {@code status: failed}
- * and the error). Field names and meanings are fixed by CONTRACT.md; fields are only ever added.
+ * {@code run-report.json}: what a run read, what it skipped and why, how training went, where the model is. Written
+ * always, also when the run fails after it started (then with {@code status: failed} and the error). Field names and
+ * meanings are fixed by CONTRACT.md; fields are only ever added.
+ *
+ * <p>Immutable: the job that runs a command owns the one {@link Builder}; the shared steps return typed results
+ * ({@link Tally}, {@link Training}, {@link Search}) that the job puts in.
  */
 public final class RunReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** A skipped or failed file. A class, not a record: it travels through Spark's Kryo 4. */
-    public static final class Problem implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        public final String path;
-        public final String outcome;
-        public final String reason;
-
-        public Problem(String path, String outcome, String reason) {
-            this.path = path;
-            this.outcome = outcome;
-            this.reason = reason;
+    /** The training section: how the model was fitted and how it did on the held-out split. */
+    public record Training(String labels, String labelsTable, long labelled, long unlabelled,
+                           List<String> unlabelledExamples, long samples, int epochs, List<Double> scores,
+                           String approach, int workers, BinaryMetrics evaluation, String checkpoint,
+                           Integer resumedFromEpoch, String resumedFrom) {
+        public Training {
+            unlabelledExamples = List.copyOf(unlabelledExamples);
+            scores = List.copyOf(scores);
         }
     }
 
-    public String command;
+    /** The search section: how many candidate signals, the strongest (one map per candidate row), the figures. */
+    public record Search(long candidates, List<Map<String, Object>> strongest, List<String> figures) {
+        public Search {
+            strongest = List.copyOf(strongest);
+            figures = List.copyOf(figures);
+        }
+    }
+
+    public final String command;
     /** This run's id: in the output folder's claim, its temporary names and here. */
-    public String runId;
-    public String input;
-    public String output;
-    public String master;
-    public String status = "running";
-    public String error;
-    public long listed;
-    public long images;
-    public long skipped;
-    public long failed;
-    public Map<String, Long> reasons = new LinkedHashMap<>();
-    /** The reasons of failed files only (a subset of {@link #reasons}). */
-    public Map<String, Long> failedReasons = new LinkedHashMap<>();
-    public List<Problem> problems = new ArrayList<>();
-    public long problemsTotal;
-    public long bytesRead;
-    public String labels;
-    public String labelsTable;
-    public long labelled;
-    public long unlabelled;
-    public List<String> unlabelledExamples = new ArrayList<>();
-    public long trainSamples;
-    public int epochs;
-    public List<Double> scores = new ArrayList<>();
-    public String trainingApproach;
-    public int workers;
-    public BinaryMetrics evaluation = BinaryMetrics.empty();
-    public String model;
-    public Integer resumedFromEpoch;
-    public String resumedFrom;
-    public String checkpoint;
-    /** The search command: the strongest candidates (at most max-problems of them), their count, the figures. */
-    public List<Map<String, Object>> candidates;
-    public long candidatesTotal;
-    public List<String> figures = new ArrayList<>();
-    public Map<String, Double> timings = new LinkedHashMap<>();
-    /** What a user should know although the run succeeded (most of the input skipped, say). */
-    public List<String> warnings = new ArrayList<>();
-    public Map<String, Object> settings = new LinkedHashMap<>();
+    public final String runId;
+    public final String input;
+    public final String output;
+    public final String master;
+    public final String status;
+    public final String error;
+    public final long listed;
+    /** Files used: decoded images, or light curves searched (CONTRACT's {@code counts.images}, kept for both). */
+    public final long images;
+    public final long skipped;
+    public final long failed;
+    public final Map<String, Long> reasons;
+    public final Map<String, Long> failedReasons;
+    public final List<Tally.Problem> problems;
+    public final long problemsTotal;
+    public final long bytesRead;
+    // The training section's fields, flat: null / 0 / empty when the command does not train.
+    public final String labels;
+    public final long labelled;
+    public final long unlabelled;
+    public final long trainSamples;
+    public final int epochs;
+    public final List<Double> scores;
+    public final int workers;
+    public final BinaryMetrics evaluation;
+    public final String checkpoint;
+    public final String model;
+    /** The search command: the strongest candidates, or null for other commands. */
+    public final List<Map<String, Object>> candidates;
+    public final long candidatesTotal;
+    public final List<String> figures;
+    public final List<String> warnings;
+    private final Tally tally;
+    private final Training training;
+    private final Search search;
+    private final Map<String, Double> timings;
+    private final Map<String, Object> settings;
 
-    /**
-     * Adds {@code n} files of one outcome ("image", "skipped", "failed") and reason, which read {@code bytes}.
-     *
-     * @return how many of them are images that carry a reason (an image without a label): 0 otherwise
-     */
-    public long tally(String outcome, String reason, long n, long bytes) {
-        bytesRead += bytes;
-        if (outcome.equals("image")) {
-            images += n;
-            if (reason.isEmpty()) {
-                return 0;
-            }
-            reasons.merge(reason, n, Long::sum);
-            return n;
-        }
-        if (outcome.equals("skipped")) {
-            skipped += n;
-        } else {
-            failed += n;
-            failedReasons.merge(reason, n, Long::sum);
-        }
-        reasons.merge(reason, n, Long::sum);
-        return 0;
+    private RunReport(Builder b) {
+        command = b.command;
+        runId = b.runId;
+        input = b.input;
+        output = b.output;
+        master = b.master;
+        status = b.status;
+        error = b.error;
+        tally = b.tally;
+        training = b.training;
+        search = b.search;
+        model = b.model;
+        warnings = List.copyOf(b.warnings);
+        timings = Collections.unmodifiableMap(new LinkedHashMap<>(b.timings));
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
+        listed = tally.listed();
+        images = tally.used();
+        skipped = tally.skipped();
+        failed = tally.failed();
+        reasons = tally.reasons();
+        failedReasons = tally.failedReasons();
+        problems = tally.problems();
+        problemsTotal = tally.problemsTotal();
+        bytesRead = tally.bytesRead();
+        labels = training == null ? null : training.labels();
+        labelled = training == null ? 0 : training.labelled();
+        unlabelled = training == null ? 0 : training.unlabelled();
+        trainSamples = training == null ? 0 : training.samples();
+        epochs = training == null ? 0 : training.epochs();
+        scores = training == null ? List.of() : training.scores();
+        workers = training == null ? 0 : training.workers();
+        evaluation = training == null ? BinaryMetrics.empty() : training.evaluation();
+        checkpoint = training == null ? null : training.checkpoint();
+        candidates = search == null ? null : search.strongest();
+        candidatesTotal = search == null ? 0 : search.candidates();
+        figures = search == null ? List.of() : search.figures();
     }
 
-    public void timing(String step, long startNanos) {
-        timings.put(step, Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
+    /** The counts by reason, commonest first, as one line for messages. */
+    public String reasonsLine() {
+        return tally.reasonsLine();
     }
 
     public Map<String, Object> toMap() {
@@ -116,7 +137,10 @@ public final class RunReport {
         m.put("warnings", warnings);
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("listed", listed);
-        counts.put("images", images);
+        counts.put("images", images); // CONTRACT: kept for the scripts that read it; for search, = searched
+        if ("search".equals(command)) {
+            counts.put("searched", images);
+        }
         counts.put("skipped", skipped);
         counts.put("failed", failed);
         m.put("counts", counts);
@@ -125,39 +149,40 @@ public final class RunReport {
         m.put("problems", problems);
         m.put("problems_total", problemsTotal);
         m.put("bytes_read", bytesRead);
-        if (labels != null) {
+        if (training != null) {
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("labels", labels);
-            t.put("labels_table", labelsTable);
-            t.put("labelled", labelled);
-            t.put("unlabelled", unlabelled);
-            t.put("unlabelled_examples", unlabelledExamples);
-            t.put("samples", trainSamples);
-            t.put("epochs", epochs);
-            t.put("scores", scores);
-            t.put("approach", trainingApproach);
-            t.put("workers", workers);
+            t.put("labels", training.labels());
+            t.put("labels_table", training.labelsTable());
+            t.put("labelled", training.labelled());
+            t.put("unlabelled", training.unlabelled());
+            t.put("unlabelled_examples", training.unlabelledExamples());
+            t.put("samples", training.samples());
+            t.put("epochs", training.epochs());
+            t.put("scores", training.scores());
+            t.put("approach", training.approach());
+            t.put("workers", training.workers());
             Map<String, Object> e = new LinkedHashMap<>();
-            e.put("samples", evaluation.samples());
-            e.put("accuracy", evaluation.accuracy());
-            e.put("precision", evaluation.precision());
-            e.put("recall", evaluation.recall());
-            e.put("auc", evaluation.auc());
+            BinaryMetrics ev = training.evaluation();
+            e.put("samples", ev.samples());
+            e.put("accuracy", ev.accuracy());
+            e.put("precision", ev.precision());
+            e.put("recall", ev.recall());
+            e.put("auc", ev.auc());
             t.put("evaluation", e);
-            t.put("checkpoint", checkpoint);
-            if (resumedFromEpoch != null) {
+            t.put("checkpoint", training.checkpoint());
+            if (training.resumedFromEpoch() != null) {
                 Map<String, Object> r = new LinkedHashMap<>();
-                r.put("epoch", resumedFromEpoch);
-                r.put("checkpoint", resumedFrom);
+                r.put("epoch", training.resumedFromEpoch());
+                r.put("checkpoint", training.resumedFrom());
                 t.put("resumed", r);
             }
             m.put("training", t);
         }
-        if (candidates != null) {
+        if (search != null) {
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("candidates", candidatesTotal);
-            c.put("strongest", candidates);
-            c.put("figures", figures);
+            c.put("candidates", search.candidates());
+            c.put("strongest", search.strongest());
+            c.put("figures", search.figures());
             m.put("search", c);
         }
         m.put("model", model);
@@ -174,24 +199,97 @@ public final class RunReport {
         }
     }
 
-    /** The counts by reason, commonest first, as one line for messages. */
-    public String reasonsLine() {
-        return line(reasons);
+    public static Builder builder(String command) {
+        return new Builder(command);
     }
 
-    private static String line(Map<String, Long> reasons) {
-        StringBuilder sb = new StringBuilder();
-        reasons.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e -> {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(e.getValue()).append(" x ").append(e.getKey());
-        });
-        return sb.toString();
-    }
+    /**
+     * The report of a run in progress, owned by the job that runs the command. Synchronized: the Ctrl-C hook takes
+     * a {@link #build() snapshot} from another thread.
+     */
+    public static final class Builder {
+        private final String command;
+        private String runId;
+        private String input;
+        private String output;
+        private String master;
+        private String status = "running";
+        private String error;
+        private Tally tally = Tally.empty();
+        private Training training;
+        private Search search;
+        private String model;
+        private final List<String> warnings = new ArrayList<>();
+        private final Map<String, Double> timings = new LinkedHashMap<>();
+        private final Map<String, Object> settings = new LinkedHashMap<>();
 
-    /** The failed files' reasons, commonest first. */
-    public String failedReasonsLine() {
-        return line(failedReasons);
+        private Builder(String command) {
+            this.command = command;
+        }
+
+        public synchronized Builder run(String id, String in, String out, String sparkMaster) {
+            this.runId = id;
+            this.input = in;
+            this.output = out;
+            this.master = sparkMaster;
+            return this;
+        }
+
+        public synchronized Builder setting(String section, Object value) {
+            settings.put(section, value);
+            return this;
+        }
+
+        public synchronized Builder tally(Tally t) {
+            this.tally = t;
+            return this;
+        }
+
+        public synchronized Builder warnings(List<String> w) {
+            warnings.addAll(w);
+            return this;
+        }
+
+        public synchronized Builder training(Training t) {
+            this.training = t;
+            return this;
+        }
+
+        public synchronized Builder search(Search s) {
+            this.search = s;
+            return this;
+        }
+
+        public synchronized Builder model(String uri) {
+            this.model = uri;
+            return this;
+        }
+
+        /** Timings measured by a step, in seconds. */
+        public synchronized Builder timings(Map<String, Double> steps) {
+            timings.putAll(steps);
+            return this;
+        }
+
+        /** The seconds since {@code startNanos} (System.nanoTime), as step {@code step}'s timing. */
+        public synchronized Builder timing(String step, long startNanos) {
+            timings.put(step, Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
+            return this;
+        }
+
+        public synchronized Builder ok() {
+            this.status = "ok";
+            return this;
+        }
+
+        public synchronized Builder failed(String message) {
+            this.status = "failed";
+            this.error = message;
+            return this;
+        }
+
+        public synchronized RunReport build() {
+            return new RunReport(this);
+        }
     }
 }

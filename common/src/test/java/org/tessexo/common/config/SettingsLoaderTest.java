@@ -60,6 +60,13 @@ class SettingsLoaderTest {
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("failures.max-count=-2")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null,
                 List.of("training.checkpoint.keep=0")));
+        // A domain record's own invariant (ModelSettings.checkInput) reaches the user as a configuration error.
+        UserException pooling = assertThrows(UserException.class, () -> SettingsLoader.load(null, null,
+                List.of("model.filters=[4,4,4,4,4]", "preprocess.height=8", "preprocess.width=8")));
+        assertTrue(pooling.getMessage().startsWith("Bad configuration: 5 pooling blocks"), pooling.getMessage());
+        UserException hdu = assertThrows(UserException.class, () -> SettingsLoader.load(null, null,
+                List.of("fits.hdu=\" \"")));
+        assertTrue(hdu.getMessage().contains("tess.fits.hdu"), hdu.getMessage());
     }
 
     @Test
@@ -123,6 +130,7 @@ class SettingsLoaderTest {
         org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("biweight or median"), bad.getMessage());
         UserException tooLong = org.junit.jupiter.api.Assertions.assertThrows(UserException.class,
                 () -> SettingsLoader.load(null, null, java.util.List.of("search.duration.max-hours=20")));
-        org.junit.jupiter.api.Assertions.assertTrue(tooLong.getMessage().contains("shorter than"), tooLong.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(tooLong.getMessage().contains("shorter than"),
+                tooLong.getMessage());
     }
 }

@@ -174,7 +174,8 @@ class FitsBadInputTest {
         c.setCompressAlgorithm("RICE_1");
         c.compress();
         byte[] file = bytes(emptyPrimary(), c);
-        FitsImageDecoder bounded = MemoryBudget.of(4 * ONE_MB, 2, 1).apply(new FitsImageDecoder(DecoderSettings.defaults()));
+        FitsImageDecoder bounded = MemoryBudget.of(4 * ONE_MB, 2, 1)
+                .apply(new FitsImageDecoder(DecoderSettings.defaults()));
         long before = Allocation.allocatedByThisThread();
         DecodeResult r = bounded.decode(file);
         assertTrue(Allocation.allocatedByThisThread() - before < ONE_MB);
@@ -209,7 +210,8 @@ class FitsBadInputTest {
                         .decode(file);
             } while (r.outcome() != Outcome.IMAGE && budget < 64 * ONE_MB);
             assertEquals(Outcome.IMAGE, r.outcome(), algorithm + ": " + r.fullReason());
-            FitsImageDecoder d = MemoryBudget.of(4 * budget, 2, 1).apply(new FitsImageDecoder(DecoderSettings.defaults()));
+            FitsImageDecoder d = MemoryBudget.of(4 * budget, 2, 1)
+                    .apply(new FitsImageDecoder(DecoderSettings.defaults()));
             long before = Allocation.allocatedByThisThread();
             d.decode(file);
             long allocated = Allocation.allocatedByThisThread() - before;

@@ -139,9 +139,9 @@ class FitsHeaderRulesTest {
         byte[] f = java.nio.file.Files.readAllBytes(org.tessexo.common.testing.FitsFixtures.realData()
                 .resolve("test-lc-tess-pimen-100-cadences.fits"));
         FitsBlockReader r = FitsBlockReader.open(new ByteArrayInputStream(f), f.length);
-        FitsImageDecoder.Hdu primary = FitsImageDecoder.Hdu.parse(0, r.readHeader(0));
+        HduHeader primary = HduHeader.parse(0, r.readHeader(0));
         r.skip(primary.paddedDataBytes());
-        FitsImageDecoder.Hdu table = FitsImageDecoder.Hdu.parse(1, r.readHeader(1));
+        HduHeader table = HduHeader.parse(1, r.readHeader(1));
         FitsBlockReader.DataSum sum = r.startSum();
         r.skip(table.dataBytes);
         assertEquals(Long.parseLong(table.header.getStringValue("DATASUM").trim()), sum.value());

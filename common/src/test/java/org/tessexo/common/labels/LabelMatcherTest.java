@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LabelMatcherTest {
-    private static final String LISTED = "s3a://stpubdata/tess/public/ffi/s0001/2018/206/1-1/tess2018206192942-s0001-1-1-0120-s_ffic.fits";
+    private static final String FILE = "tess2018206192942-s0001-1-1-0120-s_ffic.fits";
+    private static final String LISTED = "s3a://stpubdata/tess/public/ffi/s0001/2018/206/1-1/" + FILE;
 
     @Test
     void fileNameKeyAndUriAllMatch() {
         assertTrue(LabelMatcher.matches(LISTED, "tess2018206192942-s0001-1-1-0120-s_ffic.fits"));
-        assertTrue(LabelMatcher.matches(LISTED, "tess/public/ffi/s0001/2018/206/1-1/tess2018206192942-s0001-1-1-0120-s_ffic.fits"));
-        assertTrue(LabelMatcher.matches(LISTED, "s3://stpubdata/tess/public/ffi/s0001/2018/206/1-1/tess2018206192942-s0001-1-1-0120-s_ffic.fits"));
+        assertTrue(LabelMatcher.matches(LISTED, "tess/public/ffi/s0001/2018/206/1-1/" + FILE));
+        assertTrue(LabelMatcher.matches(LISTED, "s3://stpubdata/tess/public/ffi/s0001/2018/206/1-1/" + FILE));
         assertTrue(LabelMatcher.matches("file:/data/a.fits", "file:///data/a.fits"));
         assertTrue(LabelMatcher.matches("file:/data/a.fits", "/data/a.fits"));
     }
@@ -22,7 +23,7 @@ class LabelMatcherTest {
     void differentFilesDoNotMatch() {
         assertFalse(LabelMatcher.matches(LISTED, "tess2018206192942-s0001-1-2-0120-s_ffic.fits"));
         assertFalse(LabelMatcher.matches(LISTED, "1-2/tess2018206192942-s0001-1-1-0120-s_ffic.fits"));
-        assertFalse(LabelMatcher.matches(LISTED, "s3a://otherbucket/tess/public/ffi/s0001/2018/206/1-1/tess2018206192942-s0001-1-1-0120-s_ffic.fits"));
+        assertFalse(LabelMatcher.matches(LISTED, "s3a://otherbucket/tess/public/ffi/s0001/2018/206/1-1/" + FILE));
         assertFalse(LabelMatcher.matches(LISTED, "_ffic.fits"));
         assertFalse(LabelMatcher.matches(LISTED, ""));
     }

@@ -69,7 +69,7 @@ class DetrendAndBlsTest {
         double duration = 0.1;
         double[][] lc = synthetic(period, epoch, duration, 0.002, 0.001, 2);
         double[] flat = Detrender.flatten(lc[0], lc[1], 0.75, Detrender.Method.BIWEIGHT);
-        PeriodGrid grid = PeriodGrid.auto(lc[0][lc[0].length - 1] - lc[0][0], 0.5, 13, 
+        PeriodGrid grid = PeriodGrid.auto(lc[0][lc[0].length - 1] - lc[0][0], 0.5, 13,
                 PeriodGrid.durationsHours(1, 6, 6), 2, 1.0);
         BoxLeastSquares.Periodogram pg = new BoxLeastSquares(lc[0], flat, lc[2]).power(grid, 10);
         int b = pg.best();
@@ -90,7 +90,10 @@ class DetrendAndBlsTest {
         for (int p = 0; p < 3; p++) {
             // Recompute the model the binned search reports, cadence by cadence.
             double start = pg.epoch()[p] - pg.duration()[p] / 2;
-            double sIn = 0, wIn = 0, sOut = 0, wOut = 0;
+            double sIn = 0;
+            double wIn = 0;
+            double sOut = 0;
+            double wOut = 0;
             for (int i = 0; i < lc[0].length; i++) {
                 double w = 1 / (lc[2][i] * lc[2][i]);
                 double x = (lc[0][i] - start) / pg.periods()[p];

@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tessexo.common.errors.UserException;
 
 import java.util.List;
 
@@ -37,7 +36,7 @@ class CnnFactoryTest {
     @Test
     void tooManyPoolingBlocksForTheInputIsAUserError() {
         ModelSettings deep = new ModelSettings(1, new int[] {4, 4, 4, 4, 4}, 8, 1e-3, 0, List.of("a", "b"));
-        assertThrows(UserException.class, () -> CnnFactory.build(deep, 8, 8));
+        assertThrows(IllegalArgumentException.class, () -> CnnFactory.build(deep, 8, 8));
     }
 
     private static final class DataTypeHolder {

@@ -41,7 +41,7 @@ import java.util.Set;
  */
 public final class FitsLister {
     private static final Logger LOG = LoggerFactory.getLogger(FitsLister.class);
-    public static final String NOT_FOUND = "file not found";
+    public static final String NOT_FOUND = HadoopFiles.NOT_FOUND;
     public static final String BAD_NAME = "file name not readable";
     public static final String NOT_REGULAR = "not a regular file";
 
@@ -199,7 +199,8 @@ public final class FitsLister {
                         if (attrs.isSymbolicLink()) { // a link whose target cannot be read: dangling
                             keys.add(ListedFile.unreadable(uri, NOT_FOUND, "dangling symbolic link to "
                                     + linkTarget(p)));
-                        } else if (!new java.io.File(new Path(uri).toUri().getPath()).exists()) { // what executors will open
+                        } else if (!new java.io.File(new Path(uri).toUri().getPath()).exists()) {
+                            // the path executors will open does not name the file: its bytes did not survive
                             keys.add(ListedFile.unreadable(uri, BAD_NAME, "the name's bytes are not valid "
                                     + System.getProperty("sun.jnu.encoding") + " (the JVM's file-name encoding):"
                                     + " rename the file, or run with LANG/LC_ALL naming the encoding it uses"));

@@ -33,7 +33,10 @@ public final class OutputStore {
     private static final String ABORTABLE = "fs.capability.outputstream.abortable";
 
     /** What a run writes: the only entries {@code --overwrite} replaces. */
-    public static final Set<String> RESULTS = Set.of("run-report.json", "model.zip", "outcomes", "checkpoints",
+    /** What every run writes: its report, and one row per listed file. */
+    public static final String REPORT = "run-report.json";
+    public static final String OUTCOMES = "outcomes";
+    public static final Set<String> RESULTS = Set.of(REPORT, "model.zip", OUTCOMES, "checkpoints",
             "candidates", "events", "figures");
 
     /** The claim of a running job on its output folder ('_' first: Hadoop and Spark readers skip it). */
@@ -62,9 +65,7 @@ public final class OutputStore {
         }
         this.runId = runId;
         this.root = new Path(output);
-        FileSystem f = root.getFileSystem(conf);
-        // The raw local file system: no .crc side files beside the report and the model.
-        this.fs = f instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : f;
+        this.fs = HadoopFiles.fileSystem(root, conf);
     }
 
     public Path path(String name) {

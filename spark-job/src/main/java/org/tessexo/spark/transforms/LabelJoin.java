@@ -61,7 +61,8 @@ public final class LabelJoin {
                 .mapToPair(r -> new Tuple2<>(LabelMatcher.fileName(r.getString(0)),
                         new Tuple2<>(r.getString(0), LabelValue.parse(r.isNullAt(1) ? null : r.getString(1),
                                 classes))));
-        JavaPairRDD<String, SampleRow> byName = samples.mapToPair(s -> new Tuple2<>(LabelMatcher.fileName(s.path()), s));
+        JavaPairRDD<String, SampleRow> byName =
+                samples.mapToPair(s -> new Tuple2<>(LabelMatcher.fileName(s.path()), s));
         return byName.cogroup(labels).flatMap(group -> {
             Iterable<Tuple2<String, LabelValue>> candidates = group._2()._2();
             java.util.ArrayList<SampleRow> out = new java.util.ArrayList<>();

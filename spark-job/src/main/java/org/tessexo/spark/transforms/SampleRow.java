@@ -1,5 +1,7 @@
 package org.tessexo.spark.transforms;
 
+import org.tessexo.common.fits.Outcome;
+
 import java.io.Serializable;
 
 /**
@@ -10,7 +12,7 @@ import java.io.Serializable;
 public final class SampleRow implements Serializable, FileOutcome {
     private static final long serialVersionUID = 1L;
     private final String path;
-    private final String outcome;
+    private final Outcome outcome;
     private final String reason;
     private final String detail;
     private final int hdu;
@@ -20,7 +22,7 @@ public final class SampleRow implements Serializable, FileOutcome {
     private final float[] features;
     private final int label;
 
-    public SampleRow(String path, String outcome, String reason, String detail, int hdu, int height, int width,
+    public SampleRow(String path, Outcome outcome, String reason, String detail, int hdu, int height, int width,
                      long bytesRead, float[] features, int label) {
         this.path = path;
         this.outcome = outcome;
@@ -38,7 +40,8 @@ public final class SampleRow implements Serializable, FileOutcome {
         return path;
     }
 
-    public String outcome() {
+    @Override
+    public Outcome outcome() {
         return outcome;
     }
 
@@ -64,6 +67,11 @@ public final class SampleRow implements Serializable, FileOutcome {
 
     public long bytesRead() {
         return bytesRead;
+    }
+
+    /** A decoded image (its features may have been dropped, as {@code inspect} does). */
+    public boolean isImage() {
+        return outcome == Outcome.IMAGE;
     }
 
     public float[] features() {

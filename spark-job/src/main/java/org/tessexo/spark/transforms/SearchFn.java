@@ -1,9 +1,5 @@
 package org.tessexo.spark.transforms;
 
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
@@ -12,7 +8,9 @@ import org.tessexo.common.fits.MemoryBudget;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.ListedFile;
+import org.tessexo.spark.io.Prefetching;
 import org.tessexo.spark.io.SerializableHadoopConf;
 
 import java.io.IOException;
@@ -58,29 +56,7 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
         LightCurveReader reader = new LightCurveReader(fluxColumn);
         TransitSearch search = new TransitSearch(settings);
         MemoryBudget budget = MemoryBudget.ofThisJvm(concurrentTasks, 1);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return files.hasNext();
-            }
-
-            @Override
-            public SearchRow next() {
-                return searchOne(files.next(), reader, search, budget);
-            }
-        };
-    }
-
-    /** The file's bytes (light curves are a few MB; a file over maxBytes is refused before reading). */
-    public static byte[] readAll(ListedFile file, SerializableHadoopConf conf) throws IOException {
-        Path path = new Path(file.path());
-        FileSystem fs = path.getFileSystem(conf.get());
-        if (fs instanceof LocalFileSystem local) {
-            fs = local.getRaw();
-        }
-        try (FSDataInputStream in = fs.open(path)) {
-            return in.readAllBytes();
-        }
+        return Prefetching.map(files, 1, "tess-search", file -> searchOne(file, reader, search, budget));
     }
 
     SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search, MemoryBudget budget) {
@@ -98,11 +74,11 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
         }
         byte[] bytes;
         try {
-            bytes = readAll(file, conf.value());
+            bytes = HadoopFiles.readAll(key, conf.value().get());
         } catch (OutOfMemoryError e) {
-            return row(key, Outcome.FAILED, DecodeFn.OUT_OF_MEMORY, e.getMessage(), 0);
+            return row(key, Outcome.FAILED, HadoopFiles.OUT_OF_MEMORY, e.getMessage(), 0);
         } catch (IOException | RuntimeException e) {
-            DecodeFn.ReadFailure f = DecodeFn.ReadFailure.of(e);
+            HadoopFiles.ReadFailure f = HadoopFiles.ReadFailure.of(e);
             LOG.warn("{}: {}: {}", key, f.reason(), f.detail());
             return row(key, Outcome.FAILED, f.reason(), f.detail(), 0);
         }
@@ -116,11 +92,11 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
             // What was done to the data or the search (a time conversion, a sort, a capped grid), in the detail.
             String notes = join(lc.detail(), r.notes());
             if (!r.ok()) {
-                return new SearchRow(key, Outcome.SKIPPED.label(), r.reason(), join(r.detrended().size()
+                return new SearchRow(key, Outcome.SKIPPED, r.reason(), join(r.detrended().size()
                         + " cadences", notes), lc.lightCurve().target(), r.detrended().size(), bytes.length,
                         List.of(), List.of());
             }
-            return new SearchRow(key, Outcome.IMAGE.label(), "", notes, lc.lightCurve().target(),
+            return new SearchRow(key, Outcome.SEARCHED, "", notes, lc.lightCurve().target(),
                     r.detrended().size(), bytes.length, r.signals(), r.events());
         } catch (RuntimeException e) {
             LOG.warn("{}: search failed", key, e);
@@ -128,7 +104,7 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
                     bytes.length);
         } catch (OutOfMemoryError e) {
             // A backstop: the file's size was checked before reading; its tables may still decode larger.
-            return row(key, Outcome.FAILED, DecodeFn.OUT_OF_MEMORY, e.getMessage() + " (raise the executor"
+            return row(key, Outcome.FAILED, HadoopFiles.OUT_OF_MEMORY, e.getMessage() + " (raise the executor"
                     + " memory)", bytes.length);
         }
     }
@@ -138,6 +114,6 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
     }
 
     private static SearchRow row(String key, Outcome o, String reason, String detail, long bytes) {
-        return new SearchRow(key, o.label(), reason, detail, null, 0, bytes, List.of(), List.of());
+        return new SearchRow(key, o, reason, detail, null, 0, bytes, List.of(), List.of());
     }
 }

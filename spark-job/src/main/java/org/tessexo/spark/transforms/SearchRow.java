@@ -1,5 +1,6 @@
 package org.tessexo.spark.transforms;
 
+import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.SingleEvents;
 import org.tessexo.common.lightcurve.TransitSearch;
@@ -8,7 +9,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /** What the search made of one listed file: its outcome and, for a light curve, its signals and single dips. */
-public record SearchRow(String path, String outcome, String reason, String detail, LightCurve.Target target,
+public record SearchRow(String path, Outcome outcome, String reason, String detail, LightCurve.Target target,
                         int cadences, long bytesRead, List<TransitSearch.Signal> signals,
                         List<SingleEvents.Event> events) implements Serializable, FileOutcome {
 }

@@ -11,8 +11,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.config.SettingsLoader;
 import org.tessexo.common.model.CnnFactory;
-import org.tessexo.spark.Dl4jSparkTrainer;
-import org.tessexo.spark.SparkSetup;
+import org.tessexo.spark.engine.Dl4jSparkTrainer;
+import org.tessexo.spark.engine.SparkSetup;
 
 import java.io.DataOutputStream;
 import java.io.IOException;

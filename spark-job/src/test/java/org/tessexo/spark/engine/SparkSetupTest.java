@@ -1,4 +1,4 @@
-package org.tessexo.spark;
+package org.tessexo.spark.engine;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.tessexo.spark;
+package org.tessexo.spark.jobs;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.tessexo.spark;
+package org.tessexo.spark.engine;
 
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;

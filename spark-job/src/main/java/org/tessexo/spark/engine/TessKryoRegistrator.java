@@ -1,4 +1,4 @@
-package org.tessexo.spark;
+package org.tessexo.spark.engine;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;

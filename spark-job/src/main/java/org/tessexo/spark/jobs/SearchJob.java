@@ -1,35 +1,32 @@
-package org.tessexo.spark;
+package org.tessexo.spark.jobs;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tessexo.common.errors.NoValidDataException;
 import org.tessexo.common.config.PipelineSettings;
-import org.tessexo.common.errors.TooManyFailuresException;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.SingleEvents;
 import org.tessexo.common.lightcurve.TransitFigure;
 import org.tessexo.common.lightcurve.TransitSearch;
-import org.tessexo.common.report.InputAdvice;
 import org.tessexo.common.report.RunReport;
-import org.tessexo.spark.io.Csv;
-import org.tessexo.spark.io.FitsLister;
-import org.tessexo.spark.io.ListedFile;
+import org.tessexo.spark.engine.SparkSetup;
+import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.OutputStore;
 import org.tessexo.spark.io.SerializableHadoopConf;
-import org.tessexo.spark.transforms.FileOutcome;
+import org.tessexo.spark.steps.FailurePolicy;
+import org.tessexo.spark.steps.Ingest;
+import org.tessexo.spark.steps.JobContext;
+import org.tessexo.spark.steps.OutcomeTable;
+import org.tessexo.spark.steps.Tables;
 import org.tessexo.spark.transforms.SearchFn;
 import org.tessexo.spark.transforms.SearchRow;
 import scala.Tuple2;
@@ -39,117 +36,65 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code search} command: list light curves (and target pixel files, cutouts), search each on an executor, and
  * write the candidates table (Parquet and CSV), the single-event table, the outcomes, figures of the strongest
  * candidates and the report. Only counts, the strongest candidates and a few figures reach the driver.
  */
-public final class SearchJob {
+final class SearchJob extends Job {
     private static final Logger LOG = LoggerFactory.getLogger(SearchJob.class);
     public static final String CANDIDATES = "candidates";
     public static final String EVENTS = "events";
     public static final String FIGURES = "figures";
+    /** A search takes seconds per light curve: partitions of up to 4 files spread them over the cores. */
+    static final int FILES_PER_TASK = 4;
 
-    private final PipelineSettings s;
-    private final SparkSession spark;
-    private final JavaSparkContext sc;
-    private final RunReport report;
-    /** The strongest candidates (one signal each), for the report and the figures. */
-    private List<SearchRow> strongest = List.of();
-
-    private SearchJob(PipelineSettings s, SparkSession spark, RunReport report) {
-        this.s = s;
-        this.spark = spark;
-        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        this.report = report;
+    @Override
+    void describe(JobContext ctx, RunReport.Builder report) {
+        report.setting("search", ctx.settings().search());
     }
 
-    /** Runs the search into {@code out}, filling {@code report}; PipelineJob owns the output folder and the report. */
-    static void run(PipelineSettings s, SparkSession spark, RunReport report, OutputStore out) {
-        new SearchJob(s, spark, report).run(out);
-    }
-
-    private void run(OutputStore out) {
-        Configuration hadoop = sc.hadoopConfiguration();
-        report.settings.put("search", s.search());
-        long t = System.nanoTime();
-        FitsLister.Listing listing = FitsLister.list(s.input(), s.listing().suffixes(), hadoop);
-        List<ListedFile> files = listing.files();
-        report.warnings.addAll(listing.warnings());
-        report.timing("list", t);
-        report.listed = files.size();
-        LOG.info("Listed {} FITS files under {}", files.size(), s.input());
-        // A search takes seconds per light curve: partitions of up to 4 files spread them over the cores.
-        int partitions = Progress.partitions(files.size(), s.listing().partitions(), sc.defaultParallelism(), 4);
-        Broadcast<SerializableHadoopConf> conf = sc.broadcast(new SerializableHadoopConf(hadoop));
-        JavaRDD<SearchRow> rows = sc.parallelize(files, Math.max(1, partitions))
-                .mapPartitions(new SearchFn(conf, s.search().fluxColumn(), s.search().transit(),
-                        s.fits().maxImageBytes(), SparkSetup.concurrentTasks(sc.getConf())))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    @Override
+    void run(JobContext ctx, RunReport.Builder report) {
+        PipelineSettings s = ctx.settings();
+        int tasks = SparkSetup.concurrentTasks(ctx.sc().getConf());
+        Ingest.Spec<SearchRow> spec = new Ingest.Spec<>("search", FILES_PER_TASK,
+                conf -> new SearchFn(conf, s.search().fluxColumn(), s.search().transit(), s.fits().maxImageBytes(),
+                        tasks), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(), OUTCOMES);
+        Ingest.Ingested<SearchRow> in = ingest(ctx, report, list(ctx, report), spec);
+        JavaRDD<SearchRow> rows = in.rows();
         try {
-            t = System.nanoTime();
-            Progress progress = Progress.start(sc.sc(), "search", files.size(), partitions,
-                    PipelineJob.PROGRESS_SECONDS);
-            try {
-                count(rows);
-            } finally {
-                progress.close();
+            long candidates = rows.map(r -> (long) r.signals().size()).fold(0L, Long::sum);
+            LOG.info("Searched: {} light curves, {} candidates", in.tally().used(), candidates);
+            report.warnings(FailurePolicy.check(ctx, in.tally(), "light curves searched"));
+            long t = System.nanoTime();
+            List<SearchRow> strongest = writeTables(ctx, rows, in.tally().listed());
+            List<Map<String, Object>> table = new ArrayList<>();
+            for (SearchRow r : strongest) {
+                table.add(asMap(r, r.signals().get(0)));
             }
-            report.timing("search", t);
-            writeOutcomes(rows, out);
-            if (report.images == 0) {
-                throw new NoValidDataException("No valid data loaded from " + s.input() + ": " + report.listed
-                        + " listed, 0 light curves searched, " + report.skipped + " skipped, " + report.failed
-                        + " failed ("
-                        + report.reasonsLine() + "); " + InputAdvice.commonestLine(report) + ". See "
-                        + out.uri(PipelineJob.REPORT) + ".");
-            }
-            if (s.failures().exceeded(report.failed, report.listed)) {
-                throw new TooManyFailuresException(String.format(Locale.ROOT,
-                        "%d of %d listed files failed (%.1f%%), more than tess.failures allows. Commonest reasons:"
-                                + " %s. Each file's reason is in %s.", report.failed, report.listed,
-                        100.0 * report.failed / report.listed, report.failedReasonsLine(),
-                        out.uri(PipelineJob.OUTCOMES)));
-            }
-            InputAdvice.checkMostUsed(report, report.images, "light curves searched", s.failures().strict());
+            report.search(new RunReport.Search(candidates, table, List.of())).timing("write", t);
             t = System.nanoTime();
-            writeTables(rows, out);
-            report.timing("write", t);
-            t = System.nanoTime();
-            writeFigures(out, conf);
-            report.timing("figures", t);
+            List<String> figures = writeFigures(ctx, in.conf(), strongest);
+            report.search(new RunReport.Search(candidates, table, figures)).timing("figures", t);
         } finally {
             rows.unpersist(false);
         }
     }
 
-    private void count(JavaRDD<SearchRow> rows) {
-        FileOutcome.count(rows, report, s.maxProblems());
-        report.candidatesTotal = rows.map(r -> (long) r.signals().size()).fold(0L, Long::sum);
-        LOG.info("Searched: {} light curves, {} skipped, {} failed, {} candidates; reasons: {}", report.images,
-                report.skipped, report.failed, report.candidatesTotal, report.reasonsLine());
-    }
-
-    private void writeOutcomes(JavaRDD<SearchRow> rows, OutputStore out) {
-        // The contract's leading columns (hdu, height and width stay empty: a light curve is a table), then the
-        // search's own.
-        StructType schema = new StructType()
-                .add("path", DataTypes.StringType).add("outcome", DataTypes.StringType)
-                .add("reason", DataTypes.StringType).add("hdu", DataTypes.IntegerType)
-                .add("height", DataTypes.IntegerType).add("width", DataTypes.IntegerType)
-                .add("detail", DataTypes.StringType).add("bytes_read", DataTypes.LongType)
-                .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
-                .add("cadences", DataTypes.IntegerType).add("signals", DataTypes.IntegerType);
-        JavaRDD<Row> table = rows.map(r -> RowFactory.create(r.path(), r.outcome(), r.reason(), null, null, null,
-                r.detail(), r.bytesRead(), r.target() == null ? null : r.target().tic(),
-                r.target() == null ? null : r.target().sector(), r.cadences(), r.signals().size()));
-        writeCsv(spark.createDataFrame(table, schema), out, PipelineJob.OUTCOMES);
-    }
+    /** CONTRACT's leading columns (hdu, height and width stay empty: a light curve is a table), then the search's. */
+    static final OutcomeTable<SearchRow> OUTCOMES = new OutcomeTable<>(OutcomeTable.leading()
+            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+            .add("cadences", DataTypes.IntegerType).add("signals", DataTypes.IntegerType),
+            r -> OutcomeTable.row(r, null, null, null, r.target() == null ? null : r.target().tic(),
+                    r.target() == null ? null : r.target().sector(), r.cadences(), r.signals().size()));
 
     static final StructType CANDIDATE_SCHEMA = new StructType()
             .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
@@ -166,7 +111,9 @@ public final class SearchJob {
             .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
             .add("snr", DataTypes.DoubleType);
 
-    private void writeTables(JavaRDD<SearchRow> rows, OutputStore out) {
+    /** The candidates and single-event tables; returns the strongest candidates (one signal each), a few rows. */
+    private static List<SearchRow> writeTables(JobContext ctx, JavaRDD<SearchRow> rows, long listed) {
+        OutputStore out = ctx.out();
         JavaRDD<Row> candidates = rows.flatMap(r -> {
             List<Row> list = new ArrayList<>();
             for (TransitSearch.Signal g : r.signals()) {
@@ -174,11 +121,10 @@ public final class SearchJob {
             }
             return list.iterator();
         });
-        Dataset<Row> c = spark.createDataFrame(candidates, CANDIDATE_SCHEMA).orderBy(
+        Dataset<Row> c = ctx.spark().createDataFrame(candidates, CANDIDATE_SCHEMA).orderBy(
                 org.apache.spark.sql.functions.col("sde").desc());
-        c.write().mode(SaveMode.Overwrite).parquet(out.folderTarget(CANDIDATES + "/parquet"));
-        commit(out, CANDIDATES + "/parquet");
-        writeCsv(c, out, CANDIDATES + "/csv");
+        Tables.writeParquet(c, out, CANDIDATES + "/parquet");
+        Tables.writeCsv(c, out, CANDIDATES + "/csv", listed);
         JavaRDD<Row> events = rows.flatMap(r -> {
             List<Row> list = new ArrayList<>();
             for (SingleEvents.Event e : r.events()) {
@@ -187,22 +133,17 @@ public final class SearchJob {
             }
             return list.iterator();
         });
-        Dataset<Row> ev = spark.createDataFrame(events, EVENT_SCHEMA).orderBy(
+        Dataset<Row> ev = ctx.spark().createDataFrame(events, EVENT_SCHEMA).orderBy(
                 org.apache.spark.sql.functions.col("tic"), org.apache.spark.sql.functions.col("time_btjd"));
-        ev.write().mode(SaveMode.Overwrite).parquet(out.folderTarget(EVENTS + "/parquet"));
-        commit(out, EVENTS + "/parquet");
-        writeCsv(ev, out, EVENTS + "/csv");
+        Tables.writeParquet(ev, out, EVENTS + "/parquet");
+        Tables.writeCsv(ev, out, EVENTS + "/csv", listed);
 
         // The strongest candidates, for the report and the figures: a few rows to the driver.
-        List<SearchRow> top = rows.filter(r -> !r.signals().isEmpty())
+        PipelineSettings s = ctx.settings();
+        return rows.filter(r -> !r.signals().isEmpty())
                 .flatMap(r -> r.signals().stream().map(g -> new SearchRow(r.path(), r.outcome(), r.reason(),
                         r.detail(), r.target(), r.cadences(), r.bytesRead(), List.of(g), List.of())).iterator())
                 .takeOrdered(Math.max(s.search().figures(), Math.min(s.maxProblems(), 100)), BY_SDE);
-        report.candidates = new ArrayList<>();
-        for (SearchRow r : top) {
-            report.candidates.add(asMap(r, r.signals().get(0)));
-        }
-        this.strongest = top;
     }
 
     /** Descending SDE, then the file, then rank: a total order, the same on every run. */
@@ -243,10 +184,15 @@ public final class SearchJob {
      * Figures of the strongest candidates: their files are searched again on the executors, once per file (a
      * handful), each figure drawn there, and the PNG bytes written here.
      */
-    private void writeFigures(OutputStore out, Broadcast<SerializableHadoopConf> conf) {
+    private static List<String> writeFigures(JobContext ctx, Broadcast<SerializableHadoopConf> conf,
+                                             List<SearchRow> strongest) {
+        PipelineSettings s = ctx.settings();
+        JavaSparkContext sc = ctx.sc();
+        OutputStore out = ctx.out();
         int n = Math.min(s.search().figures(), strongest.size());
+        List<String> written = new ArrayList<>();
         if (n == 0) {
-            return;
+            return written;
         }
         Map<String, List<Integer>> ranksByFile = new LinkedHashMap<>();
         for (SearchRow r : strongest.subList(0, n)) {
@@ -258,7 +204,7 @@ public final class SearchJob {
         TransitSearch.Settings settings = s.search().transit();
         List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(wanted.size(), sc.defaultParallelism()))
                 .flatMap(w -> figures(w._1(), w._2(), conf.value(), flux, settings).iterator()).collect();
-        java.util.Set<String> used = new java.util.HashSet<>();
+        Set<String> used = new HashSet<>();
         for (Tuple2<String, byte[]> p : pngs) {
             String name = p._1();
             for (int i = 2; !used.add(name); i++) { // files of one name in different folders
@@ -267,18 +213,19 @@ public final class SearchJob {
             String target = FIGURES + "/" + name;
             try {
                 out.write(target, o -> o.write(p._2()));
-                report.figures.add(target);
+                written.add(target);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write " + out.uri(target), e);
             }
         }
-        LOG.info("Wrote {} figures to {}", report.figures.size(), out.uri(FIGURES));
+        LOG.info("Wrote {} figures to {}", written.size(), out.uri(FIGURES));
+        return written;
     }
 
     /** The file searched again, and a figure for each of the given signal ranks: (file name, PNG bytes). */
     static List<Tuple2<String, byte[]>> figures(String path, List<Integer> ranks, SerializableHadoopConf conf,
                                                 String flux, TransitSearch.Settings settings) throws IOException {
-        byte[] bytes = SearchFn.readAll(new ListedFile(path, -1), conf);
+        byte[] bytes = HadoopFiles.readAll(path, conf.get());
         LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes);
         List<Tuple2<String, byte[]>> out = new ArrayList<>();
         if (!lc.ok()) {
@@ -306,19 +253,4 @@ public final class SearchJob {
         stem = stem.replaceAll("[^A-Za-z0-9._+-]", "_");
         return stem + "-" + rank + ".png";
     }
-
-    private void writeCsv(Dataset<Row> table, OutputStore out, String name) {
-        int files = (int) Math.max(1, Math.min(64, report.listed / 100_000));
-        Csv.writer(table.coalesce(files).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
-        commit(out, name);
-    }
-
-    private static void commit(OutputStore out, String name) {
-        try {
-            out.commitFolder(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + out.uri(name) + ": " + e.getMessage(), e);
-        }
-    }
-
 }

@@ -1,4 +1,4 @@
-package org.tessexo.spark;
+package org.tessexo.spark.engine;
 
 import org.apache.spark.SparkConf;
 import org.tessexo.common.config.PipelineSettings;
@@ -71,7 +71,8 @@ public final class SparkSetup {
     public static int concurrentTasks(SparkConf conf) {
         String master = conf.get("spark.master", "local[*]");
         int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:-cluster)?\\[([^,\\]]+).*").matcher(master);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("local(?:-cluster)?\\[([^,\\]]+).*").matcher(master);
         if (master.equals("local")) {
             return 1;
         }

@@ -1,4 +1,4 @@
-package org.tessexo.spark;
+package org.tessexo.spark.engine;
 
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs under a job group of its own, and each finished task of the stage that reads the key RDD adds the files of
  * its partition (parallelize slices {@code n} keys into {@code p} partitions of {@code n*(i+1)/p - n*i/p}).
  */
-final class Progress extends SparkListener {
+public final class Progress extends SparkListener {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
     private final SparkContext sc;
@@ -41,7 +41,7 @@ final class Progress extends SparkListener {
     }
 
     /** Tracks the next action run on this thread until closed. */
-    static Progress start(SparkContext sc, String step, long files, int partitions, double intervalSeconds) {
+    public static Progress start(SparkContext sc, String step, long files, int partitions, double intervalSeconds) {
         Progress p = new Progress(sc, step, files, partitions, intervalSeconds);
         sc.addSparkListener(p);
         sc.setJobGroup(p.group, step + " of " + files + " files", false);
@@ -53,7 +53,7 @@ final class Progress extends SparkListener {
      * {@code filesPerTask} files each (so that slow files spread over the cores and progress moves), capped by the
      * number of files and 10,000.
      */
-    static int partitions(int files, int configured, int parallelism, int filesPerTask) {
+    public static int partitions(int files, int configured, int parallelism, int filesPerTask) {
         if (configured > 0) {
             return Math.max(1, Math.min(configured, files));
         }

@@ -1,0 +1,40 @@
+package org.tessexo.spark.jobs;
+
+import org.tessexo.common.report.RunReport;
+import org.tessexo.common.report.Tally;
+import org.tessexo.spark.io.FitsLister;
+import org.tessexo.spark.io.ListedFile;
+import org.tessexo.spark.steps.Ingest;
+import org.tessexo.spark.steps.JobContext;
+import org.tessexo.spark.transforms.FileOutcome;
+
+import java.util.List;
+
+/**
+ * One command's work, between the claim of its output folder and its report (both {@link JobRunner}'s): read the
+ * settings, call the shared steps, write the command's outputs and put the steps' results into the report, which
+ * the job alone fills.
+ */
+abstract class Job {
+
+    /** Sections of the settings the report shows for this command. */
+    abstract void describe(JobContext ctx, RunReport.Builder report);
+
+    abstract void run(JobContext ctx, RunReport.Builder report);
+
+    /** The input listed, into the report (the count, the listing's warnings, its time). */
+    static List<ListedFile> list(JobContext ctx, RunReport.Builder report) {
+        long t = System.nanoTime();
+        FitsLister.Listing listing = Ingest.list(ctx);
+        report.tally(Tally.listed(listing.files().size())).warnings(listing.warnings()).timing("list", t);
+        return listing.files();
+    }
+
+    /** The shared ingest step, its counts and timings into the report. The caller unpersists the rows. */
+    static <T extends FileOutcome> Ingest.Ingested<T> ingest(JobContext ctx, RunReport.Builder report,
+                                                            List<ListedFile> files, Ingest.Spec<T> spec) {
+        Ingest.Ingested<T> in = Ingest.run(ctx, files, spec);
+        report.tally(in.tally()).timings(in.timings());
+        return in;
+    }
+}
