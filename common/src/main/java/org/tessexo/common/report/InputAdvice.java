@@ -80,6 +80,16 @@ public final class InputAdvice {
         if (c == null) {
             return "";
         }
+        // Among reasons as common as the commonest, the first one there is advice for.
+        for (Map.Entry<String, Long> e : t.reasons().entrySet()) {
+            if (e.getValue().longValue() != c.getValue().longValue()) {
+                break;
+            }
+            if (!advice(e.getKey(), command).isEmpty()) {
+                c = e;
+                break;
+            }
+        }
         String advice = advice(c.getKey(), command);
         return String.format(Locale.ROOT, "commonest reason: '%s' (%d files)%s", c.getKey(), c.getValue(),
                 advice.isEmpty() ? "" : ": " + advice);

@@ -62,5 +62,11 @@ class TallyTest {
                 new Tally.Group(Outcome.FAILED, FitsImageDecoder.TRUNCATED, 1, 0)), List.of());
         assertEquals(List.of(), InputAdvice.checkMostUsed(half, "in/", "inspect", "images", true));
         assertNull(Tally.listed(7).commonest());
+        // Equally common reasons: the line names one there is advice for.
+        Tally tie = Tally.of(4, List.of(new Tally.Group(Outcome.FAILED, FitsImageDecoder.NOT_FITS, 2, 0),
+                new Tally.Group(Outcome.SKIPPED, FitsImageDecoder.TABLES_ONLY, 2, 0)), List.of());
+        assertEquals(FitsImageDecoder.NOT_FITS, tie.commonest().getKey(), "alphabetical among ties");
+        assertTrue(InputAdvice.commonestLine(tie, "inspect").startsWith("commonest reason: 'table HDUs only'"),
+                InputAdvice.commonestLine(tie, "inspect"));
     }
 }
