@@ -13,13 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.lightcurve.LightCurve;
-import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.SingleEvents;
-import org.tessexo.common.lightcurve.TransitFigure;
 import org.tessexo.common.lightcurve.TransitSearch;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.engine.SparkSetup;
-import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.OutputStore;
 import org.tessexo.spark.io.SerializableHadoopConf;
 import org.tessexo.spark.steps.FailurePolicy;
@@ -27,6 +24,7 @@ import org.tessexo.spark.steps.Ingest;
 import org.tessexo.spark.steps.JobContext;
 import org.tessexo.spark.steps.OutcomeTable;
 import org.tessexo.spark.steps.Tables;
+import org.tessexo.spark.transforms.Figures;
 import org.tessexo.spark.transforms.SearchFn;
 import org.tessexo.spark.transforms.SearchRow;
 import scala.Tuple2;
@@ -39,7 +37,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -203,7 +200,7 @@ final class SearchJob extends Job {
         String flux = s.search().fluxColumn();
         TransitSearch.Settings settings = s.search().transit();
         List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(wanted.size(), sc.defaultParallelism()))
-                .flatMap(w -> figures(w._1(), w._2(), conf.value(), flux, settings).iterator()).collect();
+                .flatMap(w -> Figures.draw(w._1(), w._2(), conf.value(), flux, settings).iterator()).collect();
         Set<String> used = new HashSet<>();
         for (Tuple2<String, byte[]> p : pngs) {
             String name = p._1();
@@ -220,37 +217,5 @@ final class SearchJob extends Job {
         }
         LOG.info("Wrote {} figures to {}", written.size(), out.uri(FIGURES));
         return written;
-    }
-
-    /** The file searched again, and a figure for each of the given signal ranks: (file name, PNG bytes). */
-    static List<Tuple2<String, byte[]>> figures(String path, List<Integer> ranks, SerializableHadoopConf conf,
-                                                String flux, TransitSearch.Settings settings) throws IOException {
-        byte[] bytes = HadoopFiles.readAll(path, conf.get());
-        LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes);
-        List<Tuple2<String, byte[]>> out = new ArrayList<>();
-        if (!lc.ok()) {
-            LOG.warn("{}: no figure, the file now reads as {}", path, lc.reason());
-            return out;
-        }
-        TransitSearch.Result r = new TransitSearch(settings).search(lc.lightCurve());
-        LightCurve.Target t = lc.lightCurve().target();
-        for (TransitSearch.Signal g : r.signals()) {
-            if (ranks.contains(g.rank())) {
-                String file = new org.apache.hadoop.fs.Path(path).getName();
-                String name = figureName(file, g.rank());
-                String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)",
-                        t.tic() > 0 ? "TIC " + t.tic() : "TIC unknown",
-                        t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file);
-                out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800)));
-            }
-        }
-        return out;
-    }
-
-    /** A figure is named after its file (a TIC ID is missing or shared by many files), then the signal's rank. */
-    static String figureName(String fileName, int rank) {
-        String stem = fileName.replaceFirst("(?i)(\\.(fits|fit|fts))?(\\.(gz|fz))?$", "");
-        stem = stem.replaceAll("[^A-Za-z0-9._+-]", "_");
-        return stem + "-" + rank + ".png";
     }
 }

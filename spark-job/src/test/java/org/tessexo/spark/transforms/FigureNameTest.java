@@ -1,4 +1,4 @@
-package org.tessexo.spark.jobs;
+package org.tessexo.spark.transforms;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class FigureNameTest {
     @Test
     void namesComeFromTheFileWithoutItsFitsSuffix() {
-        assertEquals("hlsp_tess_lc-1.png", SearchJob.figureName("hlsp_tess_lc.fits", 1));
+        assertEquals("hlsp_tess_lc-1.png", Figures.figureName("hlsp_tess_lc.fits", 1));
         assertEquals("tess25155310-s01-first-cadences-2.png",
-                SearchJob.figureName("tess25155310-s01-first-cadences.fits.gz", 2));
-        assertEquals("a_b_c-3.png", SearchJob.figureName("a b\"c.FITS", 3));
+                Figures.figureName("tess25155310-s01-first-cadences.fits.gz", 2));
+        assertEquals("a_b_c-3.png", Figures.figureName("a b\"c.FITS", 3));
     }
 }

@@ -1,0 +1,60 @@
+package org.tessexo.spark.transforms;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.lightcurve.LightCurve;
+import org.tessexo.common.lightcurve.LightCurveReader;
+import org.tessexo.common.lightcurve.TransitFigure;
+import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.spark.io.HadoopFiles;
+import org.tessexo.spark.io.SerializableHadoopConf;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Executors: figures of a search's strongest candidates. Each file is searched again (a handful of files, once
+ * each) and its figures drawn there; only the PNG bytes travel to the driver.
+ */
+public final class Figures {
+    private static final Logger LOG = LoggerFactory.getLogger(Figures.class);
+
+    private Figures() {
+    }
+
+    /** The file searched again, and a figure for each of the given signal ranks: (file name, PNG bytes). */
+    public static List<Tuple2<String, byte[]>> draw(String path, List<Integer> ranks, SerializableHadoopConf conf,
+                                                    String flux, TransitSearch.Settings settings)
+            throws IOException {
+        byte[] bytes = HadoopFiles.readAll(path, conf.get());
+        LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes);
+        List<Tuple2<String, byte[]>> out = new ArrayList<>();
+        if (!lc.ok()) {
+            LOG.warn("{}: no figure, the file now reads as {}", path, lc.reason());
+            return out;
+        }
+        TransitSearch.Result r = new TransitSearch(settings).search(lc.lightCurve());
+        LightCurve.Target t = lc.lightCurve().target();
+        for (TransitSearch.Signal g : r.signals()) {
+            if (ranks.contains(g.rank())) {
+                String file = new org.apache.hadoop.fs.Path(path).getName();
+                String name = figureName(file, g.rank());
+                String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)",
+                        t.tic() > 0 ? "TIC " + t.tic() : "TIC unknown",
+                        t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file);
+                out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800)));
+            }
+        }
+        return out;
+    }
+
+    /** A figure is named after its file (a TIC ID is missing or shared by many files), then the signal's rank. */
+    public static String figureName(String fileName, int rank) {
+        String stem = fileName.replaceFirst("(?i)(\\.(fits|fit|fts))?(\\.(gz|fz))?$", "");
+        stem = stem.replaceAll("[^A-Za-z0-9._+-]", "_");
+        return stem + "-" + rank + ".png";
+    }
+}
