@@ -77,6 +77,13 @@ REPORT="$OUT/run-report.json"
 [ -s "$REPORT" ] || { echo "FAIL: no run-report.json"; exit 1; }
 STATUS=$(grep -o '"status" : "[a-z]*"' "$REPORT" | head -1 | cut -d'"' -f4)
 echo "== report status: $STATUS"
+# Executors are their own JVMs here: DL4J's oneDNN helpers must have engaged in them too (SparkSetup passes the
+# flag on their command line); the report's training.onednn says so for the driver and each executor.
+if [ "$RC" -eq 0 ] || grep -q '"onednn"' "$REPORT"; then
+  ONEDNN=$(grep -o '"onednn" : "[^"]*"' "$REPORT" | head -1 || true)
+  echo "== $ONEDNN"
+  echo "$ONEDNN" | grep -q '"onednn" : "engaged' || { echo "FAIL: oneDNN did not engage on the cluster"; exit 1; }
+fi
 if [ "$RC" -eq 0 ]; then
   [ "$STATUS" = ok ] || { echo "FAIL: exit 0 but the report says $STATUS"; exit 1; }
   [ -s "$OUT/model.zip" ] || { echo "FAIL: exit 0 but no model.zip"; exit 1; }

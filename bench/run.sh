@@ -5,8 +5,9 @@
 #      bytes read per file, ratio; for S3 also the CPU seconds of the server and of the job per file);
 #   2. decode: JMH, decode+trim+downsample of one FFI against a plain read of its image bytes (common's
 #      DecodeBenchmark);
-#   3. training: the default CNN, one JVM with plain DL4J fit, local[2] with parameter averaging, and its PyTorch
-#      twin (bench/torch_twin.py) on the same samples and batch size;
+#   3. training: the default CNN, one JVM with plain DL4J fit (oneDNN helpers off, then on), local[2] with
+#      parameter averaging, and its PyTorch twin (bench/torch_twin.py) on the same samples and batch size; the
+#      AstroNet-kind views network (helpers off, then on) and its twin (bench/torch_views_twin.py);
 #   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition;
 #   5. bls: the transit search's BLS against astropy's BoxLeastSquares, one full-sector light curve, one core each;
 #   6. injection: transits injected into the real WASP-126 and TOI-216 light curves (their signals masked), the
@@ -192,16 +193,27 @@ if want training; then
       org.tessexo.spark.bench.TrainingBench)
   T="$WORK/train"
   sps() { sed -nE 's/.*samples_per_s=([0-9.]+).*/\1/p' | tail -1; }
+  BEFORE=$("${TB[@]}" plain "$T" --samples 256 --epochs 3 --onednn off 2>> "$WORK/training.log" | sps)
   PLAIN=$("${TB[@]}" plain "$T" --samples 256 --epochs 3 2>> "$WORK/training.log" | sps)
   SPARK=$("${TB[@]}" spark "$T" --samples 256 --epochs 3 --workers $CORES 2>> "$WORK/training.log" | sps)
   TORCH=$($PY bench/torch_twin.py "$T/train-x.f32" "$T/train-y.i8" --threads $CORES --epochs 3 | sps)
+  VBEFORE=$("${TB[@]}" views "$T" --samples 256 --epochs 2 --batch 32 --onednn off 2>> "$WORK/training.log" | sps)
+  VIEWS=$("${TB[@]}" views "$T" --samples 256 --epochs 2 --batch 32 2>> "$WORK/training.log" | sps)
+  VTORCH=$($PY bench/torch_views_twin.py "$T/views-global.f32" "$T/views-local.f32" "$T/views-y.i8" \
+    --batch 32 --threads $CORES --epochs 2 | sps)
   echo
-  echo "3. Training the default CNN (128 x 128, conv 16-32-32, dense 64, Adam), batch 32, 256 samples x 3 epochs, $CORES cores"
+  echo "3. Training, $CORES cores, batch 32, the same samples for DL4J and its PyTorch twin"
+  echo "   image CNN: 128 x 128, conv 16-32-32, dense 64, Adam; 256 samples x 3 epochs"
+  echo "   views CNN (AstroNet kind): 2001 + 201 bins, conv 16..256 and 16-32, 4 x dense 512, Adam; 256 samples x 2 epochs"
   row "trainer" "samples/s" "" "" "ratio"
   row "----" "----" "" "" "----"
-  row "(a) DL4J MultiLayerNetwork.fit, one JVM" "$PLAIN" "" "" "1.0"
-  row "(b) DL4J parameter averaging, local[$CORES]" "$SPARK" "" "" "b/a $(ratio "$SPARK" "$PLAIN") (target 0.85)"
-  row "(c) PyTorch, same net, data and batch" "$TORCH" "" "" "a/c $(ratio "$PLAIN" "$TORCH") (target 0.8)"
+  row "(a0) image, DL4J fit, one JVM, oneDNN helpers off" "$BEFORE" "" "" ""
+  row "(a) image, DL4J fit, one JVM (oneDNN)" "$PLAIN" "" "" "a/a0 $(ratio "$PLAIN" "$BEFORE")"
+  row "(b) image, DL4J parameter averaging, local[$CORES]" "$SPARK" "" "" "b/a $(ratio "$SPARK" "$PLAIN") (target 0.85)"
+  row "(c) image, PyTorch twin" "$TORCH" "" "" "a/c $(ratio "$PLAIN" "$TORCH") (target 0.8)"
+  row "(d0) views, DL4J fit, oneDNN helpers off" "$VBEFORE" "" "" ""
+  row "(d) views, DL4J fit (oneDNN)" "$VIEWS" "" "" "d/d0 $(ratio "$VIEWS" "$VBEFORE")"
+  row "(e) views, PyTorch twin" "$VTORCH" "" "" "d/e $(ratio "$VIEWS" "$VTORCH") (target 0.8)"
 fi
 
 if want memory; then

@@ -37,6 +37,7 @@ class DemoLearningIT {
 
         assertEquals("ok", r.status);
         assertEquals(2, r.workers, "two workers average their parameters");
+        assertTrue(r.oneDnn.startsWith("engaged"), "DL4J's oneDNN helpers run the convolutions: " + r.oneDnn);
         assertEquals(d.files(), r.images);
         assertEquals(d.files(), r.labelled);
         assertEquals(d.files(), r.trainSamples + r.evaluation.samples());

@@ -23,11 +23,14 @@ import java.util.Map;
 public final class RunReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The training section: how the model was fitted and how it did on the held-out split. */
+    /**
+     * The training section: how the model was fitted and how it did on the held-out split; {@code oneDnn} says
+     * whether DL4J's oneDNN helpers ran the convolutions on the driver and the executors.
+     */
     public record Training(String labels, String labelsTable, long labelled, long unlabelled,
                            List<String> unlabelledExamples, long samples, int epochs, List<Double> scores,
                            String approach, int workers, BinaryMetrics evaluation, String checkpoint,
-                           Integer resumedFromEpoch, String resumedFrom) {
+                           Integer resumedFromEpoch, String resumedFrom, String oneDnn) {
         public Training {
             unlabelledExamples = List.copyOf(unlabelledExamples);
             scores = List.copyOf(scores);
@@ -70,6 +73,8 @@ public final class RunReport {
     public final int workers;
     public final BinaryMetrics evaluation;
     public final String checkpoint;
+    /** Whether DL4J's oneDNN helpers ran the convolutions, on the driver and the executors; null without training. */
+    public final String oneDnn;
     public final String model;
     /** The search command: the strongest candidates, or null for other commands. */
     public final List<Map<String, Object>> candidates;
@@ -115,6 +120,7 @@ public final class RunReport {
         workers = training == null ? 0 : training.workers();
         evaluation = training == null ? BinaryMetrics.empty() : training.evaluation();
         checkpoint = training == null ? null : training.checkpoint();
+        oneDnn = training == null ? null : training.oneDnn();
         candidates = search == null ? null : search.strongest();
         candidatesTotal = search == null ? 0 : search.candidates();
         figures = search == null ? List.of() : search.figures();
@@ -161,6 +167,7 @@ public final class RunReport {
             t.put("scores", training.scores());
             t.put("approach", training.approach());
             t.put("workers", training.workers());
+            t.put("onednn", training.oneDnn());
             Map<String, Object> e = new LinkedHashMap<>();
             BinaryMetrics ev = training.evaluation();
             e.put("samples", ev.samples());

@@ -2,6 +2,7 @@ package org.tessexo.spark.engine;
 
 import org.apache.spark.SparkConf;
 import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.model.OneDnn;
 
 /**
  * Spark properties in three tiers: what the job needs to run at all (Kryo with ND4J's registrator), the project's
@@ -42,9 +43,17 @@ public final class SparkSetup {
         System.setProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK);
         String execOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!execOpts.contains(TIME_SOURCE_PROPERTY)) {
-            conf.set("spark.executor.extraJavaOptions",
-                    (execOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim());
+            execOpts = (execOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim();
         }
+        if (nd4j) {
+            // DL4J's oneDNN layer helpers, chosen when a layer is built: in this JVM now, in executors at launch.
+            // An explicit -D...helpers.disable in the user's options stays as it is.
+            OneDnn.enable();
+            if (!execOpts.contains(OneDnn.HELPERS_DISABLE)) {
+                execOpts = execOpts + " " + OneDnn.JVM_OPTION;
+            }
+        }
+        conf.set("spark.executor.extraJavaOptions", execOpts);
         applyS3a(conf, s.s3a());
         applyNativeThreads(conf);
         return conf;

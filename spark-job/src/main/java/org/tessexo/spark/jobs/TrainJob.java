@@ -19,6 +19,7 @@ import org.tessexo.common.model.ModelMetadata;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.common.report.Tally;
 import org.tessexo.spark.engine.Dl4jSparkTrainer;
+import org.tessexo.spark.engine.NativeCheck;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.steps.Checkpoints;
 import org.tessexo.spark.steps.Decode;
@@ -140,6 +141,7 @@ final class TrainJob extends Job {
         Dl4jSparkTrainer trainer = new Dl4jSparkTrainer(ctx.sc(), net, s.training());
         section.approach = trainer.approachName();
         section.workers = trainer.workers();
+        section.oneDnn = NativeCheck.oneDnn(ctx.sc(), trainer.workers());
         report.training(section.build());
         LOG.info("Training on {} samples ({} labels), epochs {}..{}, {} workers, approach {}", section.samples,
                 section.labels, done + 1, section.epochs, trainer.workers(), trainer.approachName());
@@ -182,6 +184,7 @@ final class TrainJob extends Job {
         String checkpoint;
         Integer resumedFromEpoch;
         String resumedFrom;
+        String oneDnn;
 
         Section(String labels, String labelsTable, int epochs) {
             this.labels = labels;
@@ -191,7 +194,8 @@ final class TrainJob extends Job {
 
         RunReport.Training build() {
             return new RunReport.Training(labels, labelsTable, labelled, unlabelled, unlabelledExamples, samples,
-                    epochs, scores, approach, workers, evaluation, checkpoint, resumedFromEpoch, resumedFrom);
+                    epochs, scores, approach, workers, evaluation, checkpoint, resumedFromEpoch, resumedFrom,
+                    oneDnn);
         }
     }
 }
