@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,17 +28,22 @@ public final class Dl4jSparkTrainer {
     private final SparkDl4jMultiLayer sparkNet;
     private final RDDTrainingApproach approach;
     private final int workers;
+    private final StorageLevel storageLevel;
 
     public Dl4jSparkTrainer(JavaSparkContext sc, MultiLayerNetwork net, PipelineSettings.Training t) {
         this.approach = approach(sc, t.approach());
         this.workers = Math.max(1, sc.defaultParallelism());
+        this.storageLevel = storageLevel(t.storageLevel());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, 1)
                 .batchSizePerWorker(t.batchSizePerWorker())
                 .averagingFrequency(t.averagingFrequency())
                 .workerPrefetchNumBatches(t.prefetchBatches())
                 .rddTrainingApproach(approach)
-                .storageLevel(storageLevel(t.storageLevel()))
+                .storageLevel(storageLevel)
                 .collectTrainingStats(false)
+                // The data is spread over one partition per worker once, in fit(); DL4J's default would shuffle
+                // it again before every averaging round (measured: 0.70 efficiency on local[2] with oneDNN).
+                .repartionData(Repartition.NumPartitionsWorkersDiffers)
                 .build();
         this.sparkNet = new SparkDl4jMultiLayer(sc, net, master);
     }
@@ -73,6 +79,13 @@ public final class Dl4jSparkTrainer {
      * score (loss) after each.
      */
     public void fit(JavaRDD<DataSet> data, int firstEpoch, int lastEpoch, EpochListener listener) {
+        // One shuffle: later rounds and epochs read its output again (Spark keeps shuffle files), so the data is
+        // not cached twice.
+        epochs(data.getNumPartitions() == workers ? data : data.repartition(workers), firstEpoch, lastEpoch,
+                listener);
+    }
+
+    private void epochs(JavaRDD<DataSet> data, int firstEpoch, int lastEpoch, EpochListener listener) {
         for (int e = firstEpoch; e <= lastEpoch; e++) {
             long t0 = System.nanoTime();
             sparkNet.fit(data);
