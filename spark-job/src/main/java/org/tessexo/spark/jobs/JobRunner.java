@@ -82,7 +82,6 @@ public final class JobRunner {
         try {
             job.run(ctx, report);
             report.ok();
-            return report.build();
         } catch (Exception | Error e) {
             // Exception, not only RuntimeException: Spark's Scala code throws the checked SparkException unchecked.
             report.failed(Interruption.interrupted() ? "interrupted (Ctrl-C or SIGTERM)"
@@ -99,6 +98,7 @@ public final class JobRunner {
                 active = null;
             }
         }
+        return report.build(); // after the finally block: with the total time, as written
     }
 
     /**
