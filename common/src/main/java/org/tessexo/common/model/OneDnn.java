@@ -1,5 +1,6 @@
 package org.tessexo.common.model;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -104,7 +105,11 @@ public final class OneDnn {
 
     /** The simple class name of layer {@code i}'s helper, or "none". */
     static String helperName(MultiLayerNetwork net, int i) {
-        Object layer = net.getLayer(i);
+        return helperName(net.getLayer(i));
+    }
+
+    /** The simple class name of a convolution or pooling layer's helper, or "none". */
+    public static String helperName(Layer layer) {
         LayerHelper h = null;
         if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
             h = c.getHelper();

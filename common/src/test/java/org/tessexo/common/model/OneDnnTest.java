@@ -2,7 +2,6 @@ package org.tessexo.common.model;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,13 +85,7 @@ class OneDnnTest {
     }
 
     private static String helper(Layer layer) {
-        LayerHelper h = null;
-        if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
-            h = c.getHelper();
-        } else if (layer instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer p) {
-            h = p.getHelper();
-        }
-        return h == null ? "none" : h.getClass().getSimpleName();
+        return OneDnn.helperName(layer);
     }
 
     private static INDArray labels(int n, int classes) {

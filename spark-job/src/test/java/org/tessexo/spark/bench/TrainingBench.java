@@ -113,14 +113,7 @@ public final class TrainingBench {
     }
 
     private static void write(Path out, float[][] x, int[] y) throws IOException {
-        try (OutputStream o = Files.newOutputStream(out.resolve("train-x.f32"))) {
-            ByteBuffer b = ByteBuffer.allocate(x[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (float[] v : x) {
-                b.clear();
-                b.asFloatBuffer().put(v);
-                o.write(b.array());
-            }
-        }
+        writeFloats(out.resolve("train-x.f32"), x);
         try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(out.resolve("train-y.i8")))) {
             for (int v : y) {
                 o.writeByte(v);
