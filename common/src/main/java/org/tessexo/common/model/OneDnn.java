@@ -70,8 +70,9 @@ public final class OneDnn {
             return new Status(false, "DL4J's layer helpers are disabled in this JVM (" + HELPERS_DISABLE + " = "
                     + System.getProperty(HELPERS_DISABLE, "true (DL4J's default)") + ")");
         }
-        String conv = helperName(probe(), 0);
-        String pool = helperName(probe(), 1);
+        MultiLayerNetwork probe = probe();
+        String conv = helperName(probe, 0);
+        String pool = helperName(probe, 1);
         if (!conv.contains("MKLDNN")) {
             return new Status(false, "the convolution layer got helper " + conv + ": DL4J's oneDNN check failed"
                     + " (is org.nd4j.nativeblas.Nd4jCpu, the compatibility class, on the classpath?)");
