@@ -9,9 +9,28 @@ import java.util.Arrays;
  */
 public record LightCurve(double[] time, double[] flux, double[] fluxErr, int[] quality, Target target) {
 
-    /** Who and where: the TIC ID (0 when unknown), sector, camera, CCD (-1 when unknown) and the flux used. */
-    public record Target(long tic, int sector, int camera, int ccd, String fluxColumn) implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
+    /**
+     * Who and where: the TIC ID (0 when unknown), sector, camera, CCD (-1 when unknown), the flux used, the target's
+     * name as its catalog writes it ("TIC 261136679", "KIC 11446443", "EPIC 228735255", or the file's name when no
+     * catalog number is known), and the time system of the file's own times ("BTJD", "BKJD", "BJD"); the light
+     * curve's {@code time} is BTJD whatever the file had.
+     */
+    public record Target(long tic, int sector, int camera, int ccd, String fluxColumn, String name,
+                         String timeSystem) implements java.io.Serializable {
+        private static final long serialVersionUID = 2L;
+
+        /** A TESS target: named by its TIC (unnamed when 0), times in BTJD. */
+        public Target(long tic, int sector, int camera, int ccd, String fluxColumn) {
+            this(tic, sector, camera, ccd, fluxColumn, tic > 0 ? "TIC " + tic : "", TimeSystem.BTJD);
+        }
+
+        public Target withName(String newName) {
+            return new Target(tic, sector, camera, ccd, fluxColumn, newName, timeSystem);
+        }
+
+        public Target withTimeSystem(String system) {
+            return new Target(tic, sector, camera, ccd, fluxColumn, name, system);
+        }
     }
 
     public LightCurve {

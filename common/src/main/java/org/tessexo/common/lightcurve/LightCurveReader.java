@@ -14,14 +14,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a light curve from a FITS file:
- * <ul>
- *   <li>a SPOC light curve ({@code *_lc.fits}: BINTABLE {@code LIGHTCURVE} with TIME, PDCSAP_FLUX or SAP_FLUX, their
- *   errors and QUALITY);</li>
- *   <li>a target pixel file or a TESScut/astrocut cutout (BINTABLE {@code PIXELS}: a FLUX image per cadence, and an
- *   {@code APERTURE} image): simple aperture photometry, see {@link AperturePhotometry}.</li>
- * </ul>
- * TIC ID, sector, camera and CCD come from the primary header (TICID, SECTOR, CAMERA, CCD), else the table's.
+ * Reads a light curve from a FITS file. The rule, in order:
+ * <ol>
+ *   <li>a BINTABLE named {@code LIGHTCURVE} (SPOC, data alerts, Kepler, K2, lightkurve's {@code to_fits()}, TGLC);
+ *   </li>
+ *   <li>a BINTABLE named {@code PIXELS}, or one with an image FLUX column (target pixel files, TESScut/astrocut
+ *   cutouts): simple aperture photometry, see {@link AperturePhotometry};</li>
+ *   <li>any other BINTABLE with a time column and a flux column (eleanor's unnamed table).</li>
+ * </ol>
+ * Column names are matched case-insensitively, as FITS defines them. The time column is {@code TIME} (or
+ * {@code BTJD}, {@code BJD}); the flux is {@code search.flux-column} when the table has it, else the first of
+ * {@link #FLUX_PREFERENCE} it has (systematics-corrected fluxes before raw ones); its error is the column of the
+ * flux's name plus {@code _ERR} (or {@code FLUX_ERR}); the quality flags are {@code QUALITY}, {@code SAP_QUALITY} or
+ * TGLC's {@code TESS_flags}. A table with none of these is skipped with the columns it has and the setting that
+ * would read it.
+ *
+ * <p>The target is named from {@code TICID}, then {@code KEPLERID} (KIC, or EPIC when the mission is K2), then
+ * {@code OBJECT} (lightkurve writes the bare TIC or KIC there), then the file's name ({@code TIC123}, {@code kplr…},
+ * {@code ktwo…}, {@code tic…}); sector, camera and CCD from the primary header, else the table's.
  */
 public final class LightCurveReader {
     public static final String NO_TABLE = "no light curve or pixel table";
@@ -29,6 +39,16 @@ public final class LightCurveReader {
     public static final String UNREADABLE = "unreadable FITS";
     public static final String NO_CADENCES = "no cadences";
     public static final String BAD_TIME = "time system not readable";
+
+    /**
+     * Flux columns tried when the configured one is missing, best first: SPOC's corrected flux, QLP's, eleanor's,
+     * lightkurve's and the plain-text tables' FLUX, TGLC's calibrated PSF then aperture flux, then raw fluxes.
+     */
+    public static final List<String> FLUX_PREFERENCE = List.of("PDCSAP_FLUX", "KSPSAP_FLUX", "KSPFLUX", "CORR_FLUX",
+            "DET_FLUX", "FLUX", "CAL_PSF_FLUX", "CAL_APER_FLUX", "SAP_FLUX", "PSF_FLUX", "APERTURE_FLUX", "RAW_FLUX",
+            "RAWFLUX");
+    static final List<String> TIME_COLUMNS = List.of("TIME", "BTJD", "BJD", "BJD_TDB", "BKJD", "JD");
+    static final List<String> QUALITY_COLUMNS = List.of("QUALITY", "SAP_QUALITY", "TESS_FLAGS", "DQUALITY");
 
     private final String fluxColumn;
 
@@ -52,6 +72,30 @@ public final class LightCurveReader {
     }
 
     public Result read(byte[] file) {
+        return read(file, "");
+    }
+
+    /**
+     * A FITS light curve, or a text one when the name ends in one of {@link TextLightCurveReader#SUFFIXES}.
+     *
+     * @param fileName the file's name or path, to tell text from FITS and to name the target when no header card
+     *                 does ("" when unknown)
+     */
+    public Result read(byte[] file, String fileName) {
+        if (TextLightCurveReader.isTextName(fileName)) {
+            return new TextLightCurveReader(fluxColumn).read(file, fileName);
+        }
+        Result r = readFits(file);
+        if (r.ok() && r.lightCurve().target().name().isEmpty()) {
+            LightCurve lc = r.lightCurve();
+            LightCurve named = new LightCurve(lc.time(), lc.flux(), lc.fluxErr(), lc.quality(),
+                    lc.target().withName(TargetNames.fromFileName(fileName)));
+            return new Result(named, r.reason(), r.detail());
+        }
+        return r;
+    }
+
+    private Result readFits(byte[] file) {
         List<BasicHDU<?>> hdus = new ArrayList<>();
         String damage = null;
         try (Fits f = new Fits(new ByteArrayInputStream(file))) {
@@ -71,12 +115,12 @@ public final class LightCurveReader {
         Header primary = hdus.get(0).getHeader();
         BinaryTableHDU lc = table(hdus, "LIGHTCURVE");
         try {
-            if (lc != null) {
+            if (lc != null && Columns.of(lc).find(TIME_COLUMNS) >= 0) {
                 return fromLightCurveTable(lc, primary);
             }
             BinaryTableHDU pixels = table(hdus, "PIXELS");
             if (pixels == null) {
-                pixels = tableWith(hdus, "FLUX", "TIME", true);
+                pixels = tableWithImageFlux(hdus);
             }
             if (pixels != null) {
                 ImageHDU aperture = null;
@@ -88,7 +132,15 @@ public final class LightCurveReader {
                 }
                 return AperturePhotometry.fromPixels(pixels, aperture, primary);
             }
-            BinaryTableHDU any = tableWith(hdus, fluxColumn, "TIME", false);
+            BinaryTableHDU any = null;
+            for (BasicHDU<?> h : hdus) {
+                if (h instanceof BinaryTableHDU t && Columns.of(t).find(TIME_COLUMNS) >= 0) {
+                    Columns c = Columns.of(t);
+                    if (any == null || fluxIndex(c) >= 0 && fluxIndex(Columns.of(any)) < 0) {
+                        any = t;
+                    }
+                }
+            }
             if (any != null) {
                 return fromLightCurveTable(any, primary);
             }
@@ -99,35 +151,75 @@ public final class LightCurveReader {
             // The table may well have been in the part that could not be read.
             return Result.none(UNREADABLE, "HDU " + hdus.size() + " unreadable: " + damage);
         }
-        return Result.none(NO_TABLE, hdus.size() + " HDUs, none a LIGHTCURVE or PIXELS table");
+        return Result.none(NO_TABLE, hdus.size() + " HDUs, none a LIGHTCURVE or PIXELS table or a table with a TIME"
+                + " column");
+    }
+
+    /** The flux column this reader takes from a table, or -1. */
+    private int fluxIndex(Columns c) {
+        int i = c.find(List.of(fluxColumn));
+        return i >= 0 ? i : c.find(FLUX_PREFERENCE);
     }
 
     private Result fromLightCurveTable(BinaryTableHDU t, Header primary) throws FitsException {
-        String column = t.findColumn(fluxColumn) >= 0 ? fluxColumn
-                : t.findColumn("PDCSAP_FLUX") >= 0 ? "PDCSAP_FLUX" : t.findColumn("SAP_FLUX") >= 0 ? "SAP_FLUX" : null;
-        if (column == null || t.findColumn("TIME") < 0) {
-            return Result.none(NO_FLUX, "table " + t.getHeader().getStringValue("EXTNAME") + " has no TIME and "
-                    + fluxColumn + " columns");
+        Columns cols = Columns.of(t);
+        int timeIndex = cols.find(TIME_COLUMNS);
+        int fluxIndex = fluxIndex(cols);
+        String extname = t.getHeader().getStringValue("EXTNAME");
+        String tableName = extname == null || extname.isBlank() ? "the table" : "table " + extname;
+        if (fluxIndex < 0 || timeIndex < 0) {
+            return Result.none(NO_FLUX, tableName + " has " + (timeIndex < 0 ? "no time column and " : "")
+                    + "no flux column (" + fluxColumn + " or " + String.join(", ", FLUX_PREFERENCE)
+                    + "); its columns: " + String.join(", ", cols.names())
+                    + ". Set tess.search.flux-column to the one to read");
         }
         if (t.getNRows() == 0) {
-            return Result.none(NO_CADENCES, "table " + t.getHeader().getStringValue("EXTNAME") + " has no rows");
+            return Result.none(NO_CADENCES, tableName + " has no rows");
         }
-        double[] time = doubles(t, "TIME");
-        TimeSystem.Conversion c = TimeSystem.toBtjd(primary, t.getHeader(), time);
+        String column = cols.names().get(fluxIndex);
+        double[] time = doubles(t, timeIndex);
+        String timeUnit = t.getHeader().getStringValue("TUNIT" + (timeIndex + 1));
+        TimeSystem.Conversion c = TimeSystem.toBtjd(primary, t.getHeader(), timeUnit, time);
         if (c.problem() != null) {
             return Result.none(BAD_TIME, c.problem());
         }
         TimeSystem.apply(time, c);
-        double[] flux = doubles(t, column);
-        double[] err = t.findColumn(column + "_ERR") >= 0 ? doubles(t, column + "_ERR") : nanArray(time.length);
-        int[] quality = t.findColumn("QUALITY") >= 0 ? ints(t, "QUALITY") : new int[time.length];
-        return new Result(new LightCurve(time, flux, err, quality, target(primary, t.getHeader(), column)), "",
-                c.note());
+        double[] flux = doubles(t, fluxIndex);
+        int errIndex = cols.find(List.of(column + "_ERR", column + "_UNC", "FLUX_ERR"));
+        double[] err = errIndex >= 0 ? doubles(t, errIndex) : nanArray(time.length);
+        int qualityIndex = cols.find(QUALITY_COLUMNS);
+        int[] quality = qualityIndex >= 0 ? ints(t, qualityIndex) : new int[time.length];
+        LightCurve.Target target = target(primary, t.getHeader(), column).withTimeSystem(c.system());
+        return new Result(new LightCurve(time, flux, err, quality, target), "", c.note());
     }
 
     static LightCurve.Target target(Header primary, Header table, String column) {
-        return new LightCurve.Target(longCard(primary, table, "TICID", 0), (int) longCard(primary, table, "SECTOR", -1),
-                (int) longCard(primary, table, "CAMERA", -1), (int) longCard(primary, table, "CCD", -1), column);
+        long tic = longCard(primary, table, "TICID", 0);
+        String object = stringCard(primary, table, "OBJECT");
+        String mission = stringCard(primary, table, "MISSION") + " " + stringCard(primary, table, "TELESCOP");
+        long kepler = longCard(primary, table, "KEPLERID", 0);
+        boolean tess = mission.toUpperCase(java.util.Locale.ROOT).contains("TESS");
+        if (tic <= 0 && tess) {
+            tic = TargetNames.number(object, "TIC");
+        }
+        String name = tic > 0 ? "TIC " + tic
+                : kepler > 0 ? (mission.toUpperCase(java.util.Locale.ROOT).contains("K2") ? "EPIC " : "KIC ") + kepler
+                : TargetNames.fromObject(object);
+        return new LightCurve.Target(tic, (int) longCard(primary, table, "SECTOR", -1),
+                (int) longCard(primary, table, "CAMERA", -1), (int) longCard(primary, table, "CCD", -1), column, name,
+                TimeSystem.BTJD);
+    }
+
+    private static String stringCard(Header primary, Header table, String key) {
+        for (Header h : new Header[] {primary, table}) {
+            if (h != null && h.containsKey(key)) {
+                String v = h.getStringValue(key);
+                if (v != null && !v.isBlank()) {
+                    return v.trim();
+                }
+            }
+        }
+        return "";
     }
 
     private static long longCard(Header primary, Header table, String key, long missing) {
@@ -136,7 +228,11 @@ public final class LightCurveReader {
                 try {
                     return h.getLongValue(key);
                 } catch (RuntimeException e) {
-                    // an empty or non-numeric card (early TESScut files leave SECTOR empty): try the next header
+                    // an empty or non-numeric card (early TESScut files leave SECTOR empty): try the string form
+                }
+                long n = TargetNames.number(h.getStringValue(key), "");
+                if (n > 0) {
+                    return n; // TGLC writes TICID as a string
                 }
             }
         }
@@ -152,10 +248,12 @@ public final class LightCurveReader {
         return null;
     }
 
-    private static BinaryTableHDU tableWith(List<BasicHDU<?>> hdus, String a, String b, boolean imageColumn) {
+    private static BinaryTableHDU tableWithImageFlux(List<BasicHDU<?>> hdus) {
         for (BasicHDU<?> h : hdus) {
-            if (h instanceof BinaryTableHDU t && t.findColumn(a) >= 0 && t.findColumn(b) >= 0) {
-                if (!imageColumn || t.getHeader().containsKey("TDIM" + (t.findColumn(a) + 1))) {
+            if (h instanceof BinaryTableHDU t) {
+                Columns c = Columns.of(t);
+                int flux = c.find(List.of("FLUX"));
+                if (flux >= 0 && c.find(List.of("TIME")) >= 0 && t.getHeader().containsKey("TDIM" + (flux + 1))) {
                     return t;
                 }
             }
@@ -163,9 +261,37 @@ public final class LightCurveReader {
         return null;
     }
 
+    /** A table's column names (TTYPEn), looked up case-insensitively as FITS defines them. */
+    record Columns(List<String> names) {
+        static Columns of(BinaryTableHDU t) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < t.getNCols(); i++) {
+                String n = t.getColumnName(i);
+                names.add(n == null ? "" : n.trim());
+            }
+            return new Columns(names);
+        }
+
+        /** The index of the first of {@code wanted} the table has (in {@code wanted}'s order), or -1. */
+        int find(List<String> wanted) {
+            for (String w : wanted) {
+                for (int i = 0; i < names.size(); i++) {
+                    if (names.get(i).equalsIgnoreCase(w)) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
+    }
+
     /** A numeric scalar column as doubles (TNULL of integer columns is not applied: TESS uses NaN). */
     static double[] doubles(BinaryTableHDU t, String name) throws FitsException {
-        Object col = t.getColumn(t.findColumn(name));
+        return doubles(t, Columns.of(t).find(List.of(name)));
+    }
+
+    static double[] doubles(BinaryTableHDU t, int index) throws FitsException {
+        Object col = t.getColumn(index);
         int n = Array.getLength(col);
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
@@ -175,7 +301,11 @@ public final class LightCurveReader {
     }
 
     static int[] ints(BinaryTableHDU t, String name) throws FitsException {
-        Object col = t.getColumn(t.findColumn(name));
+        return ints(t, Columns.of(t).find(List.of(name)));
+    }
+
+    static int[] ints(BinaryTableHDU t, int index) throws FitsException {
+        Object col = t.getColumn(index);
         int n = Array.getLength(col);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {

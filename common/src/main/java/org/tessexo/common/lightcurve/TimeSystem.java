@@ -18,10 +18,19 @@ import java.util.Locale;
  *   are taken as BTJD.</li>
  * </ol>
  * A TIME column of full BJD under a BJDREFI of 2457000 (a writer that got it wrong) is caught by the same value
- * test.
+ * test. Without BJDREFI, the time column's unit ({@code TUNITn}) is read: {@code bkjd} or {@code BJD - 2454833}
+ * (lightkurve writes the first for Kepler and K2), {@code btjd} or {@code BJD - 2457000}.
+ *
+ * <p>Each conversion names the file's own system ({@link #BTJD}, {@link #BKJD}, {@link #BJD}), which the
+ * candidates table reports beside the epoch in BTJD and in full BJD.
  */
 public final class TimeSystem {
     public static final double BTJD_ZERO = 2457000.0;
+    /** Kepler's and K2's zero point: BKJD = BJD - 2454833. */
+    public static final double BKJD_ZERO = 2454833.0;
+    public static final String BTJD = "BTJD";
+    public static final String BKJD = "BKJD";
+    public static final String BJD = "BJD";
     /** Julian dates of the space-photometry era are above this; BTJD, BKJD and MJD-like values far below. */
     static final double FULL_JD = 2_400_000.0;
 
@@ -33,10 +42,55 @@ public final class TimeSystem {
      * @param note    what was done, for the outcome ("" when TIME was BTJD already)
      * @param problem why TIME cannot be used, or null
      */
-    public record Conversion(double offset, String note, String problem) {
+    public record Conversion(double offset, String note, String problem, String system) {
+        public Conversion(double offset, String note, String problem) {
+            this(offset, note, problem, Math.abs(offset) < 1e-9 ? BTJD
+                    : Math.abs(offset + BTJD_ZERO - BKJD_ZERO) < 1e-6 ? BKJD
+                    : Math.abs(offset + BTJD_ZERO) < 1e-6 ? BJD : "BJD - " + (BTJD_ZERO - offset));
+        }
     }
 
     public static Conversion toBtjd(Header primary, Header table, double[] time) {
+        return toBtjd(primary, table, null, time);
+    }
+
+    /**
+     * The zero point a column unit names: "bkjd", "BJD - 2454833", "btjd", "BJD - 2457000" (any case and spacing);
+     * NaN for anything else.
+     */
+    static double zeroOfUnit(String unit) {
+        if (unit == null) {
+            return Double.NaN;
+        }
+        String u = unit.replace(" ", "").toLowerCase(Locale.ROOT);
+        if (u.equals("bkjd") || u.equals("bjd-2454833")) {
+            return BKJD_ZERO;
+        }
+        if (u.equals("btjd") || u.equals("bjd-2457000") || u.equals("tjd")) {
+            return BTJD_ZERO;
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Times of a text table, from their values and the column's name: full Julian dates above 2,400,000 (BJD), a
+     * column named {@code bkjd} is BKJD, anything else is taken as BTJD (the note says so when the name did not).
+     */
+    public static Conversion ofTextColumn(String columnName, double[] time) {
+        double median = median(time);
+        if (median > FULL_JD) {
+            return new Conversion(-BTJD_ZERO, "", null);
+        }
+        double zero = zeroOfUnit(columnName);
+        if (zero == BKJD_ZERO) {
+            return new Conversion(BKJD_ZERO - BTJD_ZERO, "", null);
+        }
+        String named = columnName == null ? "" : columnName.toLowerCase(Locale.ROOT);
+        return new Conversion(0, named.contains("btjd") || named.contains("tjd") ? ""
+                : String.format(Locale.ROOT, "times below 2,400,000 (median %.1f) taken as BTJD", median), null);
+    }
+
+    public static Conversion toBtjd(Header primary, Header table, String timeUnit, double[] time) {
         String unit = card(primary, table, "TIMEUNIT");
         if (unit != null && !unit.isBlank() && !DAYS.contains(unit.trim().toLowerCase(Locale.ROOT))) {
             return new Conversion(0, "", "TIMEUNIT = '" + unit.trim() + "', not days");
@@ -57,14 +111,17 @@ public final class TimeSystem {
                     + " converted to BTJD", median, Double.isNaN(ref) ? "" : ", although BJDREFI says " + ref), null);
         }
         if (Double.isNaN(ref)) {
+            ref = zeroOfUnit(timeUnit);
+        }
+        if (Double.isNaN(ref)) {
             return new Conversion(0, "", null); // no reference, values far below JD: BTJD, as TESS files use
         }
         double offset = ref - BTJD_ZERO;
         if (Math.abs(offset) < 1e-9) {
             return new Conversion(0, "", null);
         }
-        return new Conversion(offset, String.format(Locale.ROOT, "TIME + %.4f (BJDREFI+BJDREFF) - 2457000:"
-                + " epochs in BTJD", ref), null);
+        return new Conversion(offset, String.format(Locale.ROOT, "TIME + %.4f - 2457000: times in BTJD", ref),
+                null);
     }
 
     private static final java.util.List<String> DAYS = java.util.List.of("d", "day", "days");

@@ -57,11 +57,30 @@ public final class TransitSearch {
         }
     }
 
-    /** A periodic signal: times in BTJD, duration in days, depth as a fraction of the flux. */
+    /**
+     * A periodic signal: times in BTJD, duration in days, depth as a fraction of the flux. {@code passed}: its SDE
+     * reached {@code search.min-sde} (the first signal is reported either way). {@code edgeTransits}: how many of its
+     * observed transits lie within a duration of the start or end of the data or of a gap, where a ramp (a
+     * thermal settling, scattered light) mimics a dip; {@link #atEdges()} when that is most of them.
+     */
     public record Signal(int rank, double period, double epoch, double duration, double depth, double snr,
-                         double sde, double power, int transitsObserved) implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
+                         double sde, double power, int transitsObserved, boolean passed, int edgeTransits)
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 2L;
+
+        public Signal(int rank, double period, double epoch, double duration, double depth, double snr, double sde,
+                      double power, int transitsObserved) {
+            this(rank, period, epoch, duration, depth, snr, sde, power, transitsObserved, true, 0);
+        }
+
+        /** Most of the observed transits are next to an edge of the data: suspect a ramp. */
+        public boolean atEdges() {
+            return transitsObserved > 0 && 2 * edgeTransits > transitsObserved;
+        }
     }
+
+    /** Two signals whose periods differ by less than this fraction are one signal found twice. */
+    static final double SAME_PERIOD = 0.01;
 
     /**
      * The detrended light curve searched, and what was found in it; {@code notes} says where the search was bounded
@@ -204,7 +223,11 @@ public final class TransitSearch {
 
         List<Signal> signals = new ArrayList<>();
         boolean[] inTransit = new boolean[detrended.size()];
-        for (int rank = 1; rank <= s.maxSignals(); rank++) {
+        double[][] edges = edges(detrended.time());
+        int rank = 1;
+        // A signal found again at a period already listed (its residual) is masked wider and not listed: at most
+        // as many extra searches as signals.
+        for (int attempt = 1; rank <= s.maxSignals() && attempt <= 2 * s.maxSignals(); attempt++) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             if (rank > 1 && elapsed > s.timeBudget()) {
                 notes.add(String.format(java.util.Locale.ROOT, "time budget reached after %d signal(s) (%.0f s;"
@@ -223,14 +246,21 @@ public final class TransitSearch {
             if (rank > 1 && sde < s.minSde()) {
                 break;
             }
-            Signal sig = new Signal(rank, pg.periods()[b], pg.epoch()[b], pg.duration()[b], pg.depth()[b],
-                    pg.snr(b), sde, pg.power()[b], transitsObserved(masked.time(), pg.periods()[b], pg.epoch()[b],
-                    pg.duration()[b]));
-            signals.add(sig);
+            double period = pg.periods()[b];
+            double epoch = pg.epoch()[b];
+            double duration = pg.duration()[b];
+            boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
             double[] time = detrended.time();
             for (int i = 0; i < time.length; i++) {
-                inTransit[i] |= Math.abs(phase(time[i], sig.period(), sig.epoch())) < sig.duration();
+                inTransit[i] |= Math.abs(phase(time[i], period, epoch)) < (repeat ? 1.5 : 1) * duration;
             }
+            if (repeat) {
+                continue;
+            }
+            signals.add(new Signal(rank, period, epoch, duration, pg.depth()[b], pg.snr(b), sde, pg.power()[b],
+                    transitsObserved(masked.time(), period, epoch, duration), sde >= s.minSde(),
+                    edgeTransits(masked.time(), edges, period, epoch, duration)));
+            rank++;
         }
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
@@ -253,6 +283,53 @@ public final class TransitSearch {
             }
         }
         return seen.size();
+    }
+
+    /**
+     * The stretches of continuous data: [start, end] pairs, split where the time between cadences exceeds half a
+     * day or ten cadences (TESS's mid-sector downlink, a safe mode, Kepler's monthly downlinks).
+     */
+    static double[][] edges(double[] time) {
+        List<double[]> out = new ArrayList<>();
+        if (time.length == 0) {
+            return new double[0][];
+        }
+        double[] steps = new double[Math.max(1, time.length - 1)];
+        for (int i = 1; i < time.length; i++) {
+            steps[i - 1] = time[i] - time[i - 1];
+        }
+        double cadence = time.length > 1 ? RobustStats.median(steps.clone(), steps.length) : 0;
+        double gap = Math.max(0.5, 10 * cadence);
+        double begin = time[0];
+        for (int i = 1; i < time.length; i++) {
+            if (time[i] - time[i - 1] > gap) {
+                out.add(new double[] {begin, time[i - 1]});
+                begin = time[i];
+            }
+        }
+        out.add(new double[] {begin, time[time.length - 1]});
+        return out.toArray(new double[0][]);
+    }
+
+    /** Observed transits whose centre lies within a duration of the start or end of a stretch of data. */
+    static int edgeTransits(double[] time, double[][] edges, double period, double epoch, double duration) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int near = 0;
+        for (double t : time) {
+            if (Math.abs(phase(t, period, epoch)) < duration / 2) {
+                long n = Math.round((t - epoch) / period);
+                if (seen.add(n)) {
+                    double centre = epoch + n * period;
+                    for (double[] e : edges) {
+                        if (Math.abs(centre - e[0]) < duration || Math.abs(centre - e[1]) < duration) {
+                            near++;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return near;
     }
 
     private static boolean[] not(boolean[] a) {

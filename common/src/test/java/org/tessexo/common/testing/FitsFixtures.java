@@ -25,23 +25,36 @@ public final class FitsFixtures {
      * beside any parent folder of the working directory, else {@code /work/shared/data/tess}.
      */
     public static Path realData() {
+        return shared("tess.data.dir", "TESS_DATA_DIR", "tess");
+    }
+
+    /**
+     * The second batch of real photometry ({@code ../shared/data/real}: Kepler, K2, TGLC, plain-text light curves
+     * and the 322 labelled TESSellator light curves): {@code tess.real.dir}, else {@code TESS_REAL_DIR}, else found
+     * as {@link #realData()} is.
+     */
+    public static Path realPhotometry() {
+        return shared("tess.real.dir", "TESS_REAL_DIR", "real");
+    }
+
+    private static Path shared(String property, String env, String folder) {
         java.util.List<Path> tried = new java.util.ArrayList<>();
-        for (String c : new String[] {System.getProperty("tess.data.dir"), System.getenv("TESS_DATA_DIR")}) {
+        for (String c : new String[] {System.getProperty(property), System.getenv(env)}) {
             if (c != null && !c.isBlank()) {
                 tried.add(Path.of(c));
             }
         }
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            tried.add(p.resolve("shared/data/tess"));
+            tried.add(p.resolve("shared/data/" + folder));
         }
-        tried.add(Path.of("/work/shared/data/tess"));
+        tried.add(Path.of("/work/shared/data/" + folder));
         for (Path p : tried) {
             if (Files.isDirectory(p)) {
                 return p.toAbsolutePath().normalize();
             }
         }
-        throw new IllegalStateException("The real TESS files were not found (tried " + tried
-                + "): run the tests with -Dtess.data.dir=/path/to/shared/data/tess or TESS_DATA_DIR set.");
+        throw new IllegalStateException("The real files were not found (tried " + tried + "): run the tests with -D"
+                + property + "=/path/to/shared/data/" + folder + " or " + env + " set.");
     }
 
     public static float[][] ramp(int h, int w) {

@@ -37,7 +37,7 @@ public final class OutputStore {
     public static final String REPORT = "run-report.json";
     public static final String OUTCOMES = "outcomes";
     public static final Set<String> RESULTS = Set.of(REPORT, "model.zip", OUTCOMES, "checkpoints",
-            "candidates", "events", "figures");
+            "candidates", "candidates.csv", "events", "figures", "vetter.zip", "report.html", "examples");
 
     /** The claim of a running job on its output folder ('_' first: Hadoop and Spark readers skip it). */
     public static final String CLAIM = "_tess-run.lock";
@@ -138,6 +138,10 @@ public final class OutputStore {
         }
         names.sort(null);
         return names;
+    }
+
+    public java.io.InputStream open(String name) throws IOException {
+        return fs.open(path(name));
     }
 
     public byte[] read(String name) throws IOException {

@@ -21,6 +21,34 @@ public final class Tables {
         commit(out, name);
     }
 
+    /**
+     * The CSV parts of {@code folder} (as {@link #writeCsv} wrote them, in order) as one file {@code name} with one
+     * header line, streamed part by part: the table a user opens in a spreadsheet.
+     */
+    public static void mergeCsv(OutputStore out, String folder, String name) {
+        try {
+            java.util.List<String> parts = out.list(folder).stream().filter(n -> n.startsWith("part-")
+                    && n.endsWith(".csv")).toList();
+            out.write(name, o -> {
+                boolean first = true;
+                for (String part : parts) {
+                    try (java.io.InputStream in = out.open(folder + "/" + part)) {
+                        if (!first) {
+                            int c;
+                            while ((c = in.read()) >= 0 && c != '\n') {
+                                // the part's header line, already written once
+                            }
+                        }
+                        in.transferTo(o);
+                    }
+                    first = false;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + out.uri(name) + ": " + e.getMessage(), e);
+        }
+    }
+
     public static void writeParquet(Dataset<Row> table, OutputStore out, String name) {
         table.write().mode(SaveMode.Overwrite).parquet(out.folderTarget(name));
         commit(out, name);

@@ -30,7 +30,7 @@ public final class Figures {
                                                     String flux, TransitSearch.Settings settings)
             throws IOException {
         byte[] bytes = HadoopFiles.readAll(path, conf.get());
-        LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes);
+        LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes, path);
         List<Tuple2<String, byte[]>> out = new ArrayList<>();
         if (!lc.ok()) {
             LOG.warn("{}: no figure, the file now reads as {}", path, lc.reason());
@@ -43,7 +43,7 @@ public final class Figures {
                 String file = new org.apache.hadoop.fs.Path(path).getName();
                 String name = figureName(file, g.rank());
                 String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)",
-                        t.tic() > 0 ? "TIC " + t.tic() : "TIC unknown",
+                        t.name().isEmpty() ? "target unknown" : t.name(),
                         t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file);
                 out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800)));
             }
@@ -53,7 +53,7 @@ public final class Figures {
 
     /** A figure is named after its file (a TIC ID is missing or shared by many files), then the signal's rank. */
     public static String figureName(String fileName, int rank) {
-        String stem = fileName.replaceFirst("(?i)(\\.(fits|fit|fts))?(\\.(gz|fz))?$", "");
+        String stem = fileName.replaceFirst("(?i)(\\.(fits|fit|fts|csv|txt|dat|tsv|tbl))?(\\.(gz|fz))?$", "");
         stem = stem.replaceAll("[^A-Za-z0-9._+-]", "_");
         return stem + "-" + rank + ".png";
     }

@@ -83,7 +83,7 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
             return row(key, Outcome.FAILED, f.reason(), f.detail(), 0);
         }
         try {
-            LightCurveReader.Result lc = reader.read(bytes);
+            LightCurveReader.Result lc = reader.read(bytes, key);
             if (!lc.ok()) {
                 Outcome o = LightCurveReader.UNREADABLE.equals(lc.reason()) ? Outcome.FAILED : Outcome.SKIPPED;
                 return row(key, o, lc.reason(), lc.detail(), bytes.length);
