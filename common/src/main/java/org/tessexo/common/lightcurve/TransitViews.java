@@ -74,7 +74,7 @@ public final class TransitViews {
     }
 
     /** NaN runs become the straight line between their finite neighbours (the nearest one at the ends). */
-    static void interpolateGaps(double[] v) {
+    public static void interpolateGaps(double[] v) {
         int n = v.length;
         int prev = -1;
         for (int i = 0; i <= n; i++) {

@@ -31,12 +31,23 @@ public final class ModelPackage {
 
     /** Writes atomically: a temporary file beside {@code target}, then a rename. */
     public static void save(MultiLayerNetwork net, ModelMetadata metadata, Path target) throws IOException {
+        save(net, METADATA_ENTRY, metadata.toJson(), target, true);
+    }
+
+    /**
+     * Any DL4J network ({@code MultiLayerNetwork} or {@code ComputationGraph}) and a JSON entry of ours in one zip,
+     * written atomically.
+     *
+     * @param withUpdater keep the optimizer's state (to continue training); a shipped model leaves it out
+     */
+    public static void save(org.deeplearning4j.nn.api.Model net, String entry, String json, Path target,
+                            boolean withUpdater) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path plain = Files.createTempFile(dir, ".model-", ".zip.tmp");
         Path withMeta = Files.createTempFile(dir, ".model-meta-", ".zip.tmp");
         try {
-            ModelSerializer.writeModel(net, plain.toFile(), true);
+            ModelSerializer.writeModel(net, plain.toFile(), withUpdater);
             try (ZipFile in = new ZipFile(plain.toFile());
                  ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(withMeta))) {
                 Enumeration<? extends ZipEntry> entries = in.entries();
@@ -48,8 +59,8 @@ public final class ModelPackage {
                     }
                     out.closeEntry();
                 }
-                out.putNextEntry(new ZipEntry(METADATA_ENTRY));
-                out.write(metadata.toJson().getBytes(StandardCharsets.UTF_8));
+                out.putNextEntry(new ZipEntry(entry));
+                out.write(json.getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
             Files.move(withMeta, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

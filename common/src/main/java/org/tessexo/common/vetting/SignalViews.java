@@ -1,0 +1,180 @@
+package org.tessexo.common.vetting;
+
+import org.tessexo.common.lightcurve.LightCurve;
+import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.lightcurve.TransitViews;
+import org.tessexo.common.stats.RobustStats;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * What a vetter sees of one signal (period, epoch, duration) in a detrended light curve: AstroNet's global view
+ * (the whole orbit, {@link #GLOBAL_BINS} bins) and local view (4 durations around the transit, {@link #LOCAL_BINS}
+ * bins), and what tells a binary from a planet: the local view at phase 0.5 (a secondary eclipse), the local views
+ * of the odd and of the even transits (a binary found at half its period has unequal ones), and scalar features.
+ *
+ * <p>Each bin is the median of the flux folded into it, empty bins interpolated. The global view is normalized as
+ * AstroNet's (median 0, minimum -1). The local, secondary, odd and even views share one scale, the local view's
+ * (zero at the global view's median level, the transit's depth = -1), so that a secondary eclipse or an odd-even
+ * difference keeps its size relative to the transit. Views are clipped to [-{@link #CLIP}, {@link #CLIP}].
+ */
+public final class SignalViews {
+    public static final int GLOBAL_BINS = 201;
+    public static final int LOCAL_BINS = 61;
+    static final double CLIP = 5;
+    /** The scalar features, in {@link Views#scalars()} order. */
+    public static final String[] SCALARS = {"log_depth", "log_duty_cycle", "log_snr", "sde", "log_transits",
+        "odd_even", "secondary_ratio", "secondary_sigma", "log_period", "edge_fraction"};
+
+    private SignalViews() {
+    }
+
+    /**
+     * The views and features of one signal. The plain-number features are for the candidates table:
+     * {@code depthPpm} (measured on the central half of the transit), {@code oddEvenSigma} (the difference of the
+     * odd and even transits' depths over its error), {@code secondaryPpm} and {@code secondarySigma} (the dip at
+     * phase 0.5 and its significance).
+     */
+    public record Views(double[] global, double[] local, double[] secondary, double[] odd, double[] even,
+                        double[] scalars, double depthPpm, double oddEvenSigma, double secondaryPpm,
+                        double secondarySigma) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    public static Views of(LightCurve detrended, TransitSearch.Signal s) {
+        double[] t = detrended.time();
+        double[] f = detrended.flux();
+        double period = s.period();
+        double duration = Math.max(s.duration(), 1e-3);
+        double half = Math.min(TransitViews.LOCAL_DURATIONS / 2 * duration, period / 2);
+        double[] globalRaw = fold(t, f, period, s.epoch(), period / 2, GLOBAL_BINS, 0);
+        double level = RobustStats.median(globalRaw.clone(), globalRaw.length);
+        double[] local = fold(t, f, period, s.epoch(), half, LOCAL_BINS, 0);
+        double[] secondary = fold(t, f, period, s.epoch() + period / 2, half, LOCAL_BINS, 0);
+        double[] odd = fold(t, f, period, s.epoch(), half, LOCAL_BINS, 1);
+        double[] even = fold(t, f, period, s.epoch(), half, LOCAL_BINS, 2);
+        double globalScale = Math.abs(Arrays.stream(globalRaw).min().orElse(level) - level);
+        double localScale = Math.abs(Arrays.stream(local).min().orElse(level) - level);
+        double[] global = scaled(globalRaw, level, globalScale);
+
+        Depth primary = depth(t, f, period, s.epoch(), duration, 0);
+        Depth oddDepth = depth(t, f, period, s.epoch(), duration, 1);
+        Depth evenDepth = depth(t, f, period, s.epoch(), duration, 2);
+        Depth sec = depth(t, f, period, s.epoch() + period / 2, duration, 0);
+        double oddEven = Double.isFinite(oddDepth.sigma()) && Double.isFinite(evenDepth.sigma())
+                ? Math.abs(oddDepth.depth() - evenDepth.depth())
+                / Math.hypot(oddDepth.sigma(), evenDepth.sigma()) : 0;
+        double secSigma = sec.sigma() > 0 ? sec.depth() / sec.sigma() : 0;
+        double primaryDepth = primary.depth() > 0 ? primary.depth() : Math.max(s.depth(), 1e-6);
+        double depthPpm = primary.depth() * 1e6;
+        double[] scalars = {
+            Math.log10(Math.max(Math.abs(depthPpm), 1)) / 4,
+            Math.log10(duration / period) / 2 + 1,
+            Math.log10(Math.max(s.snr(), 1)) / 2,
+            Math.min(s.sde(), 50) / 20,
+            Math.log10(Math.max(s.transitsObserved(), 1)),
+            Math.min(finite(oddEven), 20) / 10,
+            clip(finite(sec.depth() / primaryDepth), -1, 2),
+            clip(finite(secSigma), -20, 20) / 10,
+            Math.log10(period) / 1.5,
+            s.transitsObserved() > 0 ? (double) s.edgeTransits() / s.transitsObserved() : 0};
+        return new Views(global, scaled(local, level, localScale), scaled(secondary, level, localScale),
+                scaled(odd, level, localScale), scaled(even, level, localScale), scalars, depthPpm, finite(oddEven),
+                finite(sec.depth() * 1e6), finite(secSigma));
+    }
+
+    private static double finite(double x) {
+        return Double.isFinite(x) ? x : 0;
+    }
+
+    private static double clip(double x, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, x));
+    }
+
+    private static double[] scaled(double[] v, double level, double scale) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = scale > 0 ? clip((v[i] - level) / scale, -CLIP, CLIP) : 0;
+        }
+        return out;
+    }
+
+    /** A dip's depth below the out-of-transit median and its error; NaN sigma when no cadence is in it. */
+    record Depth(double depth, double sigma) {
+    }
+
+    /**
+     * Depth on the central half of the transit (|phase| below a quarter duration) against the median beyond one
+     * duration; {@code parity} 0 every transit, 1 the odd ones, 2 the even ones.
+     */
+    static Depth depth(double[] t, double[] f, double period, double epoch, double duration, int parity) {
+        int nIn = 0;
+        double sumIn = 0;
+        double[] out = new double[t.length];
+        int nOut = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (!Double.isFinite(f[i])) {
+                continue;
+            }
+            double ph = TransitSearch.phase(t[i], period, epoch);
+            if (Math.abs(ph) < duration / 4 && parityOk(t[i], period, epoch, parity)) {
+                nIn++;
+                sumIn += f[i];
+            } else if (Math.abs(ph) > duration) {
+                out[nOut++] = f[i];
+            }
+        }
+        if (nIn == 0 || nOut < 3) {
+            return new Depth(0, Double.NaN);
+        }
+        double median = RobustStats.median(out, nOut);
+        double sigma = 1.4826 * RobustStats.mad(Arrays.copyOf(out, nOut));
+        return new Depth(median - sumIn / nIn, sigma / Math.sqrt(nIn));
+    }
+
+    private static boolean parityOk(double t, double period, double epoch, int parity) {
+        if (parity == 0) {
+            return true;
+        }
+        long n = Math.round((t - epoch) / period);
+        return (Math.floorMod(n, 2) == 1) == (parity == 1);
+    }
+
+    /** Median-binned fold of the cadences within {@code half} days of the given phase, gaps interpolated. */
+    static double[] fold(double[] t, double[] f, double period, double epoch, double half, int bins, int parity) {
+        int[] count = new int[bins];
+        int[] bin = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            double ph = TransitSearch.phase(t[i], period, epoch);
+            int b = (int) Math.floor((ph + half) / (2 * half) * bins);
+            bin[i] = ph >= -half && ph < half && b >= 0 && b < bins && Double.isFinite(f[i])
+                    && parityOk(t[i], period, epoch, parity) ? b : -1;
+            if (bin[i] >= 0) {
+                count[b]++;
+            }
+        }
+        double[][] members = new double[bins][];
+        for (int b = 0; b < bins; b++) {
+            members[b] = new double[count[b]];
+        }
+        int[] fill = new int[bins];
+        for (int i = 0; i < t.length; i++) {
+            if (bin[i] >= 0) {
+                members[bin[i]][fill[bin[i]]++] = f[i];
+            }
+        }
+        double[] v = new double[bins];
+        boolean any = false;
+        for (int b = 0; b < bins; b++) {
+            v[b] = count[b] == 0 ? Double.NaN : RobustStats.median(members[b], count[b]);
+            any |= count[b] > 0;
+        }
+        if (!any) {
+            Arrays.fill(v, 1.0); // nothing observed there (no odd transit, say): flat at the normalized level
+            return v;
+        }
+        TransitViews.interpolateGaps(v);
+        return v;
+    }
+}
