@@ -110,7 +110,7 @@ public final class TessJob {
                 settings = prepareDemo(settings, cli);
             }
             SparkConf conf = SparkSetup.configure(new SparkConf(), settings,
-                    cli.command() != Command.INSPECT && cli.command() != Command.SEARCH);
+                    cli.command() != Command.INSPECT);
             conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
             // A session that already exists (an embedding application, a test) is used and left running.
             owned = SparkSession.getDefaultSession().isEmpty();

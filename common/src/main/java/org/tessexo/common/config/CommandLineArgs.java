@@ -18,14 +18,25 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                               List<String> overrides) {
 
     public enum Command {
-        DEMO, TRAIN, SINGLE, INSPECT, SEARCH;
+        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER;
 
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The command a label names ("train-vetter"), or null. */
+        public static Command of(String label) {
+            for (Command c : values()) {
+                if (c.label().equalsIgnoreCase(label)) {
+                    return c;
+                }
+            }
+            return null;
         }
     }
 
-    private static final Set<String> WITH_VALUE = Set.of("--input", "--output", "--labels", "--conf", "--master");
+    private static final Set<String> WITH_VALUE = Set.of("--input", "--output", "--labels", "--conf", "--master",
+            "--vetter", "--min-score");
 
     public static final String USAGE = String.join("\n",
             "Usage: ./submit.sh COMMAND [options] [key=value ...]",
@@ -34,7 +45,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  train     list the input, decode the image HDUs, preprocess, train the CNN, evaluate, save the model",
             "  single    train on the image of one FITS file (a quick check of the whole pipeline)",
             "  inspect   list and decode only, no training: every file's outcome in the report",
-            "  search    transit search (BLS) in light curves, target pixel files and cutouts: candidates table",
+            "  search    transit search (BLS) in light curves of any format, vetted: candidates table, report.html",
+            "  train-vetter  train the vetting CNN on light curves (injected planets and binaries, labelled stars)",
             "Options:",
             "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
             "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",
@@ -44,6 +56,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --overwrite     replace the results of an earlier run in --output (otherwise an error, exit 2)",
             "  --resume        train: continue from the newest checkpoint in --output (same data and settings)",
             "  --strict        a run that uses less than half of its input is an error (exit 3), not a warning",
+            "  --vetter URI    search: the vetter.zip to score candidates with (default: the shipped one; none: off)",
+            "  --min-score X   search: leave out candidates whose planet score is below X",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
             "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
 
@@ -73,12 +87,19 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                     "--output: run-report.json, outcomes/",
                     "  --input URI  --output URI  --overwrite  --strict",
                     List.of("listing", "fits", "preprocess", "failures", "s3a")),
-            Command.SEARCH, new CommandHelp("transit search (BLS) in light curves, target pixel files and cutouts",
-                    "--input: SPOC and data-alert light curves, target pixel files, TESScut cutouts (FITS); times"
-                            + " are put in BTJD from BJDREFI/BJDREFF",
-                    "--output: candidates/ (parquet, csv), events/, outcomes/, figures/, run-report.json",
-                    "  --input URI  --output URI  --overwrite  --strict",
-                    List.of("listing", "search", "failures", "s3a")));
+            Command.SEARCH, new CommandHelp("transit search (BLS) in light curves of any format, each signal vetted",
+                    "--input: SPOC, data-alert, Kepler, K2, lightkurve, TGLC, eleanor light curves, target pixel"
+                            + " files, TESScut cutouts (FITS), text tables (.csv .txt .dat .tsv); times put in BTJD",
+                    "--output: candidates.csv, candidates/ (parquet, csv), events/, outcomes/, figures/,"
+                            + " report.html, run-report.json",
+                    "  --input URI  --output URI  --vetter URI  --min-score X  --overwrite  --strict",
+                    List.of("listing", "search", "vetter", "failures", "s3a")),
+            Command.TRAIN_VETTER, new CommandHelp("train the vetting CNN across the cluster",
+                    "--input: light curves (as search reads them); --labels: a table of known signals (file, and"
+                            + " label + period_days, or TESSellator's INDEX.tsv columns)",
+                    "--output: vetter.zip, examples/ (parquet), outcomes/, run-report.json",
+                    "  --input URI  --output URI  --labels URI  --overwrite  --strict",
+                    List.of("listing", "search", "vetter", "training", "failures", "s3a")));
 
     /** Help for one command: what it reads and writes, its options and its settings with their defaults. */
     public static String help(Command command) {
@@ -121,17 +142,15 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             Command about = null;
             if (args.length > 1) {
                 try {
-                    about = Command.valueOf(args[1].toUpperCase(Locale.ROOT));
+                    about = Command.of(args[1]);
                 } catch (IllegalArgumentException e) {
                     about = null;
                 }
             }
             return new CommandLineArgs(about, null, null, null, null, null, true, false, false, List.of());
         }
-        Command command;
-        try {
-            command = Command.valueOf(args[0].toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        Command command = Command.of(args[0]);
+        if (command == null) {
             throw new UserException("Unknown command '" + args[0] + "'.\n" + USAGE);
         }
         String input = null;
@@ -166,6 +185,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--overwrite" -> overwrite = true;
                 case "--resume" -> resume = true;
                 case "--strict" -> overrides.add("failures.strict=true");
+                case "--vetter" -> overrides.add("vetter.model=" + value);
+                case "--min-score" -> overrides.add("vetter.min-score=" + value);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UserException("Unknown option '" + a + "'.\n" + USAGE);

@@ -28,7 +28,7 @@ public record PipelineSettings(
         Demo demo,
         int maxProblems,
         Failures failures,
-        Search search) implements Serializable {
+        Search search, Vetting vetting) implements Serializable {
 
     /** @param filesInFlight files read at once per partition; 0 = 4 for s3a, 1 otherwise */
     public record Listing(List<String> suffixes, int partitions, int filesInFlight) implements Serializable {
@@ -74,6 +74,20 @@ public record PipelineSettings(
                          int figures) implements Serializable {
     }
 
+    /**
+     * Vetting: the vetter {@code search} scores candidates with ({@code ""}: the one shipped in the jar;
+     * {@code "none"}: no vetting), the planet probability from which a signal is a planet candidate, the lowest
+     * planet score the candidates table keeps, and what {@code train-vetter} makes and fits.
+     *
+     * @param textSuffixes  names {@code search} and {@code train-vetter} list as text light curves
+     * @param trainSearch   the search that finds the training examples' signals (coarser than the default one)
+     */
+    public record Vetting(String model, double threshold, double minScore, List<String> textSuffixes,
+                          int planetsPerStar, int binariesPerStar, double minSnr, double maxSnr, int epochs,
+                          int batchSize, double learningRate, double testFraction, long seed,
+                          org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch) implements Serializable {
+    }
+
     public record Demo(String data, String output, int files, int height, int width, long seed)
             implements Serializable {
     }
@@ -115,10 +129,23 @@ public record PipelineSettings(
                         c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
                         c.getDouble("search.time-budget-s"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
+        org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch =
+                new org.tessexo.common.lightcurve.TransitSearch.Settings(transit.qualityMask(), transit.window(),
+                        transit.method(), transit.minPeriod(), transit.maxPeriod(), transit.minDurationHours(),
+                        transit.maxDurationHours(), c.getInt("vetter.training-search.duration-count"),
+                        c.getInt("vetter.training-search.oversample"),
+                        c.getDouble("vetter.training-search.frequency-factor"), 1, transit.minSde(),
+                        transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget());
+        Vetting vetting = new Vetting(c.getString("vetter.model"), c.getDouble("vetter.threshold"),
+                c.getDouble("vetter.min-score"), c.getStringList("vetter.text-suffixes"),
+                c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),
+                c.getDouble("vetter.min-snr"), c.getDouble("vetter.max-snr"), c.getInt("vetter.epochs"),
+                c.getInt("vetter.batch-size"), c.getDouble("vetter.learning-rate"),
+                c.getDouble("vetter.test-fraction"), c.getLong("vetter.seed"), trainSearch);
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
-                        c.getBoolean("failures.strict")), search);
+                        c.getBoolean("failures.strict")), search, vetting);
         s.validate();
         return s;
     }
@@ -187,6 +214,15 @@ public record PipelineSettings(
         require(t.timeBudget() > 0, "tess.search.time-budget-s must be > 0");
         require(search.figures() >= 0, "tess.search.figures must be >= 0");
         require(!search.fluxColumn().isBlank(), "tess.search.flux-column is empty (PDCSAP_FLUX or SAP_FLUX)");
+        require(vetting.threshold() > 0 && vetting.threshold() < 1, "tess.vetter.threshold must be in (0, 1)");
+        require(vetting.minScore() >= 0 && vetting.minScore() <= 1, "tess.vetter.min-score must be in [0, 1]");
+        require(vetting.planetsPerStar() >= 0 && vetting.binariesPerStar() >= 0,
+                "tess.vetter.planets-per-star and binaries-per-star must be >= 0");
+        require(vetting.minSnr() > 0 && vetting.maxSnr() >= vetting.minSnr(),
+                "tess.vetter: 0 < min-snr <= max-snr");
+        require(vetting.epochs() >= 1 && vetting.batchSize() >= 1, "tess.vetter.epochs and batch-size must be >= 1");
+        require(vetting.testFraction() > 0 && vetting.testFraction() < 1,
+                "tess.vetter.test-fraction must be in (0, 1)");
         try { // the domain records check their own invariants; here they become the user's configuration errors
             model.validate();
             model.checkInput(preprocess.height(), preprocess.width());
@@ -231,16 +267,16 @@ public record PipelineSettings(
 
     public PipelineSettings withInput(String newInput) {
         return new PipelineSettings(newInput, output, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search);
+                labelsTable, demo, maxProblems, failures, search, vetting);
     }
 
     public PipelineSettings withOutput(String newOutput) {
         return new PipelineSettings(input, newOutput, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search);
+                labelsTable, demo, maxProblems, failures, search, vetting);
     }
 
     public PipelineSettings withLabels(String newLabels) {
         return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search);
+                labelsTable, demo, maxProblems, failures, search, vetting);
     }
 }

@@ -87,10 +87,15 @@ public final class TransitSearch {
      * or the data put in order (empty when nothing was).
      */
     public record Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
-                         String reason, String notes) {
+                         String reason, String notes, double[][] periodogram) {
         public Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
                       String reason) {
-            this(detrended, trend, signals, events, reason, "");
+            this(detrended, trend, signals, events, reason, "", null);
+        }
+
+        public Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
+                      String reason, String notes) {
+            this(detrended, trend, signals, events, reason, notes, null);
         }
 
         public boolean ok() {
@@ -101,7 +106,8 @@ public final class TransitSearch {
             if (more.isEmpty()) {
                 return this;
             }
-            return new Result(detrended, trend, signals, events, reason, notes.isEmpty() ? more : notes + "; " + more);
+            return new Result(detrended, trend, signals, events, reason, notes.isEmpty() ? more : notes + "; " + more,
+                    periodogram);
         }
     }
 
@@ -224,6 +230,7 @@ public final class TransitSearch {
         List<Signal> signals = new ArrayList<>();
         boolean[] inTransit = new boolean[detrended.size()];
         double[][] edges = edges(detrended.time());
+        double[][] first = null;
         int rank = 1;
         // A signal found again at a period already listed (its residual) is masked wider and not listed: at most
         // as many extra searches as signals.
@@ -243,6 +250,9 @@ public final class TransitSearch {
                     s.maxDutyCycle());
             int b = pg.best();
             double sde = pg.sde(b);
+            if (first == null) {
+                first = thin(pg.periods(), pg.power(), PERIODOGRAM_POINTS);
+            }
             if (rank > 1 && sde < s.minSde()) {
                 break;
             }
@@ -265,7 +275,29 @@ public final class TransitSearch {
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
                 MAX_SINGLE_EVENTS);
-        return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes));
+        return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first);
+    }
+
+    /** Points of the periodogram a result keeps (for the figure): the highest power of each stretch of periods. */
+    static final int PERIODOGRAM_POINTS = 2000;
+
+    /** {periods, power} cut to at most {@code n} points, each the maximum of its stretch (peaks survive). */
+    static double[][] thin(double[] periods, double[] power, int n) {
+        int m = periods.length;
+        int step = Math.max(1, (m + n - 1) / n);
+        int k = (m + step - 1) / step;
+        double[][] out = new double[2][k];
+        for (int i = 0; i < k; i++) {
+            int best = i * step;
+            for (int j = i * step; j < Math.min(m, (i + 1) * step); j++) {
+                if (power[j] > power[best]) {
+                    best = j;
+                }
+            }
+            out[0][i] = periods[best];
+            out[1][i] = power[best];
+        }
+        return out;
     }
 
     /** Time from the nearest transit centre (days), in [-period/2, period/2). */

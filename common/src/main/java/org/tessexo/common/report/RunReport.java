@@ -81,6 +81,12 @@ public final class RunReport {
     public final long candidatesTotal;
     public final List<String> figures;
     public final List<String> warnings;
+    /**
+     * The vetting section: for {@code search} the vetter used and the candidates by disposition; for
+     * {@code train-vetter} the examples by source and label, the held-out evaluation and the fit's speed. Null for
+     * other commands.
+     */
+    public final Map<String, Object> vetting;
     private final Tally tally;
     private final Training training;
     private final Search search;
@@ -100,6 +106,7 @@ public final class RunReport {
         search = b.search;
         model = b.model;
         warnings = List.copyOf(b.warnings);
+        vetting = b.vetting == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.vetting));
         timings = Collections.unmodifiableMap(new LinkedHashMap<>(b.timings));
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
         listed = tally.listed();
@@ -192,6 +199,9 @@ public final class RunReport {
             c.put("figures", search.figures());
             m.put("search", c);
         }
+        if (vetting != null) {
+            m.put("vetting", vetting);
+        }
         m.put("model", model);
         m.put("timings_s", timings);
         m.put("settings", settings);
@@ -225,6 +235,7 @@ public final class RunReport {
         private Tally tally = Tally.empty();
         private Training training;
         private Search search;
+        private Map<String, Object> vetting;
         private String model;
         private final List<String> warnings = new ArrayList<>();
         private final Map<String, Double> timings = new LinkedHashMap<>();
@@ -259,6 +270,11 @@ public final class RunReport {
 
         public synchronized Builder training(Training t) {
             this.training = t;
+            return this;
+        }
+
+        public synchronized Builder vetting(Map<String, Object> v) {
+            this.vetting = v;
             return this;
         }
 

@@ -12,8 +12,9 @@ package org.tessexo.common.vetting;
  * / P}, the planet in front when {@code cos phi > 0}.
  */
 public final class TransitModel {
-    /** Points of the rule per piece of the radius integral. */
-    static final int POINTS = 96;
+    /** Gauss-Legendre points per piece of the radius integral. */
+    static final int POINTS = 48;
+    private static final double[][] GAUSS = gaussLegendre(POINTS);
 
     private TransitModel() {
     }
@@ -38,7 +39,7 @@ public final class TransitModel {
         for (int k = 0; k + 1 < cuts.length; k++) {
             sum += piece(cuts[k], cuts[k + 1], z, p, u1, u2);
         }
-        return sum / norm(u1, u2);
+        return Math.min(1, sum / norm(u1, u2));
     }
 
     /** The star's total light, {@code integral of I(r) 2 pi r dr = pi (1 - u1/3 - u2/6)}. */
@@ -66,16 +67,43 @@ public final class TransitModel {
         return 2 * r * Math.acos(Math.max(-1, Math.min(1, c)));
     }
 
-    /** The integral of I(r) x arc(r) over [a, b], on cosine-spaced points (dense at both ends, where the kinks are). */
+    /** The integral of I(r) x arc(r) over [a, b], in r = a + (b - a)(1 - cos(pi s))/2 (dense at both ends). */
     private static double piece(double a, double b, double z, double p, double u1, double u2) {
         double sum = 0;
-        for (int i = 0; i < POINTS; i++) {
-            double s = (i + 0.5) / POINTS;
+        for (double[] node : GAUSS) {
+            double s = (node[0] + 1) / 2;
             double r = a + (b - a) * (1 - Math.cos(Math.PI * s)) / 2;
-            double dr = (b - a) * Math.PI / 2 * Math.sin(Math.PI * s) / POINTS;
-            sum += intensity(r, u1, u2) * arc(r, z, p) * dr;
+            double dr = (b - a) * Math.PI / 2 * Math.sin(Math.PI * s) / 2;
+            sum += node[1] * intensity(r, u1, u2) * arc(r, z, p) * dr;
         }
         return sum;
+    }
+
+    /** Nodes and weights of the n-point Gauss-Legendre rule on [-1, 1] (Newton on the Legendre polynomial). */
+    static double[][] gaussLegendre(int n) {
+        double[][] out = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            double x = Math.cos(Math.PI * (i + 0.75) / (n + 0.5));
+            double dp = 0;
+            for (int it = 0; it < 100; it++) {
+                double p0 = 1;
+                double p1 = x;
+                for (int k = 2; k <= n; k++) {
+                    double p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+                    p0 = p1;
+                    p1 = p2;
+                }
+                dp = n * (x * p1 - p0) / (x * x - 1);
+                double dx = p1 / dp;
+                x -= dx;
+                if (Math.abs(dx) < 1e-15) {
+                    break;
+                }
+            }
+            out[i][0] = x;
+            out[i][1] = 2 / ((1 - x * x) * dp * dp);
+        }
+        return out;
     }
 
     /**

@@ -6,6 +6,11 @@ import org.apache.spark.serializer.KryoRegistrator;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.SingleEvents;
 import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.vetting.SignalViews;
+import org.tessexo.common.vetting.TrainingExamples;
+import org.tessexo.common.vetting.Verdict;
+import org.tessexo.common.vetting.VettingMetrics;
+import org.tessexo.spark.transforms.ExampleRow;
 import org.tessexo.spark.transforms.SearchRow;
 
 /**
@@ -16,7 +21,8 @@ public final class TessKryoRegistrator implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
         for (Class<?> c : new Class<?>[] {SearchRow.class, LightCurve.Target.class, TransitSearch.Signal.class,
-                SingleEvents.Event.class}) {
+                SingleEvents.Event.class, Verdict.class, ExampleRow.class, TrainingExamples.Example.class,
+                TrainingExamples.Known.class, SignalViews.Views.class, VettingMetrics.Scored.class}) {
             kryo.register(c, new JavaSerializer());
         }
     }

@@ -24,8 +24,13 @@ abstract class Job {
 
     /** The input listed, into the report (the count, the listing's warnings, its time). */
     static List<ListedFile> list(JobContext ctx, RunReport.Builder report) {
+        return list(ctx, report, List.of());
+    }
+
+    /** @param moreSuffixes names listed beside tess.listing.suffixes */
+    static List<ListedFile> list(JobContext ctx, RunReport.Builder report, List<String> moreSuffixes) {
         long t = System.nanoTime();
-        FitsLister.Listing listing = Ingest.list(ctx);
+        FitsLister.Listing listing = Ingest.list(ctx, moreSuffixes);
         report.tally(Tally.listed(listing.files().size())).warnings(listing.warnings()).timing("list", t);
         return listing.files();
     }

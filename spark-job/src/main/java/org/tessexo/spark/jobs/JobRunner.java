@@ -55,6 +55,7 @@ public final class JobRunner {
             case INSPECT -> new InspectJob();
             case TRAIN, SINGLE, DEMO -> new TrainJob(options.resume());
             case SEARCH -> new SearchJob();
+            case TRAIN_VETTER -> new TrainVetterJob();
         };
         PipelineSettings s = qualified(settings, spark);
         long t0 = System.nanoTime();

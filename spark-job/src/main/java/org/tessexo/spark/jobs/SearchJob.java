@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.SingleEvents;
+import org.tessexo.common.lightcurve.TimeSystem;
 import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.vetting.Verdict;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.engine.SparkSetup;
 import org.tessexo.spark.io.OutputStore;
@@ -23,7 +25,9 @@ import org.tessexo.spark.steps.FailurePolicy;
 import org.tessexo.spark.steps.Ingest;
 import org.tessexo.spark.steps.JobContext;
 import org.tessexo.spark.steps.OutcomeTable;
+import org.tessexo.spark.steps.ReportPage;
 import org.tessexo.spark.steps.Tables;
+import org.tessexo.spark.steps.VetterFiles;
 import org.tessexo.spark.transforms.Figures;
 import org.tessexo.spark.transforms.SearchFn;
 import org.tessexo.spark.transforms.SearchRow;
@@ -62,29 +66,49 @@ final class SearchJob extends Job {
     void run(JobContext ctx, RunReport.Builder report) {
         PipelineSettings s = ctx.settings();
         int tasks = SparkSetup.concurrentTasks(ctx.sc().getConf());
+        VetterFiles.Loaded vetter = VetterFiles.load(ctx);
+        Broadcast<byte[]> vetterBytes = vetter.bytes() == null ? null : ctx.sc().broadcast(vetter.bytes());
         Ingest.Spec<SearchRow> spec = new Ingest.Spec<>("search", FILES_PER_TASK,
                 conf -> new SearchFn(conf, s.search().fluxColumn(), s.search().transit(), s.fits().maxImageBytes(),
-                        tasks), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(), OUTCOMES);
-        Ingest.Ingested<SearchRow> in = ingest(ctx, report, list(ctx, report), spec);
+                        tasks, vetterBytes), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(), OUTCOMES);
+        Ingest.Ingested<SearchRow> in = ingest(ctx, report, list(ctx, report, s.vetting().textSuffixes()), spec);
         JavaRDD<SearchRow> rows = in.rows();
         try {
             long candidates = rows.map(r -> (long) r.signals().size()).fold(0L, Long::sum);
             LOG.info("Searched: {} light curves, {} candidates", in.tally().used(), candidates);
             report.warnings(FailurePolicy.check(ctx, in.tally(), "light curves searched"));
             long t = System.nanoTime();
-            List<SearchRow> strongest = writeTables(ctx, rows, in.tally().listed());
+            double minScore = s.vetting().minScore();
+            Map<String, Long> dispositions = new java.util.TreeMap<>(rows.flatMap(r -> {
+                List<String> d = new ArrayList<>();
+                for (int i = 0; i < r.signals().size(); i++) {
+                    Verdict v = r.verdict(i);
+                    d.add(v == null || v.disposition().isEmpty() ? "not vetted" : v.disposition());
+                }
+                return d.iterator();
+            }).countByValue());
+            List<SearchRow> strongest = writeTables(ctx, rows, in.tally().listed(), minScore);
             List<Map<String, Object>> table = new ArrayList<>();
             for (SearchRow r : strongest) {
-                table.add(asMap(r, r.signals().get(0)));
+                table.add(asMap(r, 0));
             }
+            Map<String, Object> vetting = new LinkedHashMap<>();
+            vetting.put("vetter", vetter.description());
+            vetting.put("threshold", s.vetting().threshold());
+            vetting.put("min_score", minScore);
+            vetting.put("dispositions", dispositions);
+            report.vetting(vetting);
             report.search(new RunReport.Search(candidates, table, List.of())).timing("write", t);
             t = System.nanoTime();
-            List<String> figures = writeFigures(ctx, in.conf(), strongest);
+            List<String> figures = writeFigures(ctx, in.conf(), strongest, vetterBytes);
             report.search(new RunReport.Search(candidates, table, figures)).timing("figures", t);
+            ReportPage.write(ctx.out(), REPORT_PAGE, strongest, figures, candidates, vetter.description());
         } finally {
             rows.unpersist(false);
         }
     }
+
+    public static final String REPORT_PAGE = "report.html";
 
     /** CONTRACT's leading columns (hdu, height and width stay empty: a light curve is a table), then the search's. */
     static final OutcomeTable<SearchRow> OUTCOMES = new OutcomeTable<>(OutcomeTable.leading()
@@ -93,40 +117,69 @@ final class SearchJob extends Job {
             r -> OutcomeTable.row(r, null, null, null, r.target() == null ? null : r.target().tic(),
                     r.target() == null ? null : r.target().sector(), r.cadences(), r.signals().size()));
 
+    /**
+     * The candidates table: who (catalog name, TIC, sector, camera, CCD, file), the vetting (planet score and
+     * disposition), the signal (period, epoch in BTJD and in BJD, the file's own time system, duration, depth, SNR,
+     * SDE, transits), whether it passed search.min-sde, flags, and the vetting's features. Numbers are rounded to
+     * their precision.
+     */
     static final StructType CANDIDATE_SCHEMA = new StructType()
-            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
-            .add("camera", DataTypes.IntegerType).add("ccd", DataTypes.IntegerType)
-            .add("file", DataTypes.StringType).add("rank", DataTypes.IntegerType)
+            .add("target", DataTypes.StringType).add("tic", DataTypes.LongType)
+            .add("sector", DataTypes.IntegerType).add("camera", DataTypes.IntegerType)
+            .add("ccd", DataTypes.IntegerType).add("file", DataTypes.StringType).add("rank", DataTypes.IntegerType)
+            .add("planet_score", DataTypes.DoubleType).add("disposition", DataTypes.StringType)
+            .add("passed_min_sde", DataTypes.BooleanType)
             .add("period_days", DataTypes.DoubleType).add("epoch_btjd", DataTypes.DoubleType)
+            .add("epoch_bjd", DataTypes.DoubleType).add("time_system", DataTypes.StringType)
             .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
             .add("snr", DataTypes.DoubleType).add("sde", DataTypes.DoubleType)
-            .add("transits", DataTypes.IntegerType).add("flux", DataTypes.StringType);
+            .add("transits", DataTypes.IntegerType).add("edge_transits", DataTypes.IntegerType)
+            .add("flags", DataTypes.StringType)
+            .add("binary_score", DataTypes.DoubleType).add("false_alarm_score", DataTypes.DoubleType)
+            .add("fold_depth_ppm", DataTypes.DoubleType).add("odd_even_sigma", DataTypes.DoubleType)
+            .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType)
+            .add("flux", DataTypes.StringType);
 
     static final StructType EVENT_SCHEMA = new StructType()
-            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+            .add("target", DataTypes.StringType).add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
             .add("file", DataTypes.StringType).add("time_btjd", DataTypes.DoubleType)
             .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
             .add("snr", DataTypes.DoubleType);
 
-    /** The candidates and single-event tables; returns the strongest candidates (one signal each), a few rows. */
-    private static List<SearchRow> writeTables(JobContext ctx, JavaRDD<SearchRow> rows, long listed) {
+    /**
+     * The candidates table (signals whose planet score reaches {@code minScore}; all when 0 or not vetted) and the
+     * single-event table; returns the best candidates (one signal each, by planet score then SDE), a few rows.
+     */
+    private static List<SearchRow> writeTables(JobContext ctx, JavaRDD<SearchRow> rows, long listed,
+                                               double minScore) {
         OutputStore out = ctx.out();
-        JavaRDD<Row> candidates = rows.flatMap(r -> {
-            List<Row> list = new ArrayList<>();
-            for (TransitSearch.Signal g : r.signals()) {
-                list.add(candidateRow(r, g));
-            }
-            return list.iterator();
-        });
+        JavaRDD<SearchRow> kept = rows.filter(r -> !r.signals().isEmpty())
+                .flatMap(r -> {
+                    List<SearchRow> one = new ArrayList<>();
+                    for (int i = 0; i < r.signals().size(); i++) {
+                        Verdict v = r.verdict(i);
+                        if (minScore > 0 && v != null && !(v.planetScore() >= minScore)) {
+                            continue;
+                        }
+                        one.add(new SearchRow(r.path(), r.outcome(), r.reason(), r.detail(), r.target(),
+                                r.cadences(), r.bytesRead(), List.of(r.signals().get(i)),
+                                v == null ? List.of() : List.of(v), List.of()));
+                    }
+                    return one.iterator();
+                });
+        JavaRDD<Row> candidates = kept.map(r -> candidateRow(r, 0));
         Dataset<Row> c = ctx.spark().createDataFrame(candidates, CANDIDATE_SCHEMA).orderBy(
+                org.apache.spark.sql.functions.col("planet_score").desc_nulls_last(),
                 org.apache.spark.sql.functions.col("sde").desc());
         Tables.writeParquet(c, out, CANDIDATES + "/parquet");
         Tables.writeCsv(c, out, CANDIDATES + "/csv", listed);
+        Tables.mergeCsv(out, CANDIDATES + "/csv", CANDIDATES + ".csv");
         JavaRDD<Row> events = rows.flatMap(r -> {
             List<Row> list = new ArrayList<>();
             for (SingleEvents.Event e : r.events()) {
-                list.add(RowFactory.create(r.target().tic(), r.target().sector(), r.path(), e.time(),
-                        e.duration() * 24, e.depth() * 1e6, e.snr()));
+                list.add(RowFactory.create(r.target().name(), r.target().tic(), r.target().sector(), r.path(),
+                        round(e.time(), 5), round(e.duration() * 24, 3), round(e.depth() * 1e6, 0),
+                        round(e.snr(), 2)));
             }
             return list.iterator();
         });
@@ -135,25 +188,30 @@ final class SearchJob extends Job {
         Tables.writeParquet(ev, out, EVENTS + "/parquet");
         Tables.writeCsv(ev, out, EVENTS + "/csv", listed);
 
-        // The strongest candidates, for the report and the figures: a few rows to the driver.
+        // The best candidates, for the report, the figures and report.html: a few rows to the driver.
         PipelineSettings s = ctx.settings();
-        return rows.filter(r -> !r.signals().isEmpty())
-                .flatMap(r -> r.signals().stream().map(g -> new SearchRow(r.path(), r.outcome(), r.reason(),
-                        r.detail(), r.target(), r.cadences(), r.bytesRead(), List.of(g), List.of())).iterator())
-                .takeOrdered(Math.max(s.search().figures(), Math.min(s.maxProblems(), 100)), BY_SDE);
+        return kept.takeOrdered(Math.max(s.search().figures(), Math.min(s.maxProblems(), 100)), BEST);
     }
 
-    /** Descending SDE, then the file, then rank: a total order, the same on every run. */
-    static final Comparator<SearchRow> BY_SDE = new BySde();
+    /** Planet score (unvetted last), then SDE, then the file, then rank: a total order, the same on every run. */
+    static final Comparator<SearchRow> BEST = new Best();
 
-    private static final class BySde implements Comparator<SearchRow>, Serializable {
+    private static final class Best implements Comparator<SearchRow>, Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
         public int compare(SearchRow a, SearchRow b) {
+            double sa = a.verdict(0) == null || Double.isNaN(a.verdict(0).planetScore()) ? -1
+                    : a.verdict(0).planetScore();
+            double sb = b.verdict(0) == null || Double.isNaN(b.verdict(0).planetScore()) ? -1
+                    : b.verdict(0).planetScore();
+            int c = Double.compare(sb, sa);
+            if (c != 0) {
+                return c;
+            }
             TransitSearch.Signal x = a.signals().get(0);
             TransitSearch.Signal y = b.signals().get(0);
-            int c = Double.compare(y.sde(), x.sde());
+            c = Double.compare(y.sde(), x.sde());
             if (c != 0) {
                 return c;
             }
@@ -162,17 +220,36 @@ final class SearchJob extends Job {
         }
     }
 
-    private static Row candidateRow(SearchRow r, TransitSearch.Signal g) {
-        LightCurve.Target t = r.target();
-        return RowFactory.create(t.tic(), t.sector(), t.camera(), t.ccd(), r.path(), g.rank(), g.period(), g.epoch(),
-                g.duration() * 24, g.depth() * 1e6, g.snr(), g.sde(), g.transitsObserved(), t.fluxColumn());
+    /** {@code x} rounded to {@code digits} decimals; null for NaN or infinity (an empty cell). */
+    static Double round(double x, int digits) {
+        if (!Double.isFinite(x)) {
+            return null;
+        }
+        return java.math.BigDecimal.valueOf(x).setScale(digits, java.math.RoundingMode.HALF_EVEN).doubleValue();
     }
 
-    private static Map<String, Object> asMap(SearchRow r, TransitSearch.Signal g) {
+    static Row candidateRow(SearchRow r, int i) {
+        LightCurve.Target t = r.target();
+        TransitSearch.Signal g = r.signals().get(i);
+        Verdict v = r.verdict(i);
+        double nan = Double.NaN;
+        return RowFactory.create(t.name(), t.tic() > 0 ? t.tic() : null, t.sector() >= 0 ? t.sector() : null,
+                t.camera() >= 0 ? t.camera() : null, t.ccd() >= 0 ? t.ccd() : null, r.path(), g.rank(),
+                round(v == null ? nan : v.planetScore(), 4), v == null ? "" : v.disposition(), g.passed(),
+                round(g.period(), 6), round(g.epoch(), 5), round(g.epoch() + TimeSystem.BTJD_ZERO, 5),
+                t.timeSystem(), round(g.duration() * 24, 3), round(g.depth() * 1e6, 0), round(g.snr(), 2),
+                round(g.sde(), 2), g.transitsObserved(), g.edgeTransits(), Verdict.flags(g, v, ","),
+                round(v == null ? nan : v.binaryScore(), 4), round(v == null ? nan : v.falseAlarmScore(), 4),
+                round(v == null ? nan : v.depthPpm(), 0), round(v == null ? nan : v.oddEvenSigma(), 2),
+                round(v == null ? nan : v.secondaryPpm(), 0), round(v == null ? nan : v.secondarySigma(), 2),
+                t.fluxColumn());
+    }
+
+    private static Map<String, Object> asMap(SearchRow r, int i) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Row row = candidateRow(r, g);
-        for (int i = 0; i < CANDIDATE_SCHEMA.fields().length; i++) {
-            m.put(CANDIDATE_SCHEMA.fields()[i].name(), row.get(i));
+        Row row = candidateRow(r, i);
+        for (int f = 0; f < CANDIDATE_SCHEMA.fields().length; f++) {
+            m.put(CANDIDATE_SCHEMA.fields()[f].name(), row.get(f));
         }
         return m;
     }
@@ -182,7 +259,7 @@ final class SearchJob extends Job {
      * handful), each figure drawn there, and the PNG bytes written here.
      */
     private static List<String> writeFigures(JobContext ctx, Broadcast<SerializableHadoopConf> conf,
-                                             List<SearchRow> strongest) {
+                                             List<SearchRow> strongest, Broadcast<byte[]> vetter) {
         PipelineSettings s = ctx.settings();
         JavaSparkContext sc = ctx.sc();
         OutputStore out = ctx.out();
@@ -200,7 +277,8 @@ final class SearchJob extends Job {
         String flux = s.search().fluxColumn();
         TransitSearch.Settings settings = s.search().transit();
         List<Tuple2<String, byte[]>> pngs = sc.parallelize(wanted, Math.min(wanted.size(), sc.defaultParallelism()))
-                .flatMap(w -> Figures.draw(w._1(), w._2(), conf.value(), flux, settings).iterator()).collect();
+                .flatMap(w -> Figures.draw(w._1(), w._2(), conf.value(), flux, settings,
+                        vetter == null ? null : vetter.value()).iterator()).collect();
         Set<String> used = new HashSet<>();
         for (Tuple2<String, byte[]> p : pngs) {
             String name = p._1();

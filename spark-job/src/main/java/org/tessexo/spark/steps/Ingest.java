@@ -70,9 +70,16 @@ public final class Ingest {
 
     /** The input's files (and what the listing noticed), listed on the driver. */
     public static FitsLister.Listing list(JobContext ctx) {
+        return list(ctx, List.of());
+    }
+
+    /** @param moreSuffixes names listed beside tess.listing.suffixes (the light-curve commands' text tables) */
+    public static FitsLister.Listing list(JobContext ctx, List<String> moreSuffixes) {
         PipelineSettings s = ctx.settings();
-        FitsLister.Listing listing = FitsLister.list(s.input(), s.listing().suffixes(), ctx.hadoop());
-        LOG.info("Listed {} FITS files under {}", listing.files().size(), s.input());
+        List<String> suffixes = new java.util.ArrayList<>(s.listing().suffixes());
+        suffixes.addAll(moreSuffixes);
+        FitsLister.Listing listing = FitsLister.list(s.input(), suffixes, ctx.hadoop());
+        LOG.info("Listed {} files under {}", listing.files().size(), s.input());
         return listing;
     }
 

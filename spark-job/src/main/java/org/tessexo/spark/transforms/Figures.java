@@ -5,7 +5,10 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.TransitFigure;
+import org.tessexo.common.lightcurve.TimeSystem;
 import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.vetting.SignalViews;
+import org.tessexo.common.vetting.Vetter;
 import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.SerializableHadoopConf;
 import scala.Tuple2;
@@ -25,9 +28,13 @@ public final class Figures {
     private Figures() {
     }
 
-    /** The file searched again, and a figure for each of the given signal ranks: (file name, PNG bytes). */
+    /**
+     * The file searched again, and a figure for each of the given signal ranks: (file name, PNG bytes).
+     *
+     * @param vetter the vetter's bytes (its score goes into the figure), or null
+     */
     public static List<Tuple2<String, byte[]>> draw(String path, List<Integer> ranks, SerializableHadoopConf conf,
-                                                    String flux, TransitSearch.Settings settings)
+                                                    String flux, TransitSearch.Settings settings, byte[] vetter)
             throws IOException {
         byte[] bytes = HadoopFiles.readAll(path, conf.get());
         LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes, path);
@@ -42,10 +49,19 @@ public final class Figures {
             if (ranks.contains(g.rank())) {
                 String file = new org.apache.hadoop.fs.Path(path).getName();
                 String name = figureName(file, g.rank());
-                String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)",
+                SignalViews.Views v = SignalViews.of(r.detrended(), g);
+                String verdict = "";
+                if (vetter != null) {
+                    Vetter.Score sc = VetterCache.get(vetter).score(List.of(v)).get(0);
+                    verdict = String.format(Locale.ROOT, "planet score %.3f: %s", sc.planet(),
+                            sc.disposition().label());
+                }
+                String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)%s",
                         t.name().isEmpty() ? "target unknown" : t.name(),
-                        t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file);
-                out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), g, title, 1200, 800)));
+                        t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file,
+                        t.timeSystem().equals(TimeSystem.BTJD) ? "" : ", times from " + t.timeSystem());
+                out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), r.periodogram(), g, v.global(),
+                        new double[][] {v.local(), v.odd(), v.even(), v.secondary()}, verdict, title, 1200, 1100)));
             }
         }
         return out;

@@ -6,14 +6,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.fits.MemoryBudget;
 import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
 import org.tessexo.common.lightcurve.TransitSearch;
+import org.tessexo.common.vetting.SignalViews;
+import org.tessexo.common.vetting.Verdict;
+import org.tessexo.common.vetting.Vetter;
 import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.Prefetching;
 import org.tessexo.spark.io.SerializableHadoopConf;
 
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -24,18 +28,14 @@ import java.util.List;
 public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, SearchRow> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SearchFn.class);
-    public static final String TOO_LARGE = "file larger than fits.max-image-bytes";
+    public static final String TOO_LARGE = LightCurveFiles.TOO_LARGE;
 
     private final Broadcast<SerializableHadoopConf> conf;
     private final String fluxColumn;
     private final TransitSearch.Settings settings;
     private final long maxBytes;
     private final int concurrentTasks;
-    /**
-     * Memory a light curve takes while it is read, as a multiple of the file's size: its bytes, nom-tam-fits'
-     * column arrays, and the doubles the search works on (a target pixel file's cube is summed per cadence).
-     */
-    static final int MEMORY_PER_FILE_BYTE = 4;
+    private final Broadcast<byte[]> vetter;
 
     /**
      * @param maxBytes        a file larger than this is skipped unread (fits.max-image-bytes)
@@ -44,6 +44,13 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
      */
     public SearchFn(Broadcast<SerializableHadoopConf> conf, String fluxColumn, TransitSearch.Settings settings,
                     long maxBytes, int concurrentTasks) {
+        this(conf, fluxColumn, settings, maxBytes, concurrentTasks, null);
+    }
+
+    /** @param vetter the vetter.zip's bytes, broadcast; null: signals are not vetted (their features still are) */
+    public SearchFn(Broadcast<SerializableHadoopConf> conf, String fluxColumn, TransitSearch.Settings settings,
+                    long maxBytes, int concurrentTasks, Broadcast<byte[]> vetter) {
+        this.vetter = vetter;
         this.conf = conf;
         this.fluxColumn = fluxColumn;
         this.settings = settings;
@@ -61,51 +68,30 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
 
     SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search, MemoryBudget budget) {
         String key = file.path();
-        if (file.problem() != null) {
-            return row(key, Outcome.FAILED, file.problem(), file.detail(), 0);
+        LightCurveFiles.Read read = LightCurveFiles.read(file, conf.value().get(), reader, budget, maxBytes);
+        if (read.lightCurve() == null) {
+            return row(key, read.outcome(), read.reason(), read.detail(), read.bytes());
         }
-        if (file.length() > maxBytes) {
-            return row(key, Outcome.SKIPPED, TOO_LARGE, file.length() + " bytes", 0);
-        }
-        if (file.length() * MEMORY_PER_FILE_BYTE > budget.perFile()) { // bounded before reading a byte
-            return row(key, Outcome.SKIPPED, TOO_LARGE, file.length() + " bytes need about "
-                    + file.length() * MEMORY_PER_FILE_BYTE + " bytes of memory to search, more than the "
-                    + budget.perFile() + " one file may take here (" + budget.note() + ")", 0);
-        }
-        byte[] bytes;
+        LightCurve lc = read.lightCurve();
         try {
-            bytes = HadoopFiles.readAll(key, conf.value().get());
-        } catch (OutOfMemoryError e) {
-            return row(key, Outcome.FAILED, HadoopFiles.OUT_OF_MEMORY, e.getMessage(), 0);
-        } catch (IOException | RuntimeException e) {
-            HadoopFiles.ReadFailure f = HadoopFiles.ReadFailure.of(e);
-            LOG.warn("{}: {}: {}", key, f.reason(), f.detail());
-            return row(key, Outcome.FAILED, f.reason(), f.detail(), 0);
-        }
-        try {
-            LightCurveReader.Result lc = reader.read(bytes, key);
-            if (!lc.ok()) {
-                Outcome o = LightCurveReader.UNREADABLE.equals(lc.reason()) ? Outcome.FAILED : Outcome.SKIPPED;
-                return row(key, o, lc.reason(), lc.detail(), bytes.length);
-            }
-            TransitSearch.Result r = search.search(lc.lightCurve());
+            TransitSearch.Result r = search.search(lc);
             // What was done to the data or the search (a time conversion, a sort, a capped grid), in the detail.
-            String notes = join(lc.detail(), r.notes());
+            String notes = join(read.notes(), r.notes());
             if (!r.ok()) {
                 return new SearchRow(key, Outcome.SKIPPED, r.reason(), join(r.detrended().size()
-                        + " cadences", notes), lc.lightCurve().target(), r.detrended().size(), bytes.length,
-                        List.of(), List.of());
+                        + " cadences", notes), lc.target(), r.detrended().size(), read.bytes(),
+                        List.of(), List.of(), List.of());
             }
-            return new SearchRow(key, Outcome.SEARCHED, "", notes, lc.lightCurve().target(),
-                    r.detrended().size(), bytes.length, r.signals(), r.events());
+            return new SearchRow(key, Outcome.SEARCHED, "", notes, lc.target(), r.detrended().size(), read.bytes(),
+                    r.signals(), vet(r), r.events());
         } catch (RuntimeException e) {
             LOG.warn("{}: search failed", key, e);
             return row(key, Outcome.FAILED, "search error", e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    bytes.length);
+                    read.bytes());
         } catch (OutOfMemoryError e) {
             // A backstop: the file's size was checked before reading; its tables may still decode larger.
             return row(key, Outcome.FAILED, HadoopFiles.OUT_OF_MEMORY, e.getMessage() + " (raise the executor"
-                    + " memory)", bytes.length);
+                    + " memory)", read.bytes());
         }
     }
 
@@ -114,6 +100,24 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
     }
 
     private static SearchRow row(String key, Outcome o, String reason, String detail, long bytes) {
-        return new SearchRow(key, o, reason, detail, null, 0, bytes, List.of(), List.of());
+        return new SearchRow(key, o, reason, detail, null, 0, bytes, List.of(), List.of(), List.of());
+    }
+
+    /** Each signal's views, scored by the vetter when there is one. */
+    private List<Verdict> vet(TransitSearch.Result r) {
+        List<SignalViews.Views> views = new ArrayList<>();
+        for (TransitSearch.Signal g : r.signals()) {
+            views.add(SignalViews.of(r.detrended(), g));
+        }
+        List<Verdict> out = new ArrayList<>();
+        if (vetter == null) {
+            views.forEach(v -> out.add(Verdict.unscored(v)));
+            return out;
+        }
+        List<Vetter.Score> scores = VetterCache.get(vetter.value()).score(views);
+        for (int i = 0; i < views.size(); i++) {
+            out.add(Verdict.of(scores.get(i), views.get(i)));
+        }
+        return out;
     }
 }

@@ -1,0 +1,47 @@
+package org.tessexo.common.vetting;
+
+import java.io.Serializable;
+
+/**
+ * What the vetting says of one signal, for the candidates table: the probability of each class, the disposition
+ * ("planet candidate", "eclipsing binary", "false alarm"), and the features a person checks first (the depth
+ * measured on the fold, the odd-even difference in sigma, the secondary eclipse's depth and significance).
+ */
+public record Verdict(double planetScore, double binaryScore, double falseAlarmScore, String disposition,
+                      double depthPpm, double oddEvenSigma, double secondaryPpm, double secondarySigma)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static Verdict of(Vetter.Score s, SignalViews.Views v) {
+        return new Verdict(s.planet(), s.binary(), s.falseAlarm(), s.disposition().label(), v.depthPpm(),
+                v.oddEvenSigma(), v.secondaryPpm(), v.secondarySigma());
+    }
+
+    /** The features without a score (no vetter given). */
+    public static Verdict unscored(SignalViews.Views v) {
+        return new Verdict(Double.NaN, Double.NaN, Double.NaN, "", v.depthPpm(), v.oddEvenSigma(), v.secondaryPpm(),
+                v.secondarySigma());
+    }
+
+    /**
+     * What a person should check before trusting a signal: {@code below-min-sde}, {@code edge-ramp} (most transits
+     * next to an edge of the data), {@code odd-even} and {@code secondary} (differences beyond 3 sigma, the marks of
+     * a binary); joined by {@code separator}.
+     */
+    public static String flags(org.tessexo.common.lightcurve.TransitSearch.Signal g, Verdict v, String separator) {
+        java.util.List<String> f = new java.util.ArrayList<>();
+        if (!g.passed()) {
+            f.add("below-min-sde");
+        }
+        if (g.atEdges()) {
+            f.add("edge-ramp");
+        }
+        if (v != null && v.oddEvenSigma() > 3) {
+            f.add("odd-even");
+        }
+        if (v != null && v.secondarySigma() > 3) {
+            f.add("secondary");
+        }
+        return String.join(separator, f);
+    }
+}

@@ -1,0 +1,206 @@
+package org.tessexo.spark.jobs;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.errors.NoValidDataException;
+import org.tessexo.common.errors.UserException;
+import org.tessexo.common.eval.HeldOutSplit;
+import org.tessexo.common.report.RunReport;
+import org.tessexo.common.vetting.TrainingExamples;
+import org.tessexo.common.vetting.VetterLabels;
+import org.tessexo.common.vetting.VetterNetwork;
+import org.tessexo.common.vetting.Vetter;
+import org.tessexo.common.vetting.VettingMetrics;
+import org.tessexo.spark.engine.Dl4jGraphTrainer;
+import org.tessexo.spark.engine.SparkSetup;
+import org.tessexo.spark.io.HadoopFiles;
+import org.tessexo.spark.steps.FailurePolicy;
+import org.tessexo.spark.steps.Ingest;
+import org.tessexo.spark.steps.JobContext;
+import org.tessexo.spark.steps.OutcomeTable;
+import org.tessexo.spark.steps.Tables;
+import org.tessexo.spark.transforms.ExampleRow;
+import org.tessexo.spark.transforms.ExamplesFn;
+import org.tessexo.spark.transforms.VetFn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code train-vetter} command: list light curves, make the training examples on the executors (each light
+ * curve itself when labelled, inverted, and with injected planets and binaries: searched, views made), split by
+ * star, fit the {@link VetterNetwork} with parameter averaging, score the held-out stars on the executors, and write
+ * {@code vetter.zip}, the held-out scores ({@code examples/}) and the evaluation in the report.
+ */
+final class TrainVetterJob extends Job {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainVetterJob.class);
+    public static final String VETTER = "vetter.zip";
+    public static final String EXAMPLES = "examples";
+    /** Each light curve is searched several times: partitions of 2 files spread them over the cores. */
+    static final int FILES_PER_TASK = 2;
+
+    @Override
+    void describe(JobContext ctx, RunReport.Builder report) {
+        report.setting("vetter", ctx.settings().vetting()).setting("search", ctx.settings().search());
+    }
+
+    static final OutcomeTable<ExampleRow> OUTCOMES = new OutcomeTable<>(OutcomeTable.leading()
+            .add("examples", DataTypes.IntegerType),
+            r -> OutcomeTable.row(r, null, null, null, r.examples().size()));
+
+    static final StructType SCORED = new StructType()
+            .add("star", DataTypes.StringType).add("source", DataTypes.StringType)
+            .add("label", DataTypes.StringType).add("planet_score", DataTypes.DoubleType)
+            .add("disposition", DataTypes.StringType).add("period_days", DataTypes.DoubleType)
+            .add("snr", DataTypes.DoubleType).add("injected_snr", DataTypes.DoubleType)
+            .add("detail", DataTypes.StringType);
+
+    @Override
+    void run(JobContext ctx, RunReport.Builder report) {
+        PipelineSettings s = ctx.settings();
+        PipelineSettings.Vetting v = s.vetting();
+        Map<String, TrainingExamples.Known> known = labels(ctx);
+        Broadcast<Map<String, TrainingExamples.Known>> knownB = ctx.sc().broadcast(known);
+        int tasks = SparkSetup.concurrentTasks(ctx.sc().getConf());
+        TrainingExamples.Plan plan = new TrainingExamples.Plan(v.planetsPerStar(), v.binariesPerStar(), v.minSnr(),
+                v.maxSnr());
+        Ingest.Spec<ExampleRow> spec = new Ingest.Spec<>("examples", FILES_PER_TASK,
+                conf -> new ExamplesFn(conf, s.search().fluxColumn(), v.trainSearch(), s.fits().maxImageBytes(),
+                        tasks, knownB, plan, v.seed()), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(),
+                OUTCOMES);
+        Ingest.Ingested<ExampleRow> in = ingest(ctx, report, list(ctx, report, v.textSuffixes()), spec);
+        JavaRDD<ExampleRow> rows = in.rows();
+        JavaRDD<MultiDataSet> train = null;
+        try {
+            report.warnings(FailurePolicy.check(ctx, in.tally(), "light curves with examples"));
+            long seed = v.seed();
+            double fraction = v.testFraction();
+            JavaRDD<TrainingExamples.Example> examples = rows.flatMap(r -> r.examples().iterator());
+            Map<String, Long> bySource = new java.util.TreeMap<>(examples
+                    .map(e -> e.source() + " -> " + e.label().label()).countByValue());
+            train = examples.filter(e -> !HeldOutSplit.isHeldOut(e.star(), seed, fraction))
+                    .map(e -> (MultiDataSet) VetterNetwork.example(e.views(), e.label()))
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            long trainCount = train.count();
+            if (trainCount == 0) {
+                throw new NoValidDataException("No training examples: " + in.tally().used()
+                        + " light curves gave none (see outcomes/)");
+            }
+            LOG.info("Vetter: {} training examples ({})", trainCount, bySource);
+            VetterNetwork.Settings ns = VetterNetwork.Settings.defaults();
+            ComputationGraph net = VetterNetwork.build(new VetterNetwork.Settings(ns.seed(), ns.globalFilters(),
+                    ns.localFilters(), ns.kernel(), ns.dense(), v.learningRate(), ns.l2(), ns.dropout()));
+            Dl4jGraphTrainer trainer = new Dl4jGraphTrainer(ctx.sc(), net, s.training(), v.batchSize());
+            List<Double> scores = new ArrayList<>();
+            long t = System.nanoTime();
+            trainer.fit(train, v.epochs(), (epoch, score, n) -> scores.add(score));
+            double fitSeconds = (System.nanoTime() - t) / 1e9;
+            report.timing("fit", t);
+
+            // Held-out stars, scored on the executors with the vetter as it will be saved.
+            t = System.nanoTime();
+            Vetter provisional = new Vetter(trainer.network(), Vetter.info(v.threshold(), s.input(), trainCount,
+                    Double.NaN));
+            byte[] bytes = bytes(provisional);
+            Broadcast<byte[]> vetterB = ctx.sc().broadcast(bytes);
+            JavaRDD<VettingMetrics.Scored> scored = examples
+                    .filter(e -> HeldOutSplit.isHeldOut(e.star(), seed, fraction))
+                    .mapPartitions(new VetFn(vetterB)).persist(StorageLevel.MEMORY_AND_DISK_SER());
+            List<VettingMetrics.Scored> heldOut = scored.collect(); // one small record per held-out example
+            VettingMetrics metrics = VettingMetrics.of(heldOut, v.threshold());
+            Dataset<Row> table = ctx.spark().createDataFrame(scored.map(TrainVetterJob::scoredRow), SCORED);
+            Tables.writeParquet(table, ctx.out(), EXAMPLES + "/parquet");
+            Tables.writeCsv(table, ctx.out(), EXAMPLES + "/csv", heldOut.size());
+            scored.unpersist(false);
+            report.timing("evaluate", t);
+
+            Vetter vetter = new Vetter(trainer.network(), Vetter.info(v.threshold(), s.input() + " ("
+                    + bySource + ")", trainCount, metrics.auc()));
+            save(ctx, vetter);
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("examples", bySource);
+            section.put("train_examples", trainCount);
+            section.put("held_out_examples", heldOut.size());
+            section.put("labelled_stars", known.size());
+            section.put("epochs", v.epochs());
+            section.put("scores", scores);
+            section.put("workers", trainer.workers());
+            section.put("approach", trainer.approachName());
+            section.put("samples_per_s", Math.round(trainCount * (double) v.epochs() / fitSeconds * 10) / 10.0);
+            section.put("evaluation", metrics.toMap());
+            report.vetting(section).model(ctx.out().uri(VETTER));
+            LOG.info("Vetter: held-out AUC {} on {} examples; saved {}", metrics.auc(), heldOut.size(),
+                    ctx.out().uri(VETTER));
+        } finally {
+            if (train != null) {
+                train.unpersist(false);
+            }
+            rows.unpersist(false);
+        }
+    }
+
+    private static Row scoredRow(VettingMetrics.Scored e) {
+        return RowFactory.create(e.star(), e.source(), e.label().label(), SearchJob.round(e.planetScore(), 4),
+                e.disposition().label(), SearchJob.round(e.period(), 6), SearchJob.round(e.snr(), 2),
+                SearchJob.round(e.injectedSnr(), 2), e.detail());
+    }
+
+    /** The labels table (driver: a small file), file name → known signal; empty without --labels. */
+    private static Map<String, TrainingExamples.Known> labels(JobContext ctx) {
+        String uri = ctx.settings().labels();
+        if (uri == null || uri.isBlank()) {
+            return new java.util.HashMap<>();
+        }
+        try {
+            String text = new String(HadoopFiles.readAll(uri, ctx.hadoop()), StandardCharsets.UTF_8);
+            Map<String, TrainingExamples.Known> m = VetterLabels.parse(text);
+            LOG.info("Labels: {} known signals in {}", m.size(), uri);
+            return new java.util.HashMap<>(m);
+        } catch (IOException e) {
+            throw new UserException("--labels " + uri + " cannot be read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--labels " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(Vetter v) {
+        try {
+            Path tmp = Files.createTempFile("tess-vetter-", ".zip");
+            try {
+                v.save(tmp, false);
+                return Files.readAllBytes(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void save(JobContext ctx, Vetter v) {
+        try {
+            ctx.out().write(VETTER, o -> o.write(bytes(v)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot save the vetter to " + ctx.out().uri(VETTER) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}
