@@ -11,9 +11,12 @@
 #   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition;
 #   5. bls: the transit search's BLS against astropy's BoxLeastSquares, one full-sector light curve, one core each;
 #   6. injection: transits injected into the real WASP-126 and TOI-216 light curves (their signals masked), the
-#      recovery rate against the injected signal-to-noise (40 trials per light curve, about 3 minutes).
+#      recovery rate against the injected signal-to-noise (40 trials per light curve, about 3 minutes);
+#   7. vetter: the vetting network's fit (one JVM, DL4J with oneDNN) against its PyTorch twin
+#      (bench/torch_vetter_twin.py) on the same views, batch and threads; and the cost of vetting one candidate
+#      (views + forward) against the search of its light curve.
 #
-#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory,bls,injection]
+#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory,bls,injection,vetter]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -30,7 +33,7 @@ cd "$ROOT"
 FILES=48
 LINKS=20
 S3=1
-ONLY=ingest,decode,training,memory,bls,injection
+ONLY=ingest,decode,training,memory,bls,injection,vetter
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
@@ -263,4 +266,21 @@ if want injection; then
     org.tessexo.common.lightcurve.InjectionRecovery 40 2026 \
     "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits" \
     "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00055652896-s01_tess_v1_lc.fits" 2> "$WORK/injection.log"
+fi
+
+if want vetter; then
+  echo
+  echo "7. Vetter: fit samples/s, one JVM (DL4J, oneDNN) against the PyTorch twin, same views, batch 32, $(nproc) threads"
+  VJ=$(java -cp "$(common_cp)" org.tessexo.common.bench.VetterBench fit "$WORK/vetter" 1024 3 2> "$WORK/vetter.log" \
+    | grep samples_per_s)
+  VT=$(OMP_NUM_THREADS=$(nproc) $PY bench/torch_vetter_twin.py "$WORK/vetter" --batch 32 --threads "$(nproc)" \
+    --epochs 3 | grep samples_per_s)
+  echo "   DL4J:    $VJ"
+  echo "   PyTorch: $VT"
+  echo "   ratio DL4J / PyTorch: $(ratio "$(echo "$VJ" | sed 's/samples_per_s=\([0-9.]*\).*/\1/')" \
+    "$(echo "$VT" | sed 's/samples_per_s=\([0-9.]*\).*/\1/')")"
+  echo "   vetting one candidate against the search of its light curve (WASP-126, sector 1, 2-min cadence):"
+  echo "   $(java -cp "$(common_cp)" org.tessexo.common.bench.VetterBench cost \
+    "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits" 2>> "$WORK/vetter.log" \
+    | tail -1)"
 fi
