@@ -101,7 +101,7 @@ public final class VetterBench {
         }
         double s = (System.nanoTime() - t) / 1e9;
         System.out.printf(Locale.ROOT, "samples_per_s=%.1f samples=%d epochs=%d batch=%d params=%d onednn=%s%n",
-                samples * epochs / s, samples, epochs, batch, net.numParams(), OneDnn.check(net));
+                samples * epochs / s, samples, epochs, batch, net.numParams(), OneDnn.check());
     }
 
     static void cost(Path file) throws IOException {
