@@ -69,7 +69,9 @@ class SearchIT {
         // One merged CSV beside Spark's parts, one header line
         List<String> merged = Files.readAllLines(out.resolve("candidates.csv"));
         assertEquals(parquet.count() + 1, merged.size());
-        assertTrue(merged.get(0).startsWith("target,tic,sector"), merged.get(0));
+        assertTrue(merged.get(0).startsWith("tic,sector,camera,ccd,file,rank,period_days,epoch_btjd,duration_hours,"
+                + "depth_ppm,snr,sde,transits,flux,planet_score,disposition"),
+                "CONTRACT's columns first: " + merged.get(0));
         assertTrue(report.get("vetting").get("vetter").asText().contains("shipped"), report.get("vetting").toString());
         // Text tables that are not light curves are skipped with the columns they have
         assertTrue(report.get("reasons").has("no usable flux column"), report.get("reasons").toString());

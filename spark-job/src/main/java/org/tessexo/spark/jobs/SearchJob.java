@@ -118,33 +118,32 @@ final class SearchJob extends Job {
                     r.target() == null ? null : r.target().sector(), r.cadences(), r.signals().size()));
 
     /**
-     * The candidates table: who (catalog name, TIC, sector, camera, CCD, file), the vetting (planet score and
-     * disposition), the signal (period, epoch in BTJD and in BJD, the file's own time system, duration, depth, SNR,
-     * SDE, transits), whether it passed search.min-sde, flags, and the vetting's features. Numbers are rounded to
-     * their precision.
+     * The candidates table: CONTRACT's columns first, in its order (tic, sector, camera, ccd, file, rank, period,
+     * epoch in BTJD, duration, depth, SNR, SDE, transits, flux), then the vetting (planet score, disposition), the
+     * catalog name, whether the signal passed search.min-sde, the epoch in BJD and the file's own time system, edge
+     * transits, flags, and the vetting's other scores and features. Numbers are rounded to their precision.
      */
     static final StructType CANDIDATE_SCHEMA = new StructType()
-            .add("target", DataTypes.StringType).add("tic", DataTypes.LongType)
-            .add("sector", DataTypes.IntegerType).add("camera", DataTypes.IntegerType)
-            .add("ccd", DataTypes.IntegerType).add("file", DataTypes.StringType).add("rank", DataTypes.IntegerType)
-            .add("planet_score", DataTypes.DoubleType).add("disposition", DataTypes.StringType)
-            .add("passed_min_sde", DataTypes.BooleanType)
+            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+            .add("camera", DataTypes.IntegerType).add("ccd", DataTypes.IntegerType)
+            .add("file", DataTypes.StringType).add("rank", DataTypes.IntegerType)
             .add("period_days", DataTypes.DoubleType).add("epoch_btjd", DataTypes.DoubleType)
-            .add("epoch_bjd", DataTypes.DoubleType).add("time_system", DataTypes.StringType)
             .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
             .add("snr", DataTypes.DoubleType).add("sde", DataTypes.DoubleType)
-            .add("transits", DataTypes.IntegerType).add("edge_transits", DataTypes.IntegerType)
-            .add("flags", DataTypes.StringType)
+            .add("transits", DataTypes.IntegerType).add("flux", DataTypes.StringType)
+            .add("planet_score", DataTypes.DoubleType).add("disposition", DataTypes.StringType)
+            .add("target", DataTypes.StringType).add("passed_min_sde", DataTypes.BooleanType)
+            .add("epoch_bjd", DataTypes.DoubleType).add("time_system", DataTypes.StringType)
+            .add("edge_transits", DataTypes.IntegerType).add("flags", DataTypes.StringType)
             .add("binary_score", DataTypes.DoubleType).add("false_alarm_score", DataTypes.DoubleType)
             .add("fold_depth_ppm", DataTypes.DoubleType).add("odd_even_sigma", DataTypes.DoubleType)
-            .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType)
-            .add("flux", DataTypes.StringType);
+            .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType);
 
     static final StructType EVENT_SCHEMA = new StructType()
-            .add("target", DataTypes.StringType).add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
+            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
             .add("file", DataTypes.StringType).add("time_btjd", DataTypes.DoubleType)
             .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
-            .add("snr", DataTypes.DoubleType);
+            .add("snr", DataTypes.DoubleType).add("target", DataTypes.StringType);
 
     /**
      * The candidates table (signals whose planet score reaches {@code minScore}; all when 0 or not vetted) and the
@@ -177,9 +176,9 @@ final class SearchJob extends Job {
         JavaRDD<Row> events = rows.flatMap(r -> {
             List<Row> list = new ArrayList<>();
             for (SingleEvents.Event e : r.events()) {
-                list.add(RowFactory.create(r.target().name(), r.target().tic(), r.target().sector(), r.path(),
-                        round(e.time(), 5), round(e.duration() * 24, 3), round(e.depth() * 1e6, 0),
-                        round(e.snr(), 2)));
+                list.add(RowFactory.create(r.target().tic(), r.target().sector(), r.path(), round(e.time(), 5),
+                        round(e.duration() * 24, 3), round(e.depth() * 1e6, 0), round(e.snr(), 2),
+                        r.target().name()));
             }
             return list.iterator();
         });
@@ -233,16 +232,15 @@ final class SearchJob extends Job {
         TransitSearch.Signal g = r.signals().get(i);
         Verdict v = r.verdict(i);
         double nan = Double.NaN;
-        return RowFactory.create(t.name(), t.tic() > 0 ? t.tic() : null, t.sector() >= 0 ? t.sector() : null,
-                t.camera() >= 0 ? t.camera() : null, t.ccd() >= 0 ? t.ccd() : null, r.path(), g.rank(),
-                round(v == null ? nan : v.planetScore(), 4), v == null ? "" : v.disposition(), g.passed(),
-                round(g.period(), 6), round(g.epoch(), 5), round(g.epoch() + TimeSystem.BTJD_ZERO, 5),
-                t.timeSystem(), round(g.duration() * 24, 3), round(g.depth() * 1e6, 0), round(g.snr(), 2),
-                round(g.sde(), 2), g.transitsObserved(), g.edgeTransits(), Verdict.flags(g, v, ","),
-                round(v == null ? nan : v.binaryScore(), 4), round(v == null ? nan : v.falseAlarmScore(), 4),
-                round(v == null ? nan : v.depthPpm(), 0), round(v == null ? nan : v.oddEvenSigma(), 2),
-                round(v == null ? nan : v.secondaryPpm(), 0), round(v == null ? nan : v.secondarySigma(), 2),
-                t.fluxColumn());
+        return RowFactory.create(t.tic(), t.sector(), t.camera(), t.ccd(), r.path(), g.rank(),
+                round(g.period(), 6), round(g.epoch(), 5), round(g.duration() * 24, 3), round(g.depth() * 1e6, 0),
+                round(g.snr(), 2), round(g.sde(), 2), g.transitsObserved(), t.fluxColumn(),
+                round(v == null ? nan : v.planetScore(), 4), v == null ? "" : v.disposition(), t.name(), g.passed(),
+                round(g.epoch() + TimeSystem.BTJD_ZERO, 5), t.timeSystem(), g.edgeTransits(),
+                Verdict.flags(g, v, ","), round(v == null ? nan : v.binaryScore(), 4),
+                round(v == null ? nan : v.falseAlarmScore(), 4), round(v == null ? nan : v.depthPpm(), 0),
+                round(v == null ? nan : v.oddEvenSigma(), 2), round(v == null ? nan : v.secondaryPpm(), 0),
+                round(v == null ? nan : v.secondarySigma(), 2));
     }
 
     private static Map<String, Object> asMap(SearchRow r, int i) {
