@@ -37,14 +37,31 @@ public final class TransitViews {
 
     /** Median-binned fold of the phases within {@code half} days of mid-transit, normalized. */
     static double[] view(LightCurve lc, TransitSearch.Signal s, double half, int bins) {
-        double[] t = lc.time();
-        double[] f = lc.flux();
+        double[] v = medianFold(lc.time(), lc.flux(), s.period(), s.epoch(), half, bins, 0);
+        double median = RobustStats.median(v.clone(), bins);
+        double min = Arrays.stream(v).min().orElse(median);
+        double scale = Math.abs(min - median);
+        for (int b = 0; b < bins; b++) {
+            v[b] = scale > 0 ? (v[b] - median) / scale : 0;
+        }
+        return v;
+    }
+
+    /**
+     * The median of the flux folded into each of {@code bins} bins spanning {@code half} days either side of the
+     * epoch's phase, empty bins interpolated ({@link #interpolateGaps}); all 1 when no cadence falls in any.
+     *
+     * @param parity 0 every transit; 1 the odd ones, 2 the even ones (counted from the epoch)
+     */
+    public static double[] medianFold(double[] t, double[] f, double period, double epoch, double half, int bins,
+                                      int parity) {
         int[] count = new int[bins];
         int[] bin = new int[t.length];
         for (int i = 0; i < t.length; i++) {
-            double ph = TransitSearch.phase(t[i], s.period(), s.epoch());
+            double ph = TransitSearch.phase(t[i], period, epoch);
             int b = (int) Math.floor((ph + half) / (2 * half) * bins);
-            bin[i] = ph >= -half && ph < half && b >= 0 && b < bins && Double.isFinite(f[i]) ? b : -1;
+            bin[i] = ph >= -half && ph < half && b >= 0 && b < bins && Double.isFinite(f[i])
+                    && parityOk(t[i], period, epoch, parity) ? b : -1;
             if (bin[i] >= 0) {
                 count[b]++;
             }
@@ -60,17 +77,26 @@ public final class TransitViews {
             }
         }
         double[] v = new double[bins];
+        boolean any = false;
         for (int b = 0; b < bins; b++) {
             v[b] = count[b] == 0 ? Double.NaN : RobustStats.median(members[b], count[b]);
+            any |= count[b] > 0;
+        }
+        if (!any) {
+            Arrays.fill(v, 1.0); // nothing observed there (no odd transit, say): flat at the normalized level
+            return v;
         }
         interpolateGaps(v);
-        double median = RobustStats.median(v.clone(), bins);
-        double min = Arrays.stream(v).min().orElse(median);
-        double scale = Math.abs(min - median);
-        for (int b = 0; b < bins; b++) {
-            v[b] = scale > 0 ? (v[b] - median) / scale : 0;
-        }
         return v;
+    }
+
+    /** Whether the transit nearest {@code t} is of the given parity (0: any; 1: odd; 2: even). */
+    public static boolean parityOk(double t, double period, double epoch, int parity) {
+        if (parity == 0) {
+            return true;
+        }
+        long n = Math.round((t - epoch) / period);
+        return (Math.floorMod(n, 2) == 1) == (parity == 1);
     }
 
     /** NaN runs become the straight line between their finite neighbours (the nearest one at the ends). */

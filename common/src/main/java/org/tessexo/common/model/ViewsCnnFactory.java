@@ -67,13 +67,7 @@ public final class ViewsCnnFactory {
     }
 
     public static ComputationGraphConfiguration configuration(Settings s) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(s.seed())
-                .updater(new Adam(s.learningRate()))
-                .weightInit(WeightInit.RELU)
-                .l2(s.l2())
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
+        ComputationGraphConfiguration.GraphBuilder g = graph(s.seed(), s.learningRate(), s.l2())
                 .addInputs(GLOBAL, LOCAL)
                 .setInputTypes(InputType.convolutional(1, s.globalBins(), 1),
                         InputType.convolutional(1, s.localBins(), 1));
@@ -91,8 +85,22 @@ public final class ViewsCnnFactory {
         return g.setOutputs("out").build();
     }
 
-    /** One view's column; returns the name of its flattened output. */
-    private static String column(ComputationGraphConfiguration.GraphBuilder g, String view, int[] filters,
+    /** The graph builder of the views networks: Adam, He initialization, L2, "same" convolutions. */
+    public static ComputationGraphConfiguration.GraphBuilder graph(long seed, double learningRate, double l2) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.RELU)
+                .l2(l2)
+                .convolutionMode(ConvolutionMode.Same)
+                .graphBuilder();
+    }
+
+    /**
+     * One view's column of AstroNet blocks (two 1 x kernel convolutions + ReLU, then 1 x pool max pooling with stride
+     * 2) over a {@code 1 x bins} input; returns the name of its flattened output.
+     */
+    public static String column(ComputationGraphConfiguration.GraphBuilder g, String view, int[] filters,
                                  int kernel, int pool, int bins) {
         String last = view;
         int width = bins;

@@ -134,47 +134,10 @@ public final class SignalViews {
     }
 
     private static boolean parityOk(double t, double period, double epoch, int parity) {
-        if (parity == 0) {
-            return true;
-        }
-        long n = Math.round((t - epoch) / period);
-        return (Math.floorMod(n, 2) == 1) == (parity == 1);
+        return TransitViews.parityOk(t, period, epoch, parity);
     }
 
-    /** Median-binned fold of the cadences within {@code half} days of the given phase, gaps interpolated. */
     static double[] fold(double[] t, double[] f, double period, double epoch, double half, int bins, int parity) {
-        int[] count = new int[bins];
-        int[] bin = new int[t.length];
-        for (int i = 0; i < t.length; i++) {
-            double ph = TransitSearch.phase(t[i], period, epoch);
-            int b = (int) Math.floor((ph + half) / (2 * half) * bins);
-            bin[i] = ph >= -half && ph < half && b >= 0 && b < bins && Double.isFinite(f[i])
-                    && parityOk(t[i], period, epoch, parity) ? b : -1;
-            if (bin[i] >= 0) {
-                count[b]++;
-            }
-        }
-        double[][] members = new double[bins][];
-        for (int b = 0; b < bins; b++) {
-            members[b] = new double[count[b]];
-        }
-        int[] fill = new int[bins];
-        for (int i = 0; i < t.length; i++) {
-            if (bin[i] >= 0) {
-                members[bin[i]][fill[bin[i]]++] = f[i];
-            }
-        }
-        double[] v = new double[bins];
-        boolean any = false;
-        for (int b = 0; b < bins; b++) {
-            v[b] = count[b] == 0 ? Double.NaN : RobustStats.median(members[b], count[b]);
-            any |= count[b] > 0;
-        }
-        if (!any) {
-            Arrays.fill(v, 1.0); // nothing observed there (no odd transit, say): flat at the normalized level
-            return v;
-        }
-        TransitViews.interpolateGaps(v);
-        return v;
+        return TransitViews.medianFold(t, f, period, epoch, half, bins, parity);
     }
 }

@@ -1,24 +1,18 @@
 package org.tessexo.common.vetting;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.tessexo.common.model.ViewsCnnFactory;
 
 import java.io.Serializable;
 import java.util.List;
@@ -39,6 +33,8 @@ public final class VetterNetwork {
     public static final String SCALARS = "scalars";
     /** The inputs in the order {@link #features} gives them. */
     public static final List<String> INPUTS = List.of(GLOBAL, LOCAL, SECONDARY, ODD, EVEN, SCALARS);
+    /** Max-pooling width of every block (stride 2). */
+    static final int POOL = 3;
 
     private VetterNetwork() {
     }
@@ -65,13 +61,7 @@ public final class VetterNetwork {
     }
 
     public static ComputationGraphConfiguration configuration(Settings s) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(s.seed())
-                .updater(new Adam(s.learningRate()))
-                .weightInit(WeightInit.RELU)
-                .l2(s.l2())
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
+        ComputationGraphConfiguration.GraphBuilder g = ViewsCnnFactory.graph(s.seed(), s.learningRate(), s.l2())
                 .addInputs(INPUTS)
                 .setInputTypes(InputType.convolutional(1, SignalViews.GLOBAL_BINS, 1),
                         InputType.convolutional(1, SignalViews.LOCAL_BINS, 1),
@@ -80,9 +70,10 @@ public final class VetterNetwork {
                         InputType.convolutional(1, SignalViews.LOCAL_BINS, 1),
                         InputType.feedForward(SignalViews.SCALARS.length));
         String[] merged = new String[INPUTS.size()];
-        merged[0] = column(g, GLOBAL, s.globalFilters(), s.kernel(), SignalViews.GLOBAL_BINS);
+        merged[0] = ViewsCnnFactory.column(g, GLOBAL, s.globalFilters(), s.kernel(), POOL, SignalViews.GLOBAL_BINS);
         for (int i = 1; i < 5; i++) {
-            merged[i] = column(g, INPUTS.get(i), s.localFilters(), s.kernel(), SignalViews.LOCAL_BINS);
+            merged[i] = ViewsCnnFactory.column(g, INPUTS.get(i), s.localFilters(), s.kernel(), POOL,
+                    SignalViews.LOCAL_BINS);
         }
         merged[5] = SCALARS;
         g.addVertex("joined", new MergeVertex(), merged);
@@ -98,29 +89,6 @@ public final class VetterNetwork {
         g.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(Vetter.Kind.values().length)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), last);
         return g.setOutputs("out").build();
-    }
-
-    private static String column(ComputationGraphConfiguration.GraphBuilder g, String view, int[] filters,
-                                 int kernel, int bins) {
-        String last = view;
-        int width = bins;
-        for (int b = 0; b < filters.length; b++) {
-            for (String part : new String[] {"a", "b"}) {
-                String name = view + "-conv" + b + part;
-                g.addLayer(name, new ConvolutionLayer.Builder(1, kernel).stride(1, 1).nOut(filters[b])
-                        .activation(Activation.RELU).build(), last);
-                last = name;
-            }
-            String name = view + "-pool" + b;
-            g.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(1, 3)
-                    .stride(1, 2).build(), last);
-            last = name;
-            width = (width + 1) / 2;
-        }
-        String flat = view + "-flat";
-        g.addVertex(flat, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(1, width,
-                filters[filters.length - 1])), last);
-        return flat;
     }
 
     /** The network's inputs for a batch of views, in {@link #INPUTS} order. */
