@@ -1,0 +1,53 @@
+package org.tessexo.common.vetting;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The network's shape, scores that are probabilities, and vetter.zip written and read back alike. */
+class VetterTest {
+
+    static SignalViews.Views views(double depth) {
+        return SignalViews.of(SignalViewsTest.curve(depth, depth, 0, 3), SignalViewsTest.signal(depth));
+    }
+
+    @Test
+    void aSmallNetworkWhoseScoresAreProbabilities() {
+        Vetter v = new Vetter(VetterNetwork.build(VetterNetwork.Settings.defaults()), Vetter.info(0.5, "t", 0, 0));
+        long params = v.network().numParams();
+        assertTrue(params > 50_000 && params < 500_000, params + " parameters");
+        List<Vetter.Score> s = v.score(List.of(views(0.004), views(0.01)));
+        assertEquals(2, s.size());
+        for (Vetter.Score x : s) {
+            assertEquals(1, x.planet() + x.binary() + x.falseAlarm(), 1e-5);
+        }
+    }
+
+    @Test
+    void vetterZipRoundTripsAndItsInfoIsChecked(@TempDir Path tmp) throws IOException {
+        Vetter v = new Vetter(VetterNetwork.build(VetterNetwork.Settings.defaults()), Vetter.info(0.6, "here", 42,
+                0.97));
+        Path zip = tmp.resolve("vetter.zip");
+        v.save(zip, false);
+        Vetter back = Vetter.load(Files.readAllBytes(zip), false);
+        assertEquals(0.6, back.info().threshold());
+        assertEquals(42, back.info().examples());
+        SignalViews.Views x = views(0.004);
+        Vetter.Score a = v.score(List.of(x)).get(0);
+        Vetter.Score b = back.score(List.of(x)).get(0);
+        assertArrayEquals(new double[] {a.planet(), a.binary()}, new double[] {b.planet(), b.binary()}, 1e-6);
+        IOException notAVetter = assertThrows(IOException.class, () -> Vetter.load(new byte[] {1, 2, 3}, false));
+        assertTrue(notAVetter.getMessage().contains("not a vetter"), notAVetter.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Vetter(v.network(), new Vetter.Info(101, 61,
+                List.of(SignalViews.SCALARS), 0.5, "old", 1, 0.9, "")));
+    }
+}
