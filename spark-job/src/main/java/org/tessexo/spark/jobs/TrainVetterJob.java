@@ -47,7 +47,8 @@ import java.util.Map;
 /**
  * The {@code train-vetter} command: list light curves, make the training examples on the executors (each light
  * curve itself when labelled, inverted, and with injected planets and binaries: searched, views made), split by
- * star, fit the {@link VetterNetwork} with parameter averaging, score the held-out stars on the executors, and write
+ * star, fit the {@link VetterNetwork} with parameter averaging (keeping the epoch that scores best on a validation
+ * tenth of the training stars), score the held-out stars on the executors, and write
  * {@code vetter.zip}, the held-out scores ({@code examples/}) and the evaluation in the report.
  */
 final class TrainVetterJob extends Job {
@@ -96,7 +97,13 @@ final class TrainVetterJob extends Job {
             JavaRDD<TrainingExamples.Example> examples = rows.flatMap(r -> r.examples().iterator());
             Map<String, Long> bySource = new java.util.TreeMap<>(examples
                     .map(e -> e.source() + " -> " + e.label().label()).countByValue());
-            train = examples.filter(e -> !HeldOutSplit.isHeldOut(e.star(), seed, fraction))
+            // Stars: held out (the evaluation), validation (a tenth of the rest: picks the epoch), and training.
+            JavaRDD<TrainingExamples.Example> notHeldOut = examples
+                    .filter(e -> !HeldOutSplit.isHeldOut(e.star(), seed, fraction));
+            List<TrainingExamples.Example> validation = notHeldOut
+                    .filter(e -> HeldOutSplit.isHeldOut(e.star(), seed + 1, VALIDATION))
+                    .take(MAX_VALIDATION); // a few hundred small records to the driver
+            train = notHeldOut.filter(e -> !HeldOutSplit.isHeldOut(e.star(), seed + 1, VALIDATION))
                     .map(e -> (MultiDataSet) VetterNetwork.example(e.views(), e.label()))
                     .persist(StorageLevel.MEMORY_AND_DISK_SER());
             long trainCount = train.count();
@@ -104,21 +111,34 @@ final class TrainVetterJob extends Job {
                 throw new NoValidDataException("No training examples: " + in.tally().used()
                         + " light curves gave none (see outcomes/)");
             }
-            LOG.info("Vetter: {} training examples ({})", trainCount, bySource);
+            LOG.info("Vetter: {} training examples, {} for validation ({})", trainCount, validation.size(),
+                    bySource);
             VetterNetwork.Settings ns = VetterNetwork.Settings.defaults();
             ComputationGraph net = VetterNetwork.build(new VetterNetwork.Settings(ns.seed(), ns.globalFilters(),
                     ns.localFilters(), ns.kernel(), ns.dense(), v.learningRate(), ns.l2(), ns.dropout()));
             Dl4jGraphTrainer trainer = new Dl4jGraphTrainer(ctx.sc(), net, s.training(), v.batchSize());
             List<Double> scores = new ArrayList<>();
+            List<Double> validationAuc = new ArrayList<>();
+            ComputationGraph[] best = {null};
+            int[] bestEpoch = {0};
             long t = System.nanoTime();
-            trainer.fit(train, v.epochs(), (epoch, score, n) -> scores.add(score));
+            trainer.fit(train, v.epochs(), (epoch, score, n) -> {
+                scores.add(score);
+                double auc = validationAuc(n, validation, v.threshold());
+                validationAuc.add(auc);
+                if (best[0] == null || !(auc <= validationAuc.get(bestEpoch[0] - 1))) {
+                    best[0] = n.clone();
+                    bestEpoch[0] = epoch;
+                }
+                LOG.info("Vetter epoch {}: validation AUC {}", epoch, auc);
+            });
             double fitSeconds = (System.nanoTime() - t) / 1e9;
             report.timing("fit", t);
+            ComputationGraph chosen = best[0];
 
             // Held-out stars, scored on the executors with the vetter as it will be saved.
             t = System.nanoTime();
-            Vetter provisional = new Vetter(trainer.network(), Vetter.info(v.threshold(), s.input(), trainCount,
-                    Double.NaN));
+            Vetter provisional = new Vetter(chosen, Vetter.info(v.threshold(), s.input(), trainCount, Double.NaN));
             byte[] bytes = bytes(provisional);
             Broadcast<byte[]> vetterB = ctx.sc().broadcast(bytes);
             JavaRDD<VettingMetrics.Scored> scored = examples
@@ -132,7 +152,7 @@ final class TrainVetterJob extends Job {
             scored.unpersist(false);
             report.timing("evaluate", t);
 
-            Vetter vetter = new Vetter(trainer.network(), Vetter.info(v.threshold(), s.input() + " ("
+            Vetter vetter = new Vetter(chosen, Vetter.info(v.threshold(), s.input() + " ("
                     + bySource + ")", trainCount, metrics.auc()));
             save(ctx, vetter);
             Map<String, Object> section = new LinkedHashMap<>();
@@ -142,6 +162,9 @@ final class TrainVetterJob extends Job {
             section.put("labelled_stars", known.size());
             section.put("epochs", v.epochs());
             section.put("scores", scores);
+            section.put("validation_examples", validation.size());
+            section.put("validation_auc", validationAuc);
+            section.put("chosen_epoch", bestEpoch[0]);
             section.put("workers", trainer.workers());
             section.put("approach", trainer.approachName());
             section.put("samples_per_s", Math.round(trainCount * (double) v.epochs() / fitSeconds * 10) / 10.0);
@@ -155,6 +178,26 @@ final class TrainVetterJob extends Job {
             }
             rows.unpersist(false);
         }
+    }
+
+    /** Stars of the training side kept aside to choose the epoch (never the held-out ones). */
+    static final double VALIDATION = 0.1;
+    static final int MAX_VALIDATION = 5000;
+
+    /** Planet against not planet, on the driver, for the epoch just fitted (NaN without validation examples). */
+    static double validationAuc(ComputationGraph net, List<TrainingExamples.Example> validation, double threshold) {
+        if (validation.isEmpty()) {
+            return Double.NaN;
+        }
+        Vetter v = new Vetter(net, Vetter.info(threshold, "validation", 0, Double.NaN));
+        List<Vetter.Score> scores = v.score(validation.stream().map(TrainingExamples.Example::views).toList());
+        List<VettingMetrics.Scored> scored = new ArrayList<>();
+        for (int i = 0; i < scores.size(); i++) {
+            TrainingExamples.Example e = validation.get(i);
+            scored.add(new VettingMetrics.Scored(e.star(), e.source(), e.label(), scores.get(i).planet(),
+                    scores.get(i).disposition(), e.signal().period(), e.signal().snr(), e.truthSnr(), e.detail()));
+        }
+        return VettingMetrics.of(scored, threshold).auc();
     }
 
     private static Row scoredRow(VettingMetrics.Scored e) {
