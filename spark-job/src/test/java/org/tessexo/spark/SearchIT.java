@@ -148,10 +148,13 @@ class SearchIT {
         assertEquals(3, TessJob.run(new String[] {"search", "--input", in.toString(), "--output", out.toString()}));
         JsonNode r = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
         assertTrue(r.get("error").asText().startsWith("No valid data loaded from "), r.get("error").asText());
-        assertEquals(1, r.get("reasons").get("no light curve or pixel table").asInt());
+        // A cotrending-basis-vector file has a TIME column but no flux: skipped with the columns it has
+        assertEquals(1, r.get("reasons").get("no usable flux column").asInt(), r.get("reasons").toString());
         assertEquals(1, r.get("reasons").get("too few good cadences").asInt());
         List<String> header = Files.readAllLines(Files.list(out.resolve("outcomes"))
                 .filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow());
+        String detail = String.join("\n", header);
+        assertTrue(detail.contains("VECTOR_1") && detail.contains("tess.search.flux-column"), detail);
         assertTrue(header.get(0).startsWith("path,outcome,reason,hdu,height,width"), header.get(0));
     }
 }

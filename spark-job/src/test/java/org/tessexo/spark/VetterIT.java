@@ -26,14 +26,14 @@ class VetterIT {
     @Test
     void aVetterTrainedWithTwoWorkersSeparatesPlanetsFromTheRest(@TempDir Path tmp) throws IOException {
         Path data = tmp.resolve("stars");
-        LightCurveGenerator.write(data, 40, 5);
+        LightCurveGenerator.write(data, 80, 5);
         Path out = tmp.resolve("vetter");
         assertEquals(0, TessJob.run(new String[] {"train-vetter", "--input", data.toString(), "--output",
-                out.toString(), "vetter.epochs=20", "vetter.min-snr=10", "vetter.planets-per-star=3",
-                "vetter.binaries-per-star=2", "vetter.test-fraction=0.25"}));
+                out.toString(), "vetter.epochs=20", "vetter.min-snr=12", "vetter.planets-per-star=3",
+                "vetter.binaries-per-star=3", "vetter.test-fraction=0.25"}));
         JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
         assertEquals("ok", report.get("status").asText(), report.toString());
-        assertEquals(40, report.get("counts").get("searched").asLong(), report.get("counts").toString());
+        assertEquals(80, report.get("counts").get("searched").asLong(), report.get("counts").toString());
         JsonNode vetting = report.get("vetting");
         assertEquals(2, vetting.get("workers").asInt());
         assertTrue(vetting.get("train_examples").asLong() > 150, vetting.toString());

@@ -169,7 +169,8 @@ public final class LightCurveReader {
         String tableName = extname == null || extname.isBlank() ? "the table" : "table " + extname;
         if (fluxIndex < 0 || timeIndex < 0) {
             return Result.none(NO_FLUX, tableName + " has " + (timeIndex < 0 ? "no time column and " : "")
-                    + "no flux column (" + fluxColumn + " or " + String.join(", ", FLUX_PREFERENCE)
+                    + "no flux column (" + (FLUX_PREFERENCE.contains(fluxColumn.toUpperCase(java.util.Locale.ROOT))
+                    ? "" : fluxColumn + " or ") + String.join(", ", FLUX_PREFERENCE)
                     + "); its columns: " + String.join(", ", cols.names())
                     + ". Set tess.search.flux-column to the one to read");
         }

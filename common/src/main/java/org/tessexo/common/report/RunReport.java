@@ -151,7 +151,7 @@ public final class RunReport {
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("listed", listed);
         counts.put("images", images); // CONTRACT: kept for the scripts that read it; for search, = searched
-        if ("search".equals(command)) {
+        if ("search".equals(command) || "train-vetter".equals(command)) {
             counts.put("searched", images);
         }
         counts.put("skipped", skipped);
