@@ -18,7 +18,7 @@ for f in "$REAL"/*.csv "$REAL"/*.txt "$REAL"/*.dat "$REAL"/kepler/*.fits "$REAL"
          "$TESS"/hlsp_tess-data-alerts*_lc.fits; do
   ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$IN/$(basename "$f")"
 done
-./submit.sh search --input "$IN" --output "$OUT" --overwrite ${VETTER:+--vetter "$VETTER"} search.figures=20 \
+./submit.sh search --input "$IN" --output "$OUT" --overwrite ${VETTER:+--vetter "$VETTER"} search.figures=0 \
   search.time-budget-s=60
 /usr/bin/python3 - "$OUT/candidates.csv" <<'PY'
 import csv, sys

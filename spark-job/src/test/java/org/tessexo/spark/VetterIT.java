@@ -29,8 +29,8 @@ class VetterIT {
         LightCurveGenerator.write(data, 80, 5);
         Path out = tmp.resolve("vetter");
         assertEquals(0, TessJob.run(new String[] {"train-vetter", "--input", data.toString(), "--output",
-                out.toString(), "vetter.epochs=20", "vetter.min-snr=12", "vetter.planets-per-star=3",
-                "vetter.binaries-per-star=3", "vetter.test-fraction=0.25"}));
+                out.toString(), "vetter.epochs=20", "vetter.min-snr=12", "vetter.max-snr=40",
+                "vetter.planets-per-star=3", "vetter.binaries-per-star=3", "vetter.test-fraction=0.25"}));
         JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
         assertEquals("ok", report.get("status").asText(), report.toString());
         assertEquals(80, report.get("counts").get("searched").asLong(), report.get("counts").toString());

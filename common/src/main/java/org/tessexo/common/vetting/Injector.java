@@ -10,7 +10,8 @@ import java.util.Random;
  * Signals put into real light curves, to train and measure a vetter: planets (a {@link TransitModel} transit with a
  * realistic spread of periods, impact parameters, stellar densities and limb darkening), eclipsing binaries
  * (primary and secondary eclipses of two limb-darkened stars, grazing V-shaped ones, ellipsoidal variation,
- * diluted ones whose primary looks planetary but whose secondary shows), and nothing.
+ * diluted ones whose primary looks planetary but whose secondary shows), and nothing. Planets and binaries span the
+ * same SNR range, so that depth and SNR alone separate nothing.
  *
  * <p>The host's own signals are first made harmless by inverting it ({@link #inverted}: {@code 2 median - flux}, as
  * the Kepler DR25 false-alarm sets did): its eclipses become brightenings, which the search clips, while its noise
@@ -91,6 +92,14 @@ public final class Injector {
         return Math.exp(Math.log(MIN_PERIOD) + rnd.nextDouble() * (Math.log(hi) - Math.log(MIN_PERIOD)));
     }
 
+    /**
+     * An SNR drawn log-uniformly in [min, max]: as many examples near the threshold as far above it, and hot
+     * Jupiters (SNR in the hundreds) as well as small planets, so that depth alone tells no class.
+     */
+    static double snr(Random rnd, double min, double max) {
+        return Math.exp(Math.log(min) + rnd.nextDouble() * (Math.log(max) - Math.log(min)));
+    }
+
     /** The depth that gives {@code snr} for a dip of this duration and period on this host. */
     static double depthFor(double snr, double sigma, double duration, double period, double baseline,
                            double cadence) {
@@ -98,7 +107,7 @@ public final class Injector {
         return snr * sigma / Math.sqrt(inTransit);
     }
 
-    /** A planet transit, its SNR drawn uniformly in [minSnr, maxSnr]. */
+    /** A planet transit, its SNR drawn log-uniformly in [minSnr, maxSnr]. */
     public static Injected planet(LightCurve host, Random rnd, double minSnr, double maxSnr) {
         double[] t = host.time();
         double base = baseline(t);
@@ -108,7 +117,7 @@ public final class Injector {
         double b = rnd.nextDouble() * 0.9;
         double u1 = 0.2 + 0.4 * rnd.nextDouble();
         double u2 = 0.1 + 0.25 * rnd.nextDouble();
-        double snr = minSnr + rnd.nextDouble() * (maxSnr - minSnr);
+        double snr = snr(rnd, minSnr, maxSnr);
         double sigma = scatter(host);
         double p0 = 0.05;
         double duration = TransitModel.duration(period, a, p0, b);
@@ -158,7 +167,7 @@ public final class Injector {
         }
         double primary = TransitModel.blocked(b, k, u1, u2) / (1 + l2);
         double duration = TransitModel.duration(period, a, k, b);
-        double snr = minSnr + rnd.nextDouble() * (maxSnr - minSnr);
+        double snr = snr(rnd, minSnr, maxSnr);
         double wanted = depthFor(snr, scatter(host), duration, period, base, cadence(t));
         // Diluted (a third light) when the eclipse is deeper than the SNR asks for; an undiluted binary keeps its
         // depth (most of them are far above any threshold).
