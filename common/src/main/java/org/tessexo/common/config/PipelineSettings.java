@@ -81,11 +81,17 @@ public record PipelineSettings(
      *
      * @param textSuffixes  names {@code search} and {@code train-vetter} list as text light curves
      * @param trainSearch   the search that finds the training examples' signals (coarser than the default one)
+     * @param folds         1: one held-out split of {@code testFraction} of the stars; k: k-fold cross-validation
+     *                      by star (k fits, each star scored once by a vetter that never saw it)
      */
+    /** At most this many cross-validation folds of train-vetter (each is a full fit). */
+    public static final int MAX_FOLDS = 20;
+
     public record Vetting(String model, double threshold, double minScore, List<String> textSuffixes,
                           int planetsPerStar, int binariesPerStar, double minSnr, double maxSnr, int epochs,
                           int batchSize, double learningRate, double testFraction, long seed,
-                          org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch) implements Serializable {
+                          org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch, int folds)
+            implements Serializable {
     }
 
     public record Demo(String data, String output, int files, int height, int width, long seed)
@@ -141,7 +147,7 @@ public record PipelineSettings(
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),
                 c.getDouble("vetter.min-snr"), c.getDouble("vetter.max-snr"), c.getInt("vetter.epochs"),
                 c.getInt("vetter.batch-size"), c.getDouble("vetter.learning-rate"),
-                c.getDouble("vetter.test-fraction"), c.getLong("vetter.seed"), trainSearch);
+                c.getDouble("vetter.test-fraction"), c.getLong("vetter.seed"), trainSearch, c.getInt("vetter.folds"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
@@ -223,6 +229,8 @@ public record PipelineSettings(
         require(vetting.epochs() >= 1 && vetting.batchSize() >= 1, "tess.vetter.epochs and batch-size must be >= 1");
         require(vetting.testFraction() > 0 && vetting.testFraction() < 1,
                 "tess.vetter.test-fraction must be in (0, 1)");
+        require(vetting.folds() >= 1 && vetting.folds() <= MAX_FOLDS, "tess.vetter.folds must be 1 (one held-out split"
+                + " of test-fraction) or 2 to " + MAX_FOLDS + " (star-level cross-validation)");
         try { // the domain records check their own invariants; here they become the user's configuration errors
             model.validate();
             model.checkInput(preprocess.height(), preprocess.width());

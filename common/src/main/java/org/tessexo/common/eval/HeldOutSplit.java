@@ -13,9 +13,18 @@ public final class HeldOutSplit {
     }
 
     public static boolean isHeldOut(String path, long seed, double fraction) {
-        if (fraction <= 0) {
-            return false;
-        }
+        return fraction > 0 && uniform(path, seed) < fraction;
+    }
+
+    /**
+     * The fold, 0 to {@code folds - 1}, of a k-fold split by the same hash: fold 0 is the held-out side of
+     * {@code isHeldOut(path, seed, 1.0 / folds)}.
+     */
+    public static int fold(String path, long seed, int folds) {
+        return Math.min(folds - 1, (int) (uniform(path, seed) * folds));
+    }
+
+    private static double uniform(String path, long seed) {
         CRC32 crc = new CRC32();
         crc.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
         crc.update(path.getBytes(StandardCharsets.UTF_8));
@@ -24,7 +33,6 @@ public final class HeldOutSplit {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         z ^= z >>> 31;
-        double u = (z >>> 11) * 0x1.0p-53;
-        return u < fraction;
+        return (z >>> 11) * 0x1.0p-53;
     }
 }

@@ -57,6 +57,11 @@ public final class LightCurveReader {
         this.fluxColumn = fluxColumn;
     }
 
+    /** The flux column asked for first (tess.search.flux-column). */
+    public String fluxColumn() {
+        return fluxColumn;
+    }
+
     /**
      * A light curve (then {@code detail} notes what was done to it, such as a time conversion, or is empty), or
      * why there is none.

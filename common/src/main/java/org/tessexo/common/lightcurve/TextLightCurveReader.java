@@ -29,9 +29,6 @@ public final class TextLightCurveReader {
     /** The suffixes {@code search} lists as text light curves (any case). */
     public static final List<String> SUFFIXES = List.of(".csv", ".txt", ".dat", ".tsv", ".tbl");
     public static final String NOT_A_TABLE = "not a light-curve table";
-    static final List<String> TIME_NAMES = List.of("time", "btjd", "bjd", "bjd_tdb", "bjd-2457000", "bkjd", "jd",
-            "hjd", "t");
-    static final List<String> ERROR_SUFFIXES = List.of("_err", "_unc", "_error", "err");
 
     private final String fluxColumn;
 
@@ -122,30 +119,14 @@ public final class TextLightCurveReader {
         int errCol;
         String timeName = "";
         if (header != null) {
-            List<String> names = new ArrayList<>();
-            for (String h : header) {
-                names.add(h.strip().toLowerCase(Locale.ROOT));
+            TableColumns cols = TableColumns.pick(List.of(header), fluxColumn);
+            if (!cols.usable()) {
+                return LightCurveReader.Result.none(LightCurveReader.NO_FLUX, cols.missing(fluxColumn));
             }
-            timeCol = find(names, TIME_NAMES);
-            fluxCol = find(names, List.of(fluxColumn.toLowerCase(Locale.ROOT)));
-            if (fluxCol < 0) {
-                fluxCol = find(names, LightCurveReader.FLUX_PREFERENCE.stream()
-                        .map(n -> n.toLowerCase(Locale.ROOT)).toList());
-            }
-            if (timeCol < 0 || fluxCol < 0) {
-                return LightCurveReader.Result.none(LightCurveReader.NO_FLUX, "header " + String.join(", ", header)
-                        + (timeCol < 0 ? ": no time column (time, bjd, btjd, bkjd)" : "")
-                        + (fluxCol < 0 ? ": no flux column (" + fluxColumn + ", flux, kspflux, pdcsap_flux, ...)"
-                        : "") + ". Set tess.search.flux-column to the one to read");
-            }
-            String flux = names.get(fluxCol);
-            List<String> errNames = new ArrayList<>();
-            for (String s : ERROR_SUFFIXES) {
-                errNames.add(flux + s);
-            }
-            errNames.addAll(List.of("flux_err", "err", "error", "e_flux", "flux_unc", "sigma"));
-            errCol = find(names, errNames);
-            timeName = names.get(timeCol);
+            timeCol = cols.time();
+            fluxCol = cols.flux();
+            errCol = cols.error();
+            timeName = cols.name(timeCol).toLowerCase(Locale.ROOT);
             notes.add(0, "columns " + header[timeCol].strip() + ", " + header[fluxCol].strip()
                     + (errCol >= 0 ? ", " + header[errCol].strip() : " (no error column)"));
         } else {
@@ -212,16 +193,6 @@ public final class TextLightCurveReader {
         } catch (NumberFormatException e) {
             return Double.NaN; // "nan", "--", an empty field: a missing value
         }
-    }
-
-    private static int find(List<String> names, List<String> wanted) {
-        for (String w : wanted) {
-            int i = names.indexOf(w);
-            if (i >= 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String[] split(String line, boolean comma) {

@@ -22,6 +22,8 @@ public final class Injector {
     /** Periods are drawn log-uniform between these (days), the longest also at most a third of the baseline. */
     static final double MIN_PERIOD = 0.6;
     static final double MAX_PERIOD = 15;
+    /** The share of binaries on eccentric orbits, their secondary eclipse off phase 0.5. */
+    static final double ECCENTRIC_FRACTION = 1.0 / 3;
 
     private Injector() {
     }
@@ -138,7 +140,8 @@ public final class Injector {
     }
 
     /**
-     * An eclipsing binary: detached with a secondary eclipse, grazing (V-shaped), with ellipsoidal variation, and
+     * An eclipsing binary: detached with a secondary eclipse, grazing (V-shaped), eccentric (the secondary
+     * off phase 0.5), with ellipsoidal variation, and
      * diluted by a third light so that its primary eclipse is as shallow as a planet's (SNR drawn in
      * [minSnr, maxSnr]) while its secondary keeps its ratio to the primary.
      */
@@ -157,11 +160,16 @@ public final class Injector {
         double l2 = k * k * j;                                  // L2 / L1
         double ellipsoidal = rnd.nextDouble() < 0.4 ? 0.5 / (a * a * a) * k * k * k : 0;
         double epoch = first(t) + rnd.nextDouble() * period;
+        // An eccentric orbit moves the secondary eclipse off phase 0.5 by about (2 / pi) e cos(omega) (Winn 2010,
+        // eq. 33): a third of the binaries have it anywhere in phase 0.35-0.65.
+        boolean eccentric = rnd.nextDouble() < ECCENTRIC_FRACTION;
+        double shift = eccentric ? (rnd.nextDouble() - 0.5) * 0.3 * period : 0;
         double[] signal = new double[t.length];                 // light lost, as a fraction of L1 + L2
         for (int i = 0; i < t.length; i++) {
             double z = TransitModel.separation(t[i], period, epoch, a, b);
-            double lost = z >= 0 ? TransitModel.blocked(z, k, u1, u2)
-                    : l2 * TransitModel.blocked(-z / k, 1 / k, u1, u2);
+            double zBehind = TransitModel.separation(t[i] - shift, period, epoch, a, b);
+            double lost = (z >= 0 ? TransitModel.blocked(z, k, u1, u2) : 0)
+                    + (zBehind < 0 ? l2 * TransitModel.blocked(-zBehind / k, 1 / k, u1, u2) : 0);
             double phi = 2 * Math.PI * (t[i] - epoch) / period;
             signal[i] = lost / (1 + l2) + ellipsoidal * (1 + Math.cos(2 * phi)) / 2;
         }
@@ -178,8 +186,9 @@ public final class Injector {
             model[i] = 1 - dilution * signal[i];
         }
         return new Injected(times(host, model), new Truth(Vetter.Kind.ECLIPSING_BINARY, period, epoch, duration,
-                primary * dilution, snr, String.format(java.util.Locale.ROOT, "binary k=%.2f J=%.2f b=%.2f%s%s%s", k,
-                j, b, grazing ? " grazing" : "", ellipsoidal > 0 ? " ellipsoidal" : "",
+                primary * dilution, snr, String.format(java.util.Locale.ROOT, "binary k=%.2f J=%.2f b=%.2f%s%s%s%s",
+                k, j, b, grazing ? " grazing" : "", ellipsoidal > 0 ? " ellipsoidal" : "",
+                eccentric ? String.format(java.util.Locale.ROOT, " secondary at phase %.3f", 0.5 + shift / period) : "",
                 diluted ? String.format(java.util.Locale.ROOT, " diluted x%.3g", dilution) : "")));
     }
 

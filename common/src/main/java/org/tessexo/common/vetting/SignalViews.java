@@ -23,9 +23,14 @@ public final class SignalViews {
     public static final int GLOBAL_BINS = 201;
     public static final int LOCAL_BINS = 61;
     static final double CLIP = 5;
+    /** At most this many phase bins when looking for a secondary at any phase (long periods, short transits). */
+    static final int MAX_SECONDARY_BINS = 4000;
     /** The scalar features, in {@link Views#scalars()} order. */
     public static final String[] SCALARS = {"log_depth", "log_duty_cycle", "log_snr", "sde", "log_transits",
-        "odd_even", "secondary_ratio", "secondary_sigma", "log_period", "edge_fraction"};
+        "odd_even", "secondary_ratio", "secondary_sigma", "log_period", "edge_fraction", "any_secondary_ratio",
+        "any_secondary_sigma", "any_secondary_offset"};
+    /** The primary's neighbourhood where {@link #anySecondary} looks for no secondary, in durations either side. */
+    static final double PRIMARY_EXCLUSION = 1.5;
 
     private SignalViews() {
     }
@@ -34,11 +39,12 @@ public final class SignalViews {
      * The views and features of one signal. The plain-number features are for the candidates table:
      * {@code depthPpm} (measured on the central half of the transit), {@code oddEvenSigma} (the difference of the
      * odd and even transits' depths over its error), {@code secondaryPpm} and {@code secondarySigma} (the dip at
-     * phase 0.5 and its significance).
+     * phase 0.5 and its significance), and {@code anySecondary}: the most significant dip of the transit's width
+     * at any other phase (an eccentric binary's secondary eclipse is not at phase 0.5).
      */
     public record Views(double[] global, double[] local, double[] secondary, double[] odd, double[] even,
                         double[] scalars, double depthPpm, double oddEvenSigma, double secondaryPpm,
-                        double secondarySigma) implements Serializable {
+                        double secondarySigma, Dip anySecondary) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
@@ -68,6 +74,7 @@ public final class SignalViews {
         double secSigma = sec.sigma() > 0 ? sec.depth() / sec.sigma() : 0;
         double primaryDepth = primary.depth() > 0 ? primary.depth() : Math.max(s.depth(), 1e-6);
         double depthPpm = primary.depth() * 1e6;
+        Dip any = anySecondary(t, f, period, s.epoch(), duration);
         double[] scalars = {
             Math.log10(Math.max(Math.abs(depthPpm), 1)) / 4,
             Math.log10(duration / period) / 2 + 1,
@@ -78,10 +85,72 @@ public final class SignalViews {
             clip(finite(sec.depth() / primaryDepth), -1, 2),
             clip(finite(secSigma), -20, 20) / 10,
             Math.log10(period) / 1.5,
-            s.transitsObserved() > 0 ? (double) s.edgeTransits() / s.transitsObserved() : 0};
+            s.transitsObserved() > 0 ? (double) s.edgeTransits() / s.transitsObserved() : 0,
+            clip(finite(any.depth() / primaryDepth), -1, 2),
+            clip(finite(any.sigma()), 0, 20) / 10,
+            Double.isFinite(any.phase()) ? Math.abs(any.phase() - 0.5) * 2 : 1};
         return new Views(global, scaled(local, level, localScale), scaled(secondary, level, localScale),
                 scaled(odd, level, localScale), scaled(even, level, localScale), scalars, depthPpm, finite(oddEven),
-                finite(sec.depth() * 1e6), finite(secSigma));
+                finite(sec.depth() * 1e6), finite(secSigma), any);
+    }
+
+    /**
+     * A dip found at a free phase: its depth below the out-of-transit median (relative flux), its significance
+     * (depth over its error) and its phase (0 at the transit, 0 to 1); NaNs when there is none.
+     */
+    public record Dip(double depth, double sigma, double phase) implements Serializable {
+        private static final long serialVersionUID = 1L;
+        static final Dip NONE = new Dip(Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * The most significant dip as wide as the transit's central half (as {@link #depth} measures the primary) at
+     * any phase beyond {@link #PRIMARY_EXCLUSION} durations of the transit: the phase is cut into quarter-duration
+     * bins and every pair of neighbours is a trial, so a dip is caught wherever it falls. Its error is the
+     * out-of-transit scatter over the root of its cadences. Searching many phases makes the best of pure noise
+     * about 2 to 3 sigma; a secondary eclipse stands far above that.
+     */
+    static Dip anySecondary(double[] t, double[] f, double period, double epoch, double duration) {
+        int bins = (int) Math.min(MAX_SECONDARY_BINS, Math.max(8, Math.round(4 * period / duration)));
+        double width = period / bins;
+        double[] sum = new double[bins];
+        int[] count = new int[bins];
+        double[] out = new double[t.length];
+        int nOut = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (!Double.isFinite(f[i]) || !Double.isFinite(t[i])) {
+                continue;
+            }
+            double ph = TransitSearch.phase(t[i], period, epoch);
+            if (Math.abs(ph) > duration) {
+                out[nOut++] = f[i];
+            }
+            double fromTransit = ph < 0 ? ph + period : ph;
+            int b = Math.min(bins - 1, (int) (fromTransit / width));
+            sum[b] += f[i];
+            count[b]++;
+        }
+        if (nOut < 3) {
+            return Dip.NONE;
+        }
+        double median = RobustStats.median(out, nOut);
+        double sigma = 1.4826 * RobustStats.mad(Arrays.copyOf(out, nOut));
+        Dip best = Dip.NONE;
+        for (int b = 0; b < bins; b++) {
+            int c = (b + 1) % bins;
+            double centre = (b + 1) * width;
+            double fromTransit = Math.min(centre, period - centre);
+            int n = count[b] + count[c];
+            if (fromTransit < PRIMARY_EXCLUSION * duration || n < 3 || !(sigma > 0)) {
+                continue;
+            }
+            double depth = median - (sum[b] + sum[c]) / n;
+            double significance = depth / (sigma / Math.sqrt(n));
+            if (Double.isNaN(best.sigma()) || significance > best.sigma()) {
+                best = new Dip(depth, significance, centre / period);
+            }
+        }
+        return best;
     }
 
     private static double finite(double x) {

@@ -5,22 +5,24 @@ import java.io.Serializable;
 /**
  * What the vetting says of one signal, for the candidates table: the probability of each class, the disposition
  * ("planet candidate", "eclipsing binary", "false alarm"), and the features a person checks first (the depth
- * measured on the fold, the odd-even difference in sigma, the secondary eclipse's depth and significance).
+ * measured on the fold, the odd-even difference in sigma, the secondary eclipse's depth and significance at phase 0.5
+ * and at any phase).
  */
 public record Verdict(double planetScore, double binaryScore, double falseAlarmScore, String disposition,
-                      double depthPpm, double oddEvenSigma, double secondaryPpm, double secondarySigma)
+                      double depthPpm, double oddEvenSigma, double secondaryPpm, double secondarySigma,
+                      SignalViews.Dip anySecondary)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static Verdict of(Vetter.Score s, SignalViews.Views v) {
         return new Verdict(s.planet(), s.binary(), s.falseAlarm(), s.disposition().label(), v.depthPpm(),
-                v.oddEvenSigma(), v.secondaryPpm(), v.secondarySigma());
+                v.oddEvenSigma(), v.secondaryPpm(), v.secondarySigma(), v.anySecondary());
     }
 
     /** The features without a score (no vetter given). */
     public static Verdict unscored(SignalViews.Views v) {
         return new Verdict(Double.NaN, Double.NaN, Double.NaN, "", v.depthPpm(), v.oddEvenSigma(), v.secondaryPpm(),
-                v.secondarySigma());
+                v.secondarySigma(), v.anySecondary());
     }
 
     /**

@@ -31,4 +31,20 @@ class HeldOutSplitTest {
         }
         assertNotEquals(0, differ);
     }
+
+    @Test
+    void foldsPartitionTheFilesEvenlyAndFoldZeroIsTheHeldOutSplit() {
+        int[] count = new int[5];
+        int n = 10000;
+        for (int i = 0; i < n; i++) {
+            String p = "tic" + (1000L + 37L * i);
+            int k = HeldOutSplit.fold(p, 11, 5);
+            count[k]++;
+            assertEquals(k == 0, HeldOutSplit.isHeldOut(p, 11, 1.0 / 5), p);
+            assertEquals(k, HeldOutSplit.fold(p, 11, 5));
+        }
+        for (int c : count) {
+            assertEquals(0.2, c / (double) n, 0.015);
+        }
+    }
 }

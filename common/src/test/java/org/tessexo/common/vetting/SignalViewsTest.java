@@ -16,6 +16,11 @@ class SignalViewsTest {
 
     /** 27 days of 10-minute cadences, noise 200 ppm; box dips of the given depths (odd, even) and a secondary. */
     static LightCurve curve(double oddDepth, double evenDepth, double secondary, long seed) {
+        return curve(oddDepth, evenDepth, secondary, 0.5, seed);
+    }
+
+    /** As above, the secondary at {@code secondaryPhase} (an eccentric orbit's is off 0.5). */
+    static LightCurve curve(double oddDepth, double evenDepth, double secondary, double secondaryPhase, long seed) {
         Random rnd = new Random(seed);
         int n = 27 * 144;
         double[] t = new double[n];
@@ -25,7 +30,7 @@ class SignalViewsTest {
             double ph = TransitSearch.phase(t[i], PERIOD, 1001);
             long k = Math.round((t[i] - 1001) / PERIOD);
             double dip = Math.abs(ph) < DURATION / 2 ? (Math.floorMod(k, 2) == 1 ? oddDepth : evenDepth) : 0;
-            double ph2 = TransitSearch.phase(t[i], PERIOD, 1001 + PERIOD / 2);
+            double ph2 = TransitSearch.phase(t[i], PERIOD, 1001 + PERIOD * secondaryPhase);
             dip += Math.abs(ph2) < DURATION / 2 ? secondary : 0;
             f[i] = 1 - dip + 2e-4 * rnd.nextGaussian();
         }
@@ -49,6 +54,27 @@ class SignalViewsTest {
         assertTrue(Math.abs(v.secondarySigma()) < 3, "secondary " + v.secondarySigma());
         assertEquals(0, v.secondary()[SignalViews.LOCAL_BINS / 2], 0.15);
         assertEquals(SignalViews.SCALARS.length, v.scalars().length);
+        assertTrue(v.anySecondary().sigma() < 4.5, "noise's best dip at a free phase " + v.anySecondary());
+    }
+
+    @Test
+    void anEccentricBinarysSecondaryIsFoundAwayFromPhaseHalf() {
+        SignalViews.Views v = SignalViews.of(curve(0.004, 0.004, 0.001, 0.37, 3), signal(0.004));
+        assertTrue(Math.abs(v.secondarySigma()) < 3, "nothing at phase 0.5: " + v.secondarySigma());
+        assertTrue(v.anySecondary().sigma() > 10, "the secondary at 0.37: " + v.anySecondary());
+        assertEquals(0.37, v.anySecondary().phase(), DURATION / PERIOD / 2);
+        assertEquals(1000, v.anySecondary().depth() * 1e6, 150);
+        int ratio = java.util.List.of(SignalViews.SCALARS).indexOf("any_secondary_ratio");
+        assertEquals(0.25, v.scalars()[ratio], 0.05);
+    }
+
+    @Test
+    void theTransitItselfIsNeverItsOwnSecondary() {
+        // the primary's own wings are excluded: a deep transit on a quiet star has no significant dip elsewhere
+        SignalViews.Views v = SignalViews.of(curve(0.02, 0.02, 0, 4), signal(0.02));
+        double offset = Math.min(v.anySecondary().phase(), 1 - v.anySecondary().phase());
+        assertTrue(offset * PERIOD >= SignalViews.PRIMARY_EXCLUSION * DURATION, "at " + v.anySecondary());
+        assertTrue(v.anySecondary().sigma() < 4.5, "best dip " + v.anySecondary());
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.tessexo.common.report.RunReport;
 import org.tessexo.common.report.Tally;
 import org.tessexo.spark.io.FitsLister;
 import org.tessexo.spark.io.ListedFile;
+import org.tessexo.spark.io.ParquetLightCurves;
 import org.tessexo.spark.steps.Ingest;
 import org.tessexo.spark.steps.JobContext;
 import org.tessexo.spark.transforms.FileOutcome;
@@ -33,6 +34,16 @@ abstract class Job {
         FitsLister.Listing listing = Ingest.list(ctx, moreSuffixes);
         report.tally(Tally.listed(listing.files().size())).warnings(listing.warnings()).timing("list", t);
         return listing.files();
+    }
+
+    /**
+     * Light curves as the commands that read them list them ({@code search}, {@code train-vetter}): FITS, the text
+     * tables of tess.vetter.text-suffixes, and Parquet light-curve tables (one row per star).
+     */
+    static List<ListedFile> listLightCurves(JobContext ctx, RunReport.Builder report) {
+        List<String> suffixes = new java.util.ArrayList<>(ctx.settings().vetting().textSuffixes());
+        suffixes.add(ParquetLightCurves.SUFFIX);
+        return list(ctx, report, suffixes);
     }
 
     /** The shared ingest step, its counts and timings into the report. The caller unpersists the rows. */

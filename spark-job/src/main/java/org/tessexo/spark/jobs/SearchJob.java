@@ -71,7 +71,7 @@ final class SearchJob extends Job {
         Ingest.Spec<SearchRow> spec = new Ingest.Spec<>("search", FILES_PER_TASK,
                 conf -> new SearchFn(conf, s.search().fluxColumn(), s.search().transit(), s.fits().maxImageBytes(),
                         tasks, vetterBytes), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(), OUTCOMES);
-        Ingest.Ingested<SearchRow> in = ingest(ctx, report, list(ctx, report, s.vetting().textSuffixes()), spec);
+        Ingest.Ingested<SearchRow> in = ingest(ctx, report, listLightCurves(ctx, report), spec);
         JavaRDD<SearchRow> rows = in.rows();
         try {
             long candidates = rows.map(r -> (long) r.signals().size()).fold(0L, Long::sum);
@@ -137,7 +137,9 @@ final class SearchJob extends Job {
             .add("edge_transits", DataTypes.IntegerType).add("flags", DataTypes.StringType)
             .add("binary_score", DataTypes.DoubleType).add("false_alarm_score", DataTypes.DoubleType)
             .add("fold_depth_ppm", DataTypes.DoubleType).add("odd_even_sigma", DataTypes.DoubleType)
-            .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType);
+            .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType)
+            .add("any_secondary_ppm", DataTypes.DoubleType).add("any_secondary_sigma", DataTypes.DoubleType)
+            .add("any_secondary_phase", DataTypes.DoubleType);
 
     static final StructType EVENT_SCHEMA = new StructType()
             .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
@@ -240,7 +242,10 @@ final class SearchJob extends Job {
                 Verdict.flags(g, v, ","), round(v == null ? nan : v.binaryScore(), 4),
                 round(v == null ? nan : v.falseAlarmScore(), 4), round(v == null ? nan : v.depthPpm(), 0),
                 round(v == null ? nan : v.oddEvenSigma(), 2), round(v == null ? nan : v.secondaryPpm(), 0),
-                round(v == null ? nan : v.secondarySigma(), 2));
+                round(v == null ? nan : v.secondarySigma(), 2),
+                round(v == null ? nan : v.anySecondary().depth() * 1e6, 0),
+                round(v == null ? nan : v.anySecondary().sigma(), 2),
+                round(v == null ? nan : v.anySecondary().phase(), 4));
     }
 
     private static Map<String, Object> asMap(SearchRow r, int i) {

@@ -49,7 +49,9 @@ import java.util.Map;
  * curve itself when labelled, inverted, and with injected planets and binaries: searched, views made), split by
  * star, fit the {@link VetterNetwork} with parameter averaging (keeping the epoch that scores best on a validation
  * tenth of the training stars), score the held-out stars on the executors, and write
- * {@code vetter.zip}, the held-out scores ({@code examples/}) and the evaluation in the report.
+ * {@code vetter.zip}, the held-out scores ({@code examples/}) and the evaluation in the report. With
+ * {@code vetter.folds} k above 1, k fits by star-level cross-validation: every star scored once by a vetter that
+ * never saw it.
  */
 final class TrainVetterJob extends Job {
     private static final Logger LOG = LoggerFactory.getLogger(TrainVetterJob.class);
@@ -87,32 +89,119 @@ final class TrainVetterJob extends Job {
                 conf -> new ExamplesFn(conf, s.search().fluxColumn(), v.trainSearch(), s.fits().maxImageBytes(),
                         tasks, knownB, plan, v.seed()), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(),
                 OUTCOMES);
-        Ingest.Ingested<ExampleRow> in = ingest(ctx, report, list(ctx, report, v.textSuffixes()), spec);
+        Ingest.Ingested<ExampleRow> in = ingest(ctx, report, listLightCurves(ctx, report), spec);
         JavaRDD<ExampleRow> rows = in.rows();
-        JavaRDD<MultiDataSet> train = null;
         try {
             report.warnings(FailurePolicy.check(ctx, in.tally(), "light curves with examples"));
-            long seed = v.seed();
-            double fraction = v.testFraction();
             JavaRDD<TrainingExamples.Example> examples = rows.flatMap(r -> r.examples().iterator());
             Map<String, Long> bySource = new java.util.TreeMap<>(examples
                     .map(e -> e.source() + " -> " + e.label().label()).countByValue());
-            // Stars: held out (the evaluation), validation (a tenth of the rest: picks the epoch), and training.
-            JavaRDD<TrainingExamples.Example> notHeldOut = examples
-                    .filter(e -> !HeldOutSplit.isHeldOut(e.star(), seed, fraction));
-            List<TrainingExamples.Example> validation = notHeldOut
-                    .filter(e -> HeldOutSplit.isHeldOut(e.star(), seed + 1, VALIDATION))
-                    .take(MAX_VALIDATION); // a few hundred small records to the driver
-            train = notHeldOut.filter(e -> !HeldOutSplit.isHeldOut(e.star(), seed + 1, VALIDATION))
-                    .map(e -> (MultiDataSet) VetterNetwork.example(e.views(), e.label()))
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            Split split = new Split(v.seed(), v.folds(), v.testFraction());
+            List<Fitted> fits = new ArrayList<>();
+            List<VettingMetrics.Scored> pooled = new ArrayList<>();
+            JavaRDD<VettingMetrics.Scored> allScored = null;
+            long t = System.nanoTime();
+            for (int k = 0; k < split.fits(); k++) {
+                Fitted f = fit(ctx, examples, split, k, bySource, in.tally().used());
+                fits.add(f);
+                pooled.addAll(f.heldOut());
+                allScored = allScored == null ? f.scored() : allScored.union(f.scored());
+            }
+            report.timing("fit", t);
+            Fitted first = fits.get(0);
+            VettingMetrics metrics = VettingMetrics.of(first.heldOut(), v.threshold());
+            Dataset<Row> table = ctx.spark().createDataFrame(allScored.map(TrainVetterJob::scoredRow), SCORED);
+            Tables.writeParquet(table, ctx.out(), EXAMPLES + "/parquet");
+            Tables.writeCsv(table, ctx.out(), EXAMPLES + "/csv", pooled.size());
+            fits.forEach(f -> f.scored().unpersist(false));
+
+            Vetter vetter = new Vetter(first.net(), Vetter.info(v.threshold(), s.input() + " ("
+                    + bySource + ")", first.trainCount(), metrics.auc()));
+            save(ctx, vetter);
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("examples", bySource);
+            section.put("train_examples", first.trainCount());
+            section.put("held_out_examples", first.heldOut().size());
+            section.put("labelled_stars", known.size());
+            section.put("epochs", v.epochs());
+            section.put("scores", first.scores());
+            section.put("validation_examples", first.validationCount());
+            section.put("validation_auc", first.validationAuc());
+            section.put("chosen_epoch", first.chosenEpoch());
+            section.put("workers", first.workers());
+            section.put("approach", first.approach());
+            section.put("samples_per_s", Math.round(first.trainCount() * (double) v.epochs()
+                    / first.fitSeconds() * 10) / 10.0);
+            section.put("evaluation", metrics.toMap());
+            if (split.folds() > 1) {
+                VettingMetrics cv = VettingMetrics.of(pooled, v.threshold());
+                Map<String, Object> folds = new LinkedHashMap<>();
+                folds.put("folds", split.folds());
+                folds.put("auc_by_fold", fits.stream()
+                        .map(f -> VettingMetrics.of(f.heldOut(), v.threshold()).auc()).toList());
+                folds.put("chosen_epochs", fits.stream().map(Fitted::chosenEpoch).toList());
+                folds.put("pooled", cv.toMap());
+                section.put("cross_validation", folds);
+                LOG.info("Vetter: {}-fold cross-validated AUC {} on {} examples (folds: {})", split.folds(),
+                        cv.auc(), pooled.size(), folds.get("auc_by_fold"));
+            }
+            report.vetting(section).model(ctx.out().uri(VETTER));
+            LOG.info("Vetter: held-out AUC {} on {} examples; saved {}", metrics.auc(), first.heldOut().size(),
+                    ctx.out().uri(VETTER));
+        } finally {
+            rows.unpersist(false);
+        }
+    }
+
+    /**
+     * Which stars a fit holds out: with one fold, {@code testFraction} of them; with k folds, fold {@code k} of a
+     * star-level k-fold split (fold 0 is what one split of 1/k holds out).
+     */
+    record Split(long seed, int folds, double testFraction) implements java.io.Serializable {
+        int fits() {
+            return folds;
+        }
+
+        boolean heldOut(String star, int k) {
+            return folds > 1 ? HeldOutSplit.fold(star, seed, folds) == k
+                    : HeldOutSplit.isHeldOut(star, seed, testFraction);
+        }
+
+        /** Of the stars not held out, a tenth kept aside to choose the epoch. */
+        boolean validation(String star) {
+            return HeldOutSplit.isHeldOut(star, seed + 1, VALIDATION);
+        }
+    }
+
+    /** One fit: the network chosen, its held-out stars scored (a small record per example), how it went. */
+    record Fitted(ComputationGraph net, long trainCount, int validationCount, List<Double> scores,
+                  List<Double> validationAuc, int chosenEpoch, double fitSeconds, int workers, String approach,
+                  JavaRDD<VettingMetrics.Scored> scored, List<VettingMetrics.Scored> heldOut) {
+    }
+
+    /**
+     * Fits the network on the stars that fold {@code k} does not hold out, keeping the epoch that scores best on
+     * a validation tenth of them, and scores the held-out stars on the executors with the vetter as it would be
+     * saved.
+     */
+    private static Fitted fit(JobContext ctx, JavaRDD<TrainingExamples.Example> examples, Split split, int k,
+                              Map<String, Long> bySource, long files) {
+        PipelineSettings s = ctx.settings();
+        PipelineSettings.Vetting v = s.vetting();
+        JavaRDD<TrainingExamples.Example> notHeldOut = examples.filter(e -> !split.heldOut(e.star(), k));
+        List<TrainingExamples.Example> validation = notHeldOut.filter(e -> split.validation(e.star()))
+                .take(MAX_VALIDATION); // a few hundred small records to the driver
+        JavaRDD<MultiDataSet> train = notHeldOut.filter(e -> !split.validation(e.star()))
+                .map(e -> (MultiDataSet) VetterNetwork.example(e.views(), e.label()))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
             long trainCount = train.count();
             if (trainCount == 0) {
-                throw new NoValidDataException("No training examples: " + in.tally().used()
+                throw new NoValidDataException("No training examples: " + files
                         + " light curves gave none (see outcomes/)");
             }
-            LOG.info("Vetter: {} training examples, {} for validation ({})", trainCount, validation.size(),
-                    bySource);
+            LOG.info("Vetter{}: {} training examples, {} for validation ({})", split.folds() > 1 ? " fold "
+                    + (k + 1) + " of " + split.folds() : "", trainCount, validation.size(), bySource);
             VetterNetwork.Settings ns = VetterNetwork.Settings.defaults();
             ComputationGraph net = VetterNetwork.build(new VetterNetwork.Settings(ns.seed(), ns.globalFilters(),
                     ns.localFilters(), ns.kernel(), ns.dense(), v.learningRate(), ns.l2(), ns.dropout()));
@@ -133,50 +222,16 @@ final class TrainVetterJob extends Job {
                 LOG.info("Vetter epoch {}: validation AUC {}", epoch, auc);
             });
             double fitSeconds = (System.nanoTime() - t) / 1e9;
-            report.timing("fit", t);
-            ComputationGraph chosen = best[0];
 
-            // Held-out stars, scored on the executors with the vetter as it will be saved.
-            t = System.nanoTime();
-            Vetter provisional = new Vetter(chosen, Vetter.info(v.threshold(), s.input(), trainCount, Double.NaN));
-            byte[] bytes = bytes(provisional);
-            Broadcast<byte[]> vetterB = ctx.sc().broadcast(bytes);
-            JavaRDD<VettingMetrics.Scored> scored = examples
-                    .filter(e -> HeldOutSplit.isHeldOut(e.star(), seed, fraction))
+            Vetter provisional = new Vetter(best[0], Vetter.info(v.threshold(), s.input(), trainCount, Double.NaN));
+            Broadcast<byte[]> vetterB = ctx.sc().broadcast(bytes(provisional));
+            JavaRDD<VettingMetrics.Scored> scored = examples.filter(e -> split.heldOut(e.star(), k))
                     .mapPartitions(new VetFn(vetterB)).persist(StorageLevel.MEMORY_AND_DISK_SER());
             List<VettingMetrics.Scored> heldOut = scored.collect(); // one small record per held-out example
-            VettingMetrics metrics = VettingMetrics.of(heldOut, v.threshold());
-            Dataset<Row> table = ctx.spark().createDataFrame(scored.map(TrainVetterJob::scoredRow), SCORED);
-            Tables.writeParquet(table, ctx.out(), EXAMPLES + "/parquet");
-            Tables.writeCsv(table, ctx.out(), EXAMPLES + "/csv", heldOut.size());
-            scored.unpersist(false);
-            report.timing("evaluate", t);
-
-            Vetter vetter = new Vetter(chosen, Vetter.info(v.threshold(), s.input() + " ("
-                    + bySource + ")", trainCount, metrics.auc()));
-            save(ctx, vetter);
-            Map<String, Object> section = new LinkedHashMap<>();
-            section.put("examples", bySource);
-            section.put("train_examples", trainCount);
-            section.put("held_out_examples", heldOut.size());
-            section.put("labelled_stars", known.size());
-            section.put("epochs", v.epochs());
-            section.put("scores", scores);
-            section.put("validation_examples", validation.size());
-            section.put("validation_auc", validationAuc);
-            section.put("chosen_epoch", bestEpoch[0]);
-            section.put("workers", trainer.workers());
-            section.put("approach", trainer.approachName());
-            section.put("samples_per_s", Math.round(trainCount * (double) v.epochs() / fitSeconds * 10) / 10.0);
-            section.put("evaluation", metrics.toMap());
-            report.vetting(section).model(ctx.out().uri(VETTER));
-            LOG.info("Vetter: held-out AUC {} on {} examples; saved {}", metrics.auc(), heldOut.size(),
-                    ctx.out().uri(VETTER));
+            return new Fitted(best[0], trainCount, validation.size(), scores, validationAuc, bestEpoch[0],
+                    fitSeconds, trainer.workers(), trainer.approachName(), scored, heldOut);
         } finally {
-            if (train != null) {
-                train.unpersist(false);
-            }
-            rows.unpersist(false);
+            train.unpersist(false);
         }
     }
 

@@ -54,12 +54,12 @@ public final class ExamplesFn implements FlatMapFunction<Iterator<ListedFile>, E
         LightCurveReader reader = new LightCurveReader(fluxColumn);
         TransitSearch s = new TransitSearch(search);
         MemoryBudget budget = MemoryBudget.ofThisJvm(concurrentTasks, 1);
-        return Prefetching.map(files, 1, "tess-examples", file -> one(file, reader, s, budget));
+        return Prefetching.map(LightCurveFiles.reads(files, conf.value().get(), reader, budget, maxBytes), 1,
+                "tess-examples", read -> one(read, s));
     }
 
-    ExampleRow one(ListedFile file, LightCurveReader reader, TransitSearch s, MemoryBudget budget) {
-        String key = file.path();
-        LightCurveFiles.Read read = LightCurveFiles.read(file, conf.value().get(), reader, budget, maxBytes);
+    ExampleRow one(LightCurveFiles.Read read, TransitSearch s) {
+        String key = read.path();
         if (read.lightCurve() == null) {
             return new ExampleRow(key, read.outcome(), read.reason(), read.detail(), read.bytes(), List.of());
         }

@@ -63,12 +63,12 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
         LightCurveReader reader = new LightCurveReader(fluxColumn);
         TransitSearch search = new TransitSearch(settings);
         MemoryBudget budget = MemoryBudget.ofThisJvm(concurrentTasks, 1);
-        return Prefetching.map(files, 1, "tess-search", file -> searchOne(file, reader, search, budget));
+        return Prefetching.map(LightCurveFiles.reads(files, conf.value().get(), reader, budget, maxBytes), 1,
+                "tess-search", read -> searchOne(read, search));
     }
 
-    SearchRow searchOne(ListedFile file, LightCurveReader reader, TransitSearch search, MemoryBudget budget) {
-        String key = file.path();
-        LightCurveFiles.Read read = LightCurveFiles.read(file, conf.value().get(), reader, budget, maxBytes);
+    SearchRow searchOne(LightCurveFiles.Read read, TransitSearch search) {
+        String key = read.path();
         if (read.lightCurve() == null) {
             return row(key, read.outcome(), read.reason(), read.detail(), read.bytes());
         }
