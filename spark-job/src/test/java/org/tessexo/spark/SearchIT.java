@@ -157,4 +157,60 @@ class SearchIT {
         assertTrue(detail.contains("VECTOR_1") && detail.contains("tess.search.flux-column"), detail);
         assertTrue(header.get(0).startsWith("path,outcome,reason,hdu,height,width"), header.get(0));
     }
+
+    /**
+     * Parquet light curves as photometry writes them (one row per star, arrays), written by Spark itself: every star
+     * is searched as its own light curve and named by its id; the planet injected into one of them is its strongest
+     * candidate; a damaged Parquet file and a table of one row per cadence are accounted for with their reasons.
+     */
+    @Test
+    void parquetLightCurveTablesAreSearchedStarByStar(@TempDir Path tmp) throws IOException {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("id", "string").add("tic", "long").add("sector", "int")
+                .add("time", "array<double>").add("flux", "array<double>").add("flux_err", "array<double>")
+                .add("quality", "array<int>");
+        java.util.Random rnd = new java.util.Random(5);
+        List<Row> rows = new java.util.ArrayList<>();
+        double period = 3.1;
+        for (int s = 0; s < 6; s++) {
+            int n = 1250;
+            Double[] t = new Double[n];
+            Double[] f = new Double[n];
+            Double[] e = new Double[n];
+            Integer[] q = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = 1325.3 + i / 48.0;
+                double phase = ((t[i] - 1326.0) % period + period) % period;
+                boolean transit = s == 4 && Math.min(phase, period - phase) < 0.06;
+                f[i] = 1 + 5e-4 * rnd.nextGaussian() - (transit ? 3e-3 : 0);
+                e[i] = 5e-4;
+                q[i] = 0;
+            }
+            f[7] = null; // a missing cadence
+            rows.add(org.apache.spark.sql.RowFactory.create("TIC " + (700 + s), 700L + s, 12, t, f, e, q));
+        }
+        Path in = tmp.resolve("in");
+        SPARK.createDataFrame(rows, schema).repartition(2).write().parquet(in.resolve("lightcurves").toString());
+        SPARK.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("a", 1.0, 1.0)), new org.apache.spark
+                .sql.types.StructType().add("id", "string").add("time", "double").add("flux", "double"))
+                .coalesce(1).write().parquet(in.resolve("long").toString());
+        Files.writeString(in.resolve("broken.parquet"), "not Parquet");
+        Path out = tmp.resolve("o");
+        assertEquals(0, TessJob.run(new String[] {"search", "--input", in.toString(), "--output", out.toString(),
+                "search.figures=1", "failures.max-fraction=1"}));
+        JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
+        assertEquals(6, report.get("counts").get("searched").asInt(), report.get("counts").toString());
+        assertEquals(1, report.get("failed_reasons").get("unreadable Parquet").asInt(), report.toString());
+        assertEquals(1, report.get("reasons").get("not a light-curve table").asInt(), report.toString());
+        Dataset<Row> c = SPARK.read().parquet(out.resolve("candidates/parquet").toString());
+        Row top = c.orderBy(c.col("sde").desc()).first();
+        assertEquals(704L, top.getLong(top.fieldIndex("tic")));
+        assertEquals("TIC 704", top.getString(top.fieldIndex("target")));
+        assertEquals(12, top.getInt(top.fieldIndex("sector")));
+        assertTrue(top.getString(top.fieldIndex("file")).endsWith(".parquet#TIC 704"), top.toString());
+        assertEquals(period, top.getDouble(top.fieldIndex("period_days")), period * 0.002);
+        assertEquals(6, SPARK.read().option("header", "true").csv(out.resolve("outcomes").toString())
+                .where("outcome = 'searched'").select("path").distinct().count());
+        assertTrue(Files.exists(out.resolve("figures/TIC_704-1.png")), "the figure is named by the star's id");
+    }
 }

@@ -89,7 +89,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                     List.of("listing", "fits", "preprocess", "failures", "s3a")),
             Command.SEARCH, new CommandHelp("transit search (BLS) in light curves of any format, each signal vetted",
                     "--input: SPOC, data-alert, Kepler, K2, lightkurve, TGLC, eleanor light curves, target pixel"
-                            + " files, TESScut cutouts (FITS), text tables (.csv .txt .dat .tsv); times put in BTJD",
+                            + " files, TESScut cutouts (FITS), text tables (.csv .txt .dat .tsv .tbl), Parquet"
+                            + " light-curve tables (one row per star); times put in BTJD",
                     "--output: candidates.csv, candidates/ (parquet, csv), events/, outcomes/, figures/,"
                             + " report.html, run-report.json",
                     "  --input URI  --output URI  --vetter URI  --min-score X  --overwrite  --strict",

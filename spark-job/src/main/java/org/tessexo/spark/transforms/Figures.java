@@ -10,11 +10,13 @@ import org.tessexo.common.lightcurve.TransitSearch;
 import org.tessexo.common.vetting.SignalViews;
 import org.tessexo.common.vetting.Vetter;
 import org.tessexo.spark.io.HadoopFiles;
+import org.tessexo.spark.io.ParquetLightCurves;
 import org.tessexo.spark.io.SerializableHadoopConf;
 import scala.Tuple2;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -36,8 +38,7 @@ public final class Figures {
     public static List<Tuple2<String, byte[]>> draw(String path, List<Integer> ranks, SerializableHadoopConf conf,
                                                     String flux, TransitSearch.Settings settings, byte[] vetter)
             throws IOException {
-        byte[] bytes = HadoopFiles.readAll(path, conf.get());
-        LightCurveReader.Result lc = new LightCurveReader(flux).read(bytes, path);
+        LightCurveReader.Result lc = read(path, conf, flux);
         List<Tuple2<String, byte[]>> out = new ArrayList<>();
         if (!lc.ok()) {
             LOG.warn("{}: no figure, the file now reads as {}", path, lc.reason());
@@ -67,8 +68,33 @@ public final class Figures {
         return out;
     }
 
+    /** A file read again, or a star of a Parquet table ({@code file.parquet#id}) found again in its file. */
+    static LightCurveReader.Result read(String path, SerializableHadoopConf conf, String flux) throws IOException {
+        int hash = path.indexOf(PARQUET_STAR);
+        if (hash < 0) {
+            return new LightCurveReader(flux).read(HadoopFiles.readAll(path, conf.get()), path);
+        }
+        String file = path.substring(0, hash + ParquetLightCurves.SUFFIX.length());
+        long memory = Runtime.getRuntime().maxMemory() / 4; // a figure's task is one of a handful
+        Iterator<ParquetLightCurves.Star> stars = ParquetLightCurves.read(file, conf.get(), flux, memory);
+        while (stars.hasNext()) {
+            ParquetLightCurves.Star s = stars.next();
+            if (s.path().equals(path) || s.lightCurve() == null && s.path().equals(file)) {
+                return s.lightCurve() != null ? new LightCurveReader.Result(s.lightCurve(), "", s.detail())
+                        : new LightCurveReader.Result(null, s.reason(), s.detail());
+            }
+        }
+        return new LightCurveReader.Result(null, "star not found", path);
+    }
+
+    static final String PARQUET_STAR = ParquetLightCurves.SUFFIX + "#";
+
     /** A figure is named after its file (a TIC ID is missing or shared by many files), then the signal's rank. */
     public static String figureName(String fileName, int rank) {
+        int star = fileName.indexOf(PARQUET_STAR);
+        if (star >= 0) { // a star of a Parquet table: its id
+            fileName = fileName.substring(star + PARQUET_STAR.length());
+        }
         String stem = fileName.replaceFirst("(?i)(\\.(fits|fit|fts|csv|txt|dat|tsv|tbl))?(\\.(gz|fz))?$", "");
         stem = stem.replaceAll("[^A-Za-z0-9._+-]", "_");
         return stem + "-" + rank + ".png";

@@ -12,5 +12,7 @@ class FigureNameTest {
         assertEquals("tess25155310-s01-first-cadences-2.png",
                 Figures.figureName("tess25155310-s01-first-cadences.fits.gz", 2));
         assertEquals("a_b_c-3.png", Figures.figureName("a b\"c.FITS", 3));
+        // a star of a Parquet light-curve table: its id, not the part file's name
+        assertEquals("TIC_777-1.png", Figures.figureName("part-00000-1f2e.snappy.parquet#TIC 777", 1));
     }
 }
