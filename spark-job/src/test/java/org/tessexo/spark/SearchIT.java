@@ -212,5 +212,14 @@ class SearchIT {
         assertEquals(6, SPARK.read().option("header", "true").csv(out.resolve("outcomes").toString())
                 .where("outcome = 'searched'").select("path").distinct().count());
         assertTrue(Files.exists(out.resolve("figures/TIC_704-1.png")), "the figure is named by the star's id");
+
+        // --min-score keeps exactly the signals scored at least that
+        Path kept = tmp.resolve("kept");
+        assertEquals(0, TessJob.run(new String[] {"search", "--input", in.toString(), "--output", kept.toString(),
+                "--min-score", "0.5", "search.figures=0", "failures.max-fraction=1"}));
+        Dataset<Row> k = SPARK.read().parquet(kept.resolve("candidates/parquet").toString());
+        assertEquals(0, k.where("planet_score < 0.5").count());
+        assertEquals(c.where("planet_score >= 0.5").count(), k.count());
+        assertTrue(k.count() < c.count(), "noise stars' signals are not planets: " + k.count() + " of " + c.count());
     }
 }

@@ -133,7 +133,8 @@ public record PipelineSettings(
                         c.getDouble("search.frequency-factor"), c.getInt("search.max-signals"),
                         c.getDouble("search.min-sde"), c.getDouble("search.clip-sigma"),
                         c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
-                        c.getDouble("search.time-budget-s"));
+                        c.getDouble("search.time-budget-s"), spacing(c.getString("search.period.spacing")),
+                        c.getInt("search.bins-per-cadence"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch =
                 new org.tessexo.common.lightcurve.TransitSearch.Settings(transit.qualityMask(), transit.window(),
@@ -141,7 +142,8 @@ public record PipelineSettings(
                         transit.maxDurationHours(), c.getInt("vetter.training-search.duration-count"),
                         c.getInt("vetter.training-search.oversample"),
                         c.getDouble("vetter.training-search.frequency-factor"), 1, transit.minSde(),
-                        transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget());
+                        transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget(),
+                        transit.spacing(), transit.binsPerCadence());
         Vetting vetting = new Vetting(c.getString("vetter.model"), c.getDouble("vetter.threshold"),
                 c.getDouble("vetter.min-score"), c.getStringList("vetter.text-suffixes"),
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),
@@ -162,6 +164,15 @@ public record PipelineSettings(
         } catch (IllegalArgumentException e) {
             throw new UserException("Bad configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static org.tessexo.common.lightcurve.PeriodGrid.Spacing spacing(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "drift" -> org.tessexo.common.lightcurve.PeriodGrid.Spacing.DRIFT;
+            case "frequency" -> org.tessexo.common.lightcurve.PeriodGrid.Spacing.FREQUENCY;
+            default -> throw new UserException("tess.search.period.spacing = \"" + name + "\": use \"drift\" (the"
+                    + " same bound on a transit's drift at every period) or \"frequency\" (uniform, as astropy)");
+        };
     }
 
     private static org.tessexo.common.lightcurve.Detrender.Method detrendMethod(String name) {
@@ -213,6 +224,8 @@ public record PipelineSettings(
                 "tess.search.duration.max-hours must be shorter than tess.search.period.min-days");
         require(t.durations() >= 1 && t.durations() <= 100, "tess.search.duration.count must be in 1..100");
         require(t.oversample() >= 1 && t.oversample() <= 100, "tess.search.oversample must be in 1..100");
+        require(t.binsPerCadence() >= 0 && t.binsPerCadence() <= 100,
+                "tess.search.bins-per-cadence must be in 0..100 (0: bins sized to the shortest duration only)");
         require(t.frequencyFactor() > 0, "tess.search.frequency-factor must be > 0");
         require(t.maxDutyCycle() > 0 && t.maxDutyCycle() <= 1, "tess.search.max-duty-cycle must be in (0, 1]");
         require(t.maxSignals() >= 1 && t.maxSignals() <= 20, "tess.search.max-signals must be in 1..20");

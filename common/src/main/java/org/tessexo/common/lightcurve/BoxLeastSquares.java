@@ -120,6 +120,20 @@ public final class BoxLeastSquares {
      *                     (1.0 = no limit, as astropy)
      */
     public Periodogram power(PeriodGrid grid, int oversample, Binning binning, double maxDutyCycle) {
+        return power(grid, oversample, binning, maxDutyCycle, 0, false);
+    }
+
+    /**
+     * As above, with two economies for {@link Binning#FULL} (ignored with {@link Binning#ASTROPY}):
+     *
+     * @param minBin         phase bins are at least this wide (days): sized to the data as well as to the shortest
+     *                       duration (a 30-minute cadence resolves no 3-minute phase bin; half a cadence is fine)
+     * @param relativeStarts each duration's boxes start every {@code oversample}-th of that duration (not
+     *                       every bin), as the shortest one does, then the best box of the period is refined bin by
+     *                       bin around its start: a 10-hour box needs no 3-minute steps
+     */
+    public Periodogram power(PeriodGrid grid, int oversample, Binning binning, double maxDutyCycle, double minBin,
+                             boolean relativeStarts) {
         double[] periods = grid.periods();
         double[] durations = grid.durations();
         double minDur = Arrays.stream(durations).min().orElseThrow();
@@ -130,15 +144,17 @@ public final class BoxLeastSquares {
             throw new IllegalArgumentException("the longest duration (" + maxDur + " d) must be shorter than the"
                     + " shortest period (" + minPeriod + " d)");
         }
-        double bin = minDur / oversample;
+        boolean astropy = binning == Binning.ASTROPY;
+        double bin = astropy ? minDur / oversample : Math.max(minDur / oversample, minBin);
         double invBin = 1 / bin;
         int[] durBins = new int[durations.length];
+        int[] startStep = new int[durations.length];
         int maxDurBins = 0;
         for (int k = 0; k < durations.length; k++) {
             durBins[k] = Math.max(1, (int) Math.round(durations[k] / bin));
             maxDurBins = Math.max(maxDurBins, durBins[k]);
+            startStep[k] = relativeStarts && !astropy ? Math.max(1, durBins[k] / oversample) : 1;
         }
-        boolean astropy = binning == Binning.ASTROPY;
         int pad = astropy ? oversample : maxDurBins;
         int capacity = (int) Math.ceil(maxPeriod / bin) + Math.max(maxDurBins, oversample) + 2;
         double[] cy = new double[capacity];
@@ -208,7 +224,8 @@ public final class BoxLeastSquares {
                 }
                 int d = durBins[k];
                 int starts = astropy ? top - d + 1 : m;
-                for (int s = 0; s < starts; s++) {
+                int step = startStep[k];
+                for (int s = 0; s < starts; s += step) {
                     double yin = Math.min(cy[s + d] - cy[s], 0.0);
                     double win = cw[s + d] - cw[s];
                     double wout = sw - win;
@@ -219,6 +236,20 @@ public final class BoxLeastSquares {
                         best = yin * yin / (win * wout * wout);
                         bestN = s;
                         bestK = k;
+                    }
+                }
+            }
+            if (bestK >= 0 && startStep[bestK] > 1) { // the best box, its start refined bin by bin
+                int d = durBins[bestK];
+                int from = Math.max(0, bestN - startStep[bestK] + 1);
+                int to = Math.min(m - 1, bestN + startStep[bestK] - 1);
+                for (int s = from; s <= to; s++) {
+                    double yin = Math.min(cy[s + d] - cy[s], 0.0);
+                    double win = cw[s + d] - cw[s];
+                    double wout = sw - win;
+                    if (win >= eps && wout >= eps && yin * yin > best * win * wout * wout) {
+                        best = yin * yin / (win * wout * wout);
+                        bestN = s;
                     }
                 }
             }

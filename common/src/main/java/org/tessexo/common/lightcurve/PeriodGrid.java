@@ -1,12 +1,27 @@
 package org.tessexo.common.lightcurve;
 
 /**
- * Trial periods and durations for a BLS search. The periods are uniform in frequency with the step the literature
- * prescribes for a box search (Ofir 2014; astropy's {@code autoperiod}): {@code df = q * minDuration / baseline^2},
- * so that a transit of the shortest duration drifts by at most {@code q} durations across the baseline between two
- * neighbouring trial periods.
+ * Trial periods and durations for a BLS search, in one of two spacings ({@link Spacing}): uniform in frequency with
+ * the step astropy's {@code autoperiod} uses, {@code df = q * minDuration / baseline^2}, or with the step that keeps
+ * the same bound on a transit's drift at every period, {@code df = q * minDuration * f / (2 baseline)}.
+ *
+ * <p>Why the second: a frequency error {@code df} moves the last of the transits over a baseline {@code T} by
+ * {@code T * P * df} from where the trial period puts it. The uniform step bounds that drift by {@code q D / 2} at
+ * the longest period searched ({@code P = T / 2}), and by far less at short periods, where {@code T / P} transits
+ * need the same {@code q D / 2} only. Spacing the frequencies in proportion to themselves keeps every period's drift
+ * at {@code q D / 2}: as sensitive at the longest period, {@code (2 T / (q D)) ln(fmax / fmin)} periods in all
+ * (a 27-day sector at 0.5 h: about 8,600 against 67,000). The period step of Kepler's Transiting Planet Search
+ * follows the same rule (a period mismatch that moves the transits by a set fraction of the duration).
  */
 public record PeriodGrid(double[] periods, double[] durations, int wanted) {
+
+    /** How trial frequencies are spaced. */
+    public enum Spacing {
+        /** Uniform in frequency (astropy's autoperiod): for comparisons, and for a grid as astropy makes it. */
+        FREQUENCY,
+        /** The same bound on a transit's drift at every period: steps proportional to the frequency. */
+        DRIFT
+    }
 
     public PeriodGrid(double[] periods, double[] durations) {
         this(periods, durations, periods.length);
@@ -37,6 +52,16 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
      */
     public static PeriodGrid auto(double baseline, double minPeriod, double maxPeriod, double[] durations,
                                   int minTransits, double frequencyFactor, int maxPeriods) {
+        return auto(baseline, minPeriod, maxPeriod, durations, minTransits, frequencyFactor, maxPeriods,
+                Spacing.FREQUENCY);
+    }
+
+    /** As above, in the given spacing; with {@link Spacing#DRIFT} a cap widens every step alike. */
+    public static PeriodGrid auto(double baseline, double minPeriod, double maxPeriod, double[] durations,
+                                  int minTransits, double frequencyFactor, int maxPeriods, Spacing spacing) {
+        if (spacing == Spacing.DRIFT) {
+            return drift(baseline, minPeriod, maxPeriod, durations, minTransits, frequencyFactor, maxPeriods);
+        }
         if (!(baseline > 0)) {
             throw new IllegalArgumentException("baseline must be positive");
         }
@@ -60,6 +85,34 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
         double[] periods = new double[nf];
         for (int i = 0; i < nf; i++) {
             periods[i] = 1 / (fmin + df * i);
+        }
+        return new PeriodGrid(periods, durations.clone(), (int) Math.min(Integer.MAX_VALUE, wanted));
+    }
+
+    private static PeriodGrid drift(double baseline, double minPeriod, double maxPeriod, double[] durations,
+                                    int minTransits, double frequencyFactor, int maxPeriods) {
+        if (!(baseline > 0)) {
+            throw new IllegalArgumentException("baseline must be positive");
+        }
+        double minDur = Double.POSITIVE_INFINITY;
+        for (double d : durations) {
+            minDur = Math.min(minDur, d);
+        }
+        double longest = Math.min(maxPeriod, baseline / Math.max(1, minTransits - 1));
+        if (!(longest > minPeriod)) {
+            throw new IllegalArgumentException("no period between " + minPeriod + " and " + longest
+                    + " days to search");
+        }
+        // f_{i+1} = f_i (1 + r): the drift T P df = T r stays q D / 2.
+        double r = frequencyFactor * minDur / (2 * baseline);
+        double fmin = 1 / longest;
+        double fmax = 1 / minPeriod;
+        double wanted = 1 + Math.ceil(Math.log(fmax / fmin) / Math.log1p(r));
+        int nf = (int) Math.min(wanted, Math.max(2, maxPeriods));
+        double step = nf < wanted ? Math.log(fmax / fmin) / (nf - 1) : Math.log1p(r);
+        double[] periods = new double[nf];
+        for (int i = 0; i < nf; i++) {
+            periods[i] = 1 / Math.min(fmax, fmin * Math.exp(step * i));
         }
         return new PeriodGrid(periods, durations.clone(), (int) Math.min(Integer.MAX_VALUE, wanted));
     }

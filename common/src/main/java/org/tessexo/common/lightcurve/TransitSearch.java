@@ -29,13 +29,22 @@ public final class TransitSearch {
      * @param maxPeriods      trial periods at most (the grid is made coarser beyond, and the outcome says so)
      * @param timeBudget      seconds of searching per light curve after which no further signal is sought
      */
+    /**
+     * @param spacing        how trial frequencies are spaced ({@link PeriodGrid.Spacing#DRIFT}: the same bound on a
+     *                       transit's drift at every period, about 8x fewer periods than uniform in frequency)
+     * @param binsPerCadence phase bins are at least a cadence over this wide (0: sized to the shortest duration
+     *                       only)
+     */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
-                           double maxDutyCycle, int maxPeriods, double timeBudget)
+                           double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
+                           int binsPerCadence)
             implements java.io.Serializable {
         public static final int DEFAULT_MAX_PERIODS = 300_000;
         public static final double DEFAULT_TIME_BUDGET = 120;
+        public static final PeriodGrid.Spacing DEFAULT_SPACING = PeriodGrid.Spacing.DRIFT;
+        public static final int DEFAULT_BINS_PER_CADENCE = 2;
 
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
@@ -43,6 +52,15 @@ public final class TransitSearch {
             this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
                     oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, DEFAULT_MAX_PERIODS,
                     DEFAULT_TIME_BUDGET);
+        }
+
+        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
+                        double minDurationHours, double maxDurationHours, int durations, int oversample,
+                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
+                        int maxPeriods, double timeBudget) {
+            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
+                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
+                    DEFAULT_SPACING, DEFAULT_BINS_PER_CADENCE);
         }
 
         /**
@@ -200,7 +218,7 @@ public final class TransitSearch {
         double maxPeriod = s.maxPeriod() > 0 ? s.maxPeriod() : baseline / 2;
         double[] durations = PeriodGrid.durationsHours(s.minDurationHours(), s.maxDurationHours(), s.durations());
         return PeriodGrid.auto(baseline, s.minPeriod(), maxPeriod, durations, 2, s.frequencyFactor(),
-                s.maxPeriods());
+                s.maxPeriods(), s.spacing());
     }
 
     public Result search(LightCurve raw) {
@@ -227,6 +245,7 @@ public final class TransitSearch {
                     + " baseline asks for %d; search.max-periods)", grid.periods().length, baseline, grid.wanted()));
         }
 
+        double minBin = s.binsPerCadence() > 0 ? cadence(detrended.time()) / s.binsPerCadence() : 0;
         List<Signal> signals = new ArrayList<>();
         boolean[] inTransit = new boolean[detrended.size()];
         double[][] edges = edges(detrended.time());
@@ -247,7 +266,7 @@ public final class TransitSearch {
             }
             BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
             BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
-                    s.maxDutyCycle());
+                    s.maxDutyCycle(), minBin, true);
             int b = pg.best();
             double sde = pg.sde(b);
             if (first == null) {
@@ -276,6 +295,18 @@ public final class TransitSearch {
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
                 MAX_SINGLE_EVENTS);
         return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first);
+    }
+
+    /** The median time between neighbouring cadences (days). */
+    static double cadence(double[] time) {
+        if (time.length < 2) {
+            return 0;
+        }
+        double[] steps = new double[time.length - 1];
+        for (int i = 1; i < time.length; i++) {
+            steps[i - 1] = time[i] - time[i - 1];
+        }
+        return RobustStats.median(steps, steps.length);
     }
 
     /** Points of the periodogram a result keeps (for the figure): the highest power of each stretch of periods. */

@@ -1,0 +1,238 @@
+package org.tessexo.common.lightcurve;
+
+import org.tessexo.common.stats.RobustStats;
+import org.tessexo.common.vetting.TrainingExamples;
+import org.tessexo.common.vetting.Vetter;
+import org.tessexo.common.vetting.VetterLabels;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Injection and recovery on many real hosts, quiet and active (issue 14's measurement, made repeatable): into each
+ * host's cleaned flux, before any detrending, transits are injected as trapezoids (ingress and egress a tenth of
+ * the duration each) at periods 1-9 days log-uniform, durations {@code 2 h x (P / 1 d)^(1/3)}, the depth set by
+ * {@code SNR = depth / sigma x sqrt(cadences in transit)}, sigma the point-to-point scatter of the flux. The whole
+ * search runs as {@code search} runs it. Recovered: any listed signal at the injected period (1%) and epoch (half a
+ * duration); also counted for the strongest signal alone. Spurious: signals that pass {@code min-sde} and are
+ * neither the injection nor a known signal of the host (its labelled period times k/m, k and m up to 4).
+ *
+ * <p>Hosts are classed by activity: {@code binary} (a labelled eclipsing binary), {@code active} (the flux's robust
+ * scatter more than twice its point-to-point scatter: rotators, pulsators) or {@code quiet}.
+ *
+ * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery)
+ * A folder's {@code INDEX.tsv} (TESSellator's) labels its binaries. STRIDE: every n-th host of the sorted list.
+ */
+public final class ActiveStarRecovery {
+    static final double[] SNRS = {5, 7, 9, 12, 15};
+
+    private record Host(String name, LightCurve clean, double sigma, String activity,
+                        TrainingExamples.Known known) {
+    }
+
+    private record Trial(String host, String activity, double snr, double period, double epoch, double duration,
+                         boolean any, boolean strongest, int spurious, double cpuSeconds, int cadences) {
+    }
+
+    private ActiveStarRecovery() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long seed = Long.parseLong(args[0]);
+        int stride = Integer.parseInt(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        Path out = Path.of(args[3]);
+        List<Path> files = new ArrayList<>();
+        Map<String, TrainingExamples.Known> labels = new HashMap<>();
+        for (int i = 4; i < args.length; i++) {
+            Path p = Path.of(args[i]);
+            if (Files.isDirectory(p)) {
+                Path index = p.resolve("INDEX.tsv");
+                if (Files.exists(index)) {
+                    labels.putAll(VetterLabels.parse(Files.readString(index, StandardCharsets.UTF_8)));
+                }
+                try (Stream<Path> s = Files.list(p)) {
+                    files.addAll(s.filter(f -> f.toString().toLowerCase(Locale.ROOT).endsWith(".fits")).sorted()
+                            .toList());
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        List<Path> picked = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += stride) {
+            picked.add(files.get(i));
+        }
+        TransitSearch search = new TransitSearch(TransitSearch.Settings.defaults());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<List<Trial>>> futures = new ArrayList<>();
+        for (Path f : picked) {
+            futures.add(pool.submit(() -> trials(f, labels, search, seed)));
+        }
+        List<Trial> done = new ArrayList<>();
+        for (Future<List<Trial>> f : futures) {
+            done.addAll(f.get());
+        }
+        pool.shutdown();
+        write(out, done);
+        summary(done);
+    }
+
+    private static List<Trial> trials(Path file, Map<String, TrainingExamples.Known> labels, TransitSearch search,
+                                      long seed) throws IOException {
+        LightCurveReader.Result r = new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(file),
+                file.getFileName().toString());
+        List<Trial> out = new ArrayList<>();
+        if (!r.ok()) {
+            System.err.println(file + ": " + r.reason());
+            return out;
+        }
+        LightCurve clean = search.clean(r.lightCurve());
+        if (clean.size() < 200) {
+            return out;
+        }
+        String name = file.getFileName().toString();
+        double sigma = scatter(clean.flux());
+        double spread = 1.4826 * RobustStats.mad(clean.flux());
+        TrainingExamples.Known known = labels.get(name);
+        String activity = known != null && known.kind() == Vetter.Kind.ECLIPSING_BINARY ? "binary"
+                : spread > 2 * sigma ? "active" : "quiet";
+        Host host = new Host(name, clean, sigma, activity, known);
+        Random rnd = new Random(seed * 7919 + name.hashCode());
+        out.add(run(host, search, 0, 0, 0, 0)); // nothing injected: the spurious signals of the host alone
+        for (double snr : SNRS) {
+            double period = Math.exp(rnd.nextDouble() * Math.log(9));
+            double duration = 2.0 / 24 * Math.cbrt(period);
+            double epoch = clean.time()[0] + rnd.nextDouble() * period;
+            out.add(run(host, search, snr, period, epoch, duration));
+        }
+        System.err.printf(Locale.ROOT, "%s %s: %s%n", name, activity, out);
+        return out;
+    }
+
+    private static Trial run(Host h, TransitSearch search, double snr, double period, double epoch,
+                             double duration) {
+        LightCurve lc = h.clean();
+        double[] t = lc.time();
+        double[] f = lc.flux().clone();
+        if (snr > 0) {
+            int in = 0;
+            for (double x : t) {
+                in += Math.abs(TransitSearch.phase(x, period, epoch)) < duration / 2 ? 1 : 0;
+            }
+            double depth = snr * h.sigma() / Math.sqrt(Math.max(1, in));
+            for (int i = 0; i < t.length; i++) {
+                f[i] *= 1 - depth * trapezoid(Math.abs(TransitSearch.phase(t[i], period, epoch)), duration);
+            }
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long cpu = mx.getCurrentThreadCpuTime();
+        TransitSearch.Result r = search.search(lc.withFlux(f, lc.fluxErr()));
+        double seconds = (mx.getCurrentThreadCpuTime() - cpu) / 1e9;
+        boolean any = false;
+        boolean strongest = false;
+        int spurious = 0;
+        for (TransitSearch.Signal s : r.signals()) {
+            boolean hit = snr > 0 && Math.abs(s.period() / period - 1) < 0.01
+                    && Math.abs(TransitSearch.phase(s.epoch(), period, epoch)) < duration / 2;
+            any |= hit;
+            strongest |= hit && s.rank() == 1;
+            if (!hit && s.passed() && !knownSignal(h.known(), s.period())) {
+                spurious++;
+            }
+        }
+        return new Trial(h.name(), h.activity(), snr, period, epoch, duration, any, strongest, spurious, seconds,
+                lc.size());
+    }
+
+    /** 1 in the flat bottom, 0 outside, linear in ingress and egress (a tenth of the duration each). */
+    static double trapezoid(double fromCentre, double duration) {
+        double half = duration / 2;
+        double ramp = duration / 10;
+        if (fromCentre >= half) {
+            return 0;
+        }
+        return fromCentre <= half - ramp ? 1 : (half - fromCentre) / ramp;
+    }
+
+    static boolean knownSignal(TrainingExamples.Known k, double period) {
+        if (k == null || !(k.period() > 0)) {
+            return false;
+        }
+        for (int a = 1; a <= 4; a++) {
+            for (int b = 1; b <= 4; b++) {
+                if (Math.abs(period / (k.period() * a / b) - 1) < 0.01) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Point-to-point scatter: blind to variability slower than a few cadences. */
+    static double scatter(double[] f) {
+        double[] d = new double[f.length - 1];
+        for (int i = 1; i < f.length; i++) {
+            d[i - 1] = f[i] - f[i - 1];
+        }
+        return 1.4826 * RobustStats.mad(d) / Math.sqrt(2);
+    }
+
+    private static void write(Path out, List<Trial> done) throws IOException {
+        StringBuilder sb = new StringBuilder("host\tactivity\tsnr\tperiod\tepoch\tduration_h\tany\tstrongest"
+                + "\tspurious\tcpu_s\tcadences\n");
+        for (Trial t : done) {
+            sb.append(String.format(Locale.ROOT, "%s\t%s\t%.0f\t%.5f\t%.5f\t%.3f\t%b\t%b\t%d\t%.3f\t%d%n", t.host(),
+                    t.activity(), t.snr(), t.period(), t.epoch(), t.duration() * 24, t.any(), t.strongest(),
+                    t.spurious(), t.cpuSeconds(), t.cadences()));
+        }
+        Files.writeString(out, sb.toString());
+    }
+
+    private static void summary(List<Trial> done) {
+        List<String> classes = List.of("quiet", "active", "binary", "all");
+        System.out.println("| host | hosts | SNR 5 | SNR 7 | SNR 9 | SNR 12 | SNR 15 | strongest at SNR 9 / 12"
+                + " | spurious per light curve (none injected) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (String c : classes) {
+            List<Trial> mine = done.stream().filter(t -> c.equals("all") || t.activity().equals(c)).toList();
+            long hosts = mine.stream().filter(t -> t.snr() == 0).count();
+            if (hosts == 0) {
+                continue;
+            }
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d |", c, hosts));
+            for (double snr : SNRS) {
+                List<Trial> at = mine.stream().filter(t -> t.snr() == snr).toList();
+                row.append(String.format(Locale.ROOT, " %.0f%% |", 100.0 * at.stream().filter(Trial::any).count()
+                        / Math.max(1, at.size())));
+            }
+            row.append(String.format(Locale.ROOT, " %.0f%% / %.0f%% | %.2f |", strongest(mine, 9),
+                    strongest(mine, 12), mine.stream().filter(t -> t.snr() == 0).mapToInt(Trial::spurious)
+                            .average().orElse(0)));
+            System.out.println(row);
+        }
+        double cpu = done.stream().mapToDouble(Trial::cpuSeconds).sum();
+        System.out.printf(Locale.ROOT, "searches: %d, CPU %.1f s: %.3f light curves per second per core "
+                + "(median %d cadences)%n", done.size(), cpu, done.size() / cpu,
+                (int) RobustStats.median(done.stream().mapToDouble(Trial::cadences).toArray(), done.size()));
+    }
+
+    private static double strongest(List<Trial> mine, double snr) {
+        List<Trial> at = mine.stream().filter(t -> t.snr() == snr).toList();
+        return 100.0 * at.stream().filter(Trial::strongest).count() / Math.max(1, at.size());
+    }
+}
