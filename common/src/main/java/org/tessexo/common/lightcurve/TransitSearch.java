@@ -34,17 +34,29 @@ public final class TransitSearch {
      *                       transit's drift at every period, about 8x fewer periods than uniform in frequency)
      * @param binsPerCadence phase bins are at least a cadence over this wide (0: sized to the shortest duration
      *                       only)
+     * @param prewhiten      at most this many periodic signals of the star, faster than the detrending window and
+     *                       not dip trains, removed before the search ({@link Prewhitening}; 0: none)
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
                            double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
-                           int binsPerCadence)
+                           int binsPerCadence, int prewhiten)
             implements java.io.Serializable {
         public static final int DEFAULT_MAX_PERIODS = 300_000;
         public static final double DEFAULT_TIME_BUDGET = 120;
         public static final PeriodGrid.Spacing DEFAULT_SPACING = PeriodGrid.Spacing.DRIFT;
         public static final int DEFAULT_BINS_PER_CADENCE = 2;
+        public static final int DEFAULT_PREWHITEN = 10;
+
+        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
+                        double minDurationHours, double maxDurationHours, int durations, int oversample,
+                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
+                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence) {
+            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
+                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
+                    spacing, binsPerCadence, DEFAULT_PREWHITEN);
+        }
 
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
@@ -180,6 +192,17 @@ public final class TransitSearch {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = lc.flux()[i] / trend[i];
         }
+        String whitened = "";
+        if (s.prewhiten() > 0) {
+            Prewhitening.Result w = prewhiten(lc.time(), flat);
+            if (!w.removed().isEmpty()) {
+                for (int i = 0; i < flat.length; i++) {
+                    trend[i] *= flat[i] / w.flux()[i]; // what was removed belongs to the trend
+                }
+                flat = w.flux();
+                whitened = "stellar variability removed at " + w.removed().size() + " period(s): " + w.removed();
+            }
+        }
         // Robust scatter; drop upward outliers (flares, cosmic rays) and cadences without a trend.
         double sigma = 1.4826 * RobustStats.mad(flat);
         boolean[] keep = new boolean[flat.length];
@@ -205,7 +228,37 @@ public final class TransitSearch {
         if (detrended.size() < 100) {
             return new Result(detrended, keptTrend, List.of(), List.of(), TOO_FEW).withNotes(sorted);
         }
-        return new Result(detrended, keptTrend, List.of(), List.of(), null).withNotes(sorted);
+        return new Result(detrended, keptTrend, List.of(), List.of(), null).withNotes(sorted).withNotes(whitened);
+    }
+
+    /** The shortest period prewhitening looks at: an hour, or three cadences. */
+    static final double PREWHITEN_MIN_PERIOD = 1.0 / 24;
+    /** The longest, in detrending windows: the sliding biweight leaves little of anything slower. */
+    static final double PREWHITEN_MAX_WINDOWS = 4;
+
+    private Prewhitening.Result prewhiten(double[] time, double[] flat) {
+        int n = 0;
+        for (double f : flat) {
+            n += Double.isFinite(f) ? 1 : 0;
+        }
+        double[] t = new double[n];
+        double[] f = new double[n];
+        for (int i = 0, j = 0; i < flat.length; i++) {
+            if (Double.isFinite(flat[i])) {
+                t[j] = time[i];
+                f[j++] = flat[i];
+            }
+        }
+        double minPeriod = Math.max(PREWHITEN_MIN_PERIOD, 3 * cadence(t));
+        Prewhitening.Result w = Prewhitening.apply(t, f, minPeriod, PREWHITEN_MAX_WINDOWS * s.window(),
+                s.prewhiten());
+        double[] out = flat.clone();
+        for (int i = 0, j = 0; i < flat.length; i++) {
+            if (Double.isFinite(flat[i])) {
+                out[i] = w.flux()[j++];
+            }
+        }
+        return new Prewhitening.Result(out, w.removed());
     }
 
     /** The longest period searched on this baseline; no search when it is not above the shortest. */

@@ -1,0 +1,401 @@
+package org.tessexo.common.lightcurve;
+
+import org.tessexo.common.stats.RobustStats;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Removes a star's periodic variability faster than the detrending window can (a pulsator, a fast rotator, a
+ * binary's ellipsoidal variation), one frequency at a time, as asteroseismologists prewhiten: the highest peak of a
+ * Lomb-Scargle periodogram of the flux, a sine with its first harmonics fitted there by least squares and
+ * subtracted, while the peak stands {@link #MIN_AMPLITUDE_SNR} times above the noise of the amplitude spectrum
+ * (Breger et al. 1993: 4), up to a cap.
+ *
+ * <p>Transits and eclipses are never removed: before a frequency is taken out, the flux folded at its period is
+ * fitted both by the sine series and by a box (any phase, widths up to {@link #MAX_BOX_FRACTION} of the period);
+ * when the box explains as much of it as the series, the signal is a dip train, and left to the transit search
+ * (which masks it and searches on). Only smooth variability goes.
+ */
+public final class Prewhitening {
+    /** A frequency is taken out while its amplitude is this many times the spectrum's mean amplitude. */
+    static final double MIN_AMPLITUDE_SNR = 4.5;
+    /** Harmonics fitted with each frequency (1 = the sine alone). */
+    static final int HARMONICS = 2;
+    /** A box as wide as this fraction of the period at most is tried against the sine series. */
+    static final double MAX_BOX_FRACTION = 0.2;
+    static final int FOLD_BINS = 100;
+    static final int OVERSAMPLE = 5;
+    /** The spectrum is computed on the flux averaged in bins of a sixth of the shortest period looked at. */
+    static final int SPECTRUM_BINS_PER_PERIOD = 6;
+
+    private Prewhitening() {
+    }
+
+    /** One frequency taken out: its period (days), the amplitude of its sine (relative flux) and its S/N. */
+    public record Term(double period, double amplitude, double snr) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.4f d (%.0f ppm, S/N %.0f)", period, amplitude * 1e6, snr);
+        }
+    }
+
+    /** The flux with the variability removed (as a ratio: flat flux near 1) and what was removed. */
+    public record Result(double[] flux, List<Term> removed) {
+    }
+
+    /**
+     * @param flux      detrended flux near 1 (finite), time increasing
+     * @param minPeriod shortest period looked at (days)
+     * @param maxPeriod longest period looked at (days): about what the detrending window leaves
+     * @param maxTerms  at most this many frequencies removed
+     */
+    public static Result apply(double[] time, double[] flux, double minPeriod, double maxPeriod, int maxTerms) {
+        int n = time.length;
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = flux[i] - 1;
+        }
+        List<Term> removed = new ArrayList<>();
+        double baseline = time[n - 1] - time[0];
+        if (n < 50 || !(baseline > 2 * minPeriod)) {
+            return new Result(flux.clone(), removed);
+        }
+        maxPeriod = Math.min(maxPeriod, baseline / 2);
+        double fmin = 1 / maxPeriod;
+        double fmax = 1 / minPeriod;
+        double df = 1 / (OVERSAMPLE * baseline);
+        int nf = (int) Math.min(200_000, Math.ceil((fmax - fmin) / df));
+        if (nf < 10) {
+            return new Result(flux.clone(), removed);
+        }
+        boolean[] excluded = new boolean[nf];
+        for (int term = 0; term < maxTerms; term++) {
+            double[][] binned = binned(time, y, minPeriod / SPECTRUM_BINS_PER_PERIOD);
+            double[] amp = amplitudeSpectrum(binned[0], binned[1], fmin, df, nf);
+            int best = -1;
+            for (int k = 0; k < nf; k++) {
+                if (!excluded[k] && (best < 0 || amp[k] > amp[best])) {
+                    best = k;
+                }
+            }
+            double noise = RobustStats.median(amp.clone(), nf) * 1.25; // the median of a Rayleigh is 0.8 x mean
+            double snr = best < 0 ? 0 : amp[best] / noise;
+            if (!(snr >= MIN_AMPLITUDE_SNR)) {
+                break;
+            }
+            double period = 1 / refine(binned[0], binned[1], fmin + best * df, df);
+            double[] model = harmonicFit(time, y, period, HARMONICS);
+            if (model == null) {
+                break;
+            }
+            if (dipTrain(time, y, period, model)) {
+                // A transit or an eclipse: left in, its harmonics (and half its frequency's) no longer looked at
+                for (int h = 1; h <= 40; h++) {
+                    double f = h / (2 * period);
+                    int k = (int) Math.round((f - fmin) / df);
+                    for (int j = Math.max(0, k - OVERSAMPLE); j <= Math.min(nf - 1, k + OVERSAMPLE); j++) {
+                        excluded[j] = true;
+                    }
+                }
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                y[i] -= model[i];
+            }
+            removed.add(new Term(period, amp[best], snr));
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = 1 + y[i];
+        }
+        return new Result(out, removed);
+    }
+
+    /**
+     * The frequency of the highest amplitude within one grid step of {@code f}, to a twentieth of the step: a
+     * frequency off by half a step drifts a tenth of a cycle over the baseline, and would leave side lobes to remove.
+     */
+    static double refine(double[] t, double[] y, double f, double df) {
+        double[] amp = amplitudeSpectrum(t, y, f - df, df / 10, 21);
+        int best = 0;
+        for (int k = 1; k < amp.length; k++) {
+            if (amp[k] > amp[best]) {
+                best = k;
+            }
+        }
+        return f - df + best * df / 10;
+    }
+
+    /** {times, mean values} in bins of {@code width} days (bins without data left out). */
+    static double[][] binned(double[] t, double[] y, double width) {
+        List<double[]> out = new ArrayList<>();
+        int i = 0;
+        while (i < t.length) {
+            double end = t[i] + width;
+            double st = 0;
+            double sy = 0;
+            int k = 0;
+            while (i < t.length && t[i] < end) {
+                st += t[i];
+                sy += y[i];
+                k++;
+                i++;
+            }
+            out.add(new double[] {st / k, sy / k});
+        }
+        double[][] r = new double[2][out.size()];
+        for (int j = 0; j < out.size(); j++) {
+            r[0][j] = out.get(j)[0];
+            r[1][j] = out.get(j)[1];
+        }
+        return r;
+    }
+
+    /**
+     * Amplitude of the best-fitting sine at each frequency (the classical periodogram on mean-subtracted data,
+     * {@code 2/N |sum y e^{-i 2 pi f t}|}), by trigonometric recurrence: two multiplications per point and
+     * frequency.
+     */
+    static double[] amplitudeSpectrum(double[] t, double[] y, double fmin, double df, int nf) {
+        int n = t.length;
+        double mean = 0;
+        for (double v : y) {
+            mean += v;
+        }
+        mean /= n;
+        double[] c = new double[n];
+        double[] s = new double[n];
+        double[] dc = new double[n];
+        double[] ds = new double[n];
+        double t0 = t[0];
+        for (int i = 0; i < n; i++) {
+            double a = 2 * Math.PI * fmin * (t[i] - t0);
+            c[i] = Math.cos(a);
+            s[i] = Math.sin(a);
+            double b = 2 * Math.PI * df * (t[i] - t0);
+            dc[i] = Math.cos(b);
+            ds[i] = Math.sin(b);
+        }
+        double[] amp = new double[nf];
+        double[] yc = new double[n];
+        for (int i = 0; i < n; i++) {
+            yc[i] = y[i] - mean;
+        }
+        for (int k = 0; k < nf; k++) {
+            double re = 0;
+            double im = 0;
+            for (int i = 0; i < n; i++) {
+                re += yc[i] * c[i];
+                im += yc[i] * s[i];
+                double cn = c[i] * dc[i] - s[i] * ds[i];
+                s[i] = s[i] * dc[i] + c[i] * ds[i];
+                c[i] = cn;
+            }
+            amp[k] = 2.0 / n * Math.hypot(re, im);
+        }
+        return amp;
+    }
+
+    /** Least-squares fit of a constant and {@code harmonics} sine-cosine pairs at the period; the model without it. */
+    static double[] harmonicFit(double[] t, double[] y, double period, int harmonics) {
+        double[] model = weightedFit(t, y, period, harmonics, null);
+        if (model == null) {
+            return null;
+        }
+        // Once more with Tukey's biweight on the residuals: a transit's cadences weigh less in the fit
+        double[] r = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            r[i] = y[i] - model[i];
+        }
+        double centre = RobustStats.median(r.clone(), r.length);
+        double[] dev = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            dev[i] = Math.abs(r[i] - centre);
+        }
+        double scale = BIWEIGHT_C * 1.4826 * RobustStats.median(dev, dev.length);
+        if (!(scale > 0)) {
+            return model;
+        }
+        double[] w = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            double u = (r[i] - centre) / scale;
+            w[i] = u * u < 1 ? (1 - u * u) * (1 - u * u) : 0;
+        }
+        double[] robust = weightedFit(t, y, period, harmonics, w);
+        return robust == null ? model : robust;
+    }
+
+    /** Tukey's biweight tuning constant, in robust sigmas. */
+    static final double BIWEIGHT_C = 4.685;
+
+    private static double[] weightedFit(double[] t, double[] y, double period, int harmonics, double[] weights) {
+        int p = 1 + 2 * harmonics;
+        double[][] ata = new double[p][p];
+        double[] aty = new double[p];
+        double[] row = new double[p];
+        for (int i = 0; i < t.length; i++) {
+            double wi = weights == null ? 1 : weights[i];
+            if (wi == 0) {
+                continue;
+            }
+            basis(t[i], period, harmonics, row);
+            for (int a = 0; a < p; a++) {
+                aty[a] += wi * row[a] * y[i];
+                for (int b = 0; b <= a; b++) {
+                    ata[a][b] += wi * row[a] * row[b];
+                }
+            }
+        }
+        for (int a = 0; a < p; a++) {
+            for (int b = a + 1; b < p; b++) {
+                ata[a][b] = ata[b][a];
+            }
+        }
+        double[] coef = solve(ata, aty);
+        if (coef == null) {
+            return null;
+        }
+        double[] model = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            basis(t[i], period, harmonics, row);
+            double m = 0;
+            for (int a = 1; a < p; a++) {
+                m += coef[a] * row[a];
+            }
+            model[i] = m;
+        }
+        return model;
+    }
+
+    private static void basis(double t, double period, int harmonics, double[] row) {
+        row[0] = 1;
+        double w = 2 * Math.PI * t / period;
+        for (int h = 1; h <= harmonics; h++) {
+            row[2 * h - 1] = Math.sin(h * w);
+            row[2 * h] = Math.cos(h * w);
+        }
+    }
+
+    /** Gaussian elimination with partial pivoting; null when singular. */
+    static double[] solve(double[][] a0, double[] b0) {
+        int p = b0.length;
+        double[][] a = new double[p][];
+        for (int i = 0; i < p; i++) {
+            a[i] = a0[i].clone();
+        }
+        double[] b = b0.clone();
+        for (int col = 0; col < p; col++) {
+            int piv = col;
+            for (int r = col + 1; r < p; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
+                    piv = r;
+                }
+            }
+            if (!(Math.abs(a[piv][col]) > 1e-12)) {
+                return null;
+            }
+            double[] tr = a[col];
+            a[col] = a[piv];
+            a[piv] = tr;
+            double tb = b[col];
+            b[col] = b[piv];
+            b[piv] = tb;
+            for (int r = col + 1; r < p; r++) {
+                double f = a[r][col] / a[col][col];
+                for (int c = col; c < p; c++) {
+                    a[r][c] -= f * a[col][c];
+                }
+                b[r] -= f * b[col];
+            }
+        }
+        double[] x = new double[p];
+        for (int r = p - 1; r >= 0; r--) {
+            double s = b[r];
+            for (int c = r + 1; c < p; c++) {
+                s -= a[r][c] * x[c];
+            }
+            x[r] = s / a[r][r];
+        }
+        return x;
+    }
+
+    /**
+     * Whether the signal at this period is a train of dips rather than smooth variability: folded and binned, a box
+     * (a flat level with one lower stretch of at most {@link #MAX_BOX_FRACTION} of the period) leaves no more
+     * squared residual than the sine series does.
+     */
+    static boolean dipTrain(double[] t, double[] y, double period, double[] model) {
+        double[] sum = new double[FOLD_BINS];
+        double[] sumModel = new double[FOLD_BINS];
+        int[] count = new int[FOLD_BINS];
+        for (int i = 0; i < t.length; i++) {
+            double ph = (t[i] - t[0]) / period;
+            int b = (int) ((ph - Math.floor(ph)) * FOLD_BINS) % FOLD_BINS;
+            sum[b] += y[i];
+            sumModel[b] += model[i];
+            count[b]++;
+        }
+        int used = 0;
+        double total = 0;
+        double[] v = new double[FOLD_BINS];
+        double[] m = new double[FOLD_BINS];
+        for (int b = 0; b < FOLD_BINS; b++) {
+            if (count[b] > 0) {
+                v[b] = sum[b] / count[b];
+                m[b] = sumModel[b] / count[b];
+                total += v[b] * count[b];
+                used += count[b];
+            }
+        }
+        if (used == 0) {
+            return false;
+        }
+        double mean = total / used;
+        double rssSeries = 0;
+        for (int b = 0; b < FOLD_BINS; b++) {
+            if (count[b] > 0) {
+                double r = v[b] - mean - m[b];
+                rssSeries += count[b] * r * r;
+            }
+        }
+        double bestBox = Double.POSITIVE_INFINITY;
+        int maxWidth = (int) Math.max(1, MAX_BOX_FRACTION * FOLD_BINS);
+        for (int width = 1; width <= maxWidth; width++) {
+            for (int start = 0; start < FOLD_BINS; start++) {
+                double in = 0;
+                int nIn = 0;
+                double out = 0;
+                int nOut = 0;
+                for (int b = 0; b < FOLD_BINS; b++) {
+                    if (count[b] == 0) {
+                        continue;
+                    }
+                    boolean inside = Math.floorMod(b - start, FOLD_BINS) < width;
+                    if (inside) {
+                        in += v[b] * count[b];
+                        nIn += count[b];
+                    } else {
+                        out += v[b] * count[b];
+                        nOut += count[b];
+                    }
+                }
+                if (nIn == 0 || nOut == 0 || in / nIn >= out / nOut) {
+                    continue;
+                }
+                double levelIn = in / nIn;
+                double levelOut = out / nOut;
+                double rss = 0;
+                for (int b = 0; b < FOLD_BINS; b++) {
+                    if (count[b] > 0) {
+                        double r = v[b] - (Math.floorMod(b - start, FOLD_BINS) < width ? levelIn : levelOut);
+                        rss += count[b] * r * r;
+                    }
+                }
+                bestBox = Math.min(bestBox, rss);
+            }
+        }
+        return bestBox <= rssSeries;
+    }
+}

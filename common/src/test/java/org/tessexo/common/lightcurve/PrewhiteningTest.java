@@ -1,0 +1,124 @@
+package org.tessexo.common.lightcurve;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Prewhitening removes smooth periodic variability faster than the detrending window and keeps transits: a
+ * pulsator's modes go and an injected transit keeps its depth; a transit train and white noise are left alone.
+ */
+class PrewhiteningTest {
+    static final double NOISE = 3e-4;
+    static final double PERIOD = 3.7;
+    static final double EPOCH = 1326.3;
+    static final double DURATION = 0.1;
+
+    /** 27 days of 10-minute cadences with the mid-sector gap: noise, the given sines (period, amplitude), a transit. */
+    static double[][] curve(double[][] sines, double depth, long seed) {
+        Random rnd = new Random(seed);
+        int n = 27 * 144;
+        double[] t = new double[n];
+        double[] f = new double[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            double x = 1325 + i / 144.0;
+            if (x > 1338.5 && x < 1339.5) {
+                continue;
+            }
+            double v = 1 + NOISE * rnd.nextGaussian();
+            for (double[] s : sines) {
+                v += s[1] * Math.sin(2 * Math.PI * x / s[0] + s[0]);
+            }
+            if (Math.abs(TransitSearch.phase(x, PERIOD, EPOCH)) < DURATION / 2) {
+                v -= depth;
+            }
+            t[k] = x;
+            f[k++] = v;
+        }
+        return new double[][] {java.util.Arrays.copyOf(t, k), java.util.Arrays.copyOf(f, k)};
+    }
+
+    /** Mean flux out of transit minus in transit. */
+    static double depth(double[] t, double[] f) {
+        double in = 0;
+        int nIn = 0;
+        double out = 0;
+        int nOut = 0;
+        for (int i = 0; i < t.length; i++) {
+            double ph = Math.abs(TransitSearch.phase(t[i], PERIOD, EPOCH));
+            if (ph < DURATION / 2) {
+                in += f[i];
+                nIn++;
+            } else if (ph > DURATION) {
+                out += f[i];
+                nOut++;
+            }
+        }
+        return out / nOut - in / nIn;
+    }
+
+    static double rmsOutOfTransit(double[] t, double[] f) {
+        double s = 0;
+        int n = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (Math.abs(TransitSearch.phase(t[i], PERIOD, EPOCH)) > DURATION) {
+                s += (f[i] - 1) * (f[i] - 1);
+                n++;
+            }
+        }
+        return Math.sqrt(s / n);
+    }
+
+    @Test
+    void aPulsatorsModesGoAndTheTransitKeepsItsDepth() {
+        double[][] modes = {{0.31, 2e-3}, {0.173, 8e-4}, {0.9, 1.2e-3}};
+        double[][] c = curve(modes, 1e-3, 1);
+        Prewhitening.Result r = Prewhitening.apply(c[0], c[1], 1.0 / 24, 3, 10);
+        assertTrue(r.removed().size() >= 3, "removed " + r.removed());
+        for (double[] m : modes) {
+            assertTrue(r.removed().stream().anyMatch(x -> Math.abs(x.period() / m[0] - 1) < 0.01),
+                    m[0] + " d among " + r.removed());
+        }
+        assertTrue(rmsOutOfTransit(c[0], r.flux()) < 1.2 * NOISE, "left " + rmsOutOfTransit(c[0], r.flux()));
+        // Tolerance: 5% of the depth (the noise alone moves it by about 2% here)
+        assertEquals(depth(curve(new double[0][], 1e-3, 1)[0], curve(new double[0][], 1e-3, 1)[1]),
+                depth(c[0], r.flux()), 5e-5, "the transit's depth after prewhitening; removed " + r.removed());
+    }
+
+    @Test
+    void aDeepTransitTrainIsNotTakenForVariability() {
+        double[][] c = curve(new double[0][], 5e-3, 2);
+        Prewhitening.Result r = Prewhitening.apply(c[0], c[1], 1.0 / 24, 3, 10);
+        assertTrue(r.removed().isEmpty(), "removed " + r.removed());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c[1], r.flux(), 1e-15);
+    }
+
+    @Test
+    void whiteNoiseIsLeftAlone() {
+        double[][] c = curve(new double[0][], 0, 3);
+        assertTrue(Prewhitening.apply(c[0], c[1], 1.0 / 24, 3, 10).removed().isEmpty());
+    }
+
+    @Test
+    void theSearchFindsAPlanetOnAPulsatorThatHidItBefore() {
+        double[][] modes = {{0.31, 4e-3}, {0.52, 3e-3}, {0.173, 2e-3}};
+        double[][] c = curve(modes, 8e-4, 4);
+        LightCurve lc = new LightCurve(c[0], c[1], LightCurveReader.nanArray(c[0].length), new int[c[0].length],
+                new LightCurve.Target(1, 1, 1, 1, "FLUX"));
+        TransitSearch.Settings d = TransitSearch.Settings.defaults();
+        TransitSearch.Result with = new TransitSearch(d).search(lc);
+        assertTrue(with.notes().contains("stellar variability removed"), with.notes());
+        TransitSearch.Signal first = with.signals().get(0);
+        assertEquals(PERIOD, first.period(), PERIOD * 0.01, "strongest: " + first);
+        TransitSearch off = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(),
+                d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
+                d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
+                d.maxPeriods(), d.timeBudget(), d.spacing(), d.binsPerCadence(), 0));
+        assertTrue(off.search(lc).signals().stream().noneMatch(g -> Math.abs(g.period() / PERIOD - 1) < 0.01),
+                "without prewhitening the modes hide it");
+    }
+}
