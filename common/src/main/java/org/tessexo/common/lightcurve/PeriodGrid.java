@@ -59,9 +59,6 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
     /** As above, in the given spacing; with {@link Spacing#DRIFT} a cap widens every step alike. */
     public static PeriodGrid auto(double baseline, double minPeriod, double maxPeriod, double[] durations,
                                   int minTransits, double frequencyFactor, int maxPeriods, Spacing spacing) {
-        if (spacing == Spacing.DRIFT) {
-            return drift(baseline, minPeriod, maxPeriod, durations, minTransits, frequencyFactor, maxPeriods);
-        }
         if (!(baseline > 0)) {
             throw new IllegalArgumentException("baseline must be positive");
         }
@@ -73,6 +70,9 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
         if (!(longest > minPeriod)) {
             throw new IllegalArgumentException("no period between " + minPeriod + " and " + longest
                     + " days to search");
+        }
+        if (spacing == Spacing.DRIFT) {
+            return drift(baseline, minPeriod, longest, durations, minDur, frequencyFactor, maxPeriods);
         }
         double df = frequencyFactor * minDur / (baseline * baseline);
         double fmin = 1 / longest;
@@ -89,20 +89,8 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
         return new PeriodGrid(periods, durations.clone(), (int) Math.min(Integer.MAX_VALUE, wanted));
     }
 
-    private static PeriodGrid drift(double baseline, double minPeriod, double maxPeriod, double[] durations,
-                                    int minTransits, double frequencyFactor, int maxPeriods) {
-        if (!(baseline > 0)) {
-            throw new IllegalArgumentException("baseline must be positive");
-        }
-        double minDur = Double.POSITIVE_INFINITY;
-        for (double d : durations) {
-            minDur = Math.min(minDur, d);
-        }
-        double longest = Math.min(maxPeriod, baseline / Math.max(1, minTransits - 1));
-        if (!(longest > minPeriod)) {
-            throw new IllegalArgumentException("no period between " + minPeriod + " and " + longest
-                    + " days to search");
-        }
+    private static PeriodGrid drift(double baseline, double minPeriod, double longest, double[] durations,
+                                    double minDur, double frequencyFactor, int maxPeriods) {
         // f_{i+1} = f_i (1 + r): the drift T P df = T r stays q D / 2.
         double r = frequencyFactor * minDur / (2 * baseline);
         double fmin = 1 / longest;

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * <p>Hosts are classed by activity: {@code binary} (a labelled eclipsing binary), {@code active} (the flux's robust
  * scatter more than twice its point-to-point scatter: rotators, pulsators) or {@code quiet}.
  *
- * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery)
+ * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
+ * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N} set the search's variant.
  * A folder's {@code INDEX.tsv} (TESSellator's) labels its binaries. STRIDE: every n-th host of the sorted list.
  */
 public final class ActiveStarRecovery {
@@ -77,7 +78,14 @@ public final class ActiveStarRecovery {
         for (int i = 0; i < files.size(); i += stride) {
             picked.add(files.get(i));
         }
-        TransitSearch search = new TransitSearch(TransitSearch.Settings.defaults());
+        TransitSearch.Settings d = TransitSearch.Settings.defaults();
+        // -Dprewhiten=N and -Dspacing=frequency|drift compare variants on the same hosts and injections
+        TransitSearch search = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(),
+                d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
+                d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
+                d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
+                d.spacing().name()).toUpperCase(Locale.ROOT)), Integer.getInteger("binsPerCadence",
+                d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten())));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();
         for (Path f : picked) {
