@@ -9,14 +9,17 @@
 #      parameter averaging, and its PyTorch twin (bench/torch_twin.py) on the same samples and batch size; the
 #      AstroNet-kind views network (helpers off, then on) and its twin (bench/torch_views_twin.py);
 #   4. memory: peak heap and resident memory of the (local-mode) job JVM with 1 and 10 FFIs per partition;
-#   5. bls: the transit search's BLS against astropy's BoxLeastSquares, one full-sector light curve, one core each;
+#   5. bls: the transit search's BLS against astropy's BoxLeastSquares on the same grid, one core each, a 2-minute
+#      and a 30-minute full-sector light curve; recovery: transits injected into many real hosts (ActiveStarRecovery),
+#      recovery by SNR and star activity, spurious signals, light curves per second per core;
 #   6. injection: transits injected into the real WASP-126 and TOI-216 light curves (their signals masked), the
 #      recovery rate against the injected signal-to-noise (40 trials per light curve, about 3 minutes);
 #   7. vetter: the vetting network's fit (one JVM, DL4J with oneDNN) against its PyTorch twin
 #      (bench/torch_vetter_twin.py) on the same views, batch and threads; and the cost of vetting one candidate
 #      (views + forward) against the search of its light curve.
 #
-#   bench/run.sh [--files N] [--links K] [--skip-s3] [--only ingest,decode,training,memory,bls,injection,vetter]
+#   bench/run.sh [--files N] [--links K] [--skip-s3]
+#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -33,7 +36,7 @@ cd "$ROOT"
 FILES=48
 LINKS=20
 S3=1
-ONLY=ingest,decode,training,memory,bls,injection,vetter
+ONLY=ingest,decode,training,memory,bls,recovery,injection,vetter
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
@@ -250,12 +253,34 @@ PY
 fi
 
 if want bls; then
-  LC="$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits"
-  OUTLINE=$(java -cp "$(common_cp)" \
-    org.tessexo.common.lightcurve.BlsComparison "$LC" "$WORK/bls" 3 2> "$WORK/bls.log" | tail -1)
   echo
-  echo "5. BLS on one full-sector light curve (WASP-126, sector 1), the search's grid, one core each (best of 3)"
-  echo "   $OUTLINE"
+  echo "5. BLS against astropy's BoxLeastSquares, one core each (best of 3), the same grid: a full-sector 2-minute"
+  echo "   light curve (WASP-126, sector 1) and a 30-minute one (TESSellator TIC 120317590), on the search's grid"
+  echo "   (drift) and on a grid uniform in frequency (astropy's autoperiod)"
+  for LC in "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits" \
+            "$SHARED/data/real/tessellator/TIC120317590.fits"; do
+    for SPACING in drift frequency; do
+      OUTLINE=$(java -cp "$(common_cp)" \
+        org.tessexo.common.lightcurve.BlsComparison "$LC" "$WORK/bls" 3 $SPACING 2> "$WORK/bls.log" | tail -1)
+      echo "   $(basename "$LC") $SPACING: $OUTLINE"
+    done
+  done
+fi
+
+if want recovery; then
+  echo
+  echo "5b. Injection and recovery on real hosts (ActiveStarRecovery): every 6th TESSellator light curve (30-minute,"
+  echo "    mostly eclipsing binaries), trapezoid transits at SNR 5-15, then with prewhitening off, and the 2-minute"
+  echo "    light curves for their speed"
+  CP="$(common_cp)"
+  java -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 6 "$(nproc)" "$WORK/recovery.tsv" \
+    "$SHARED/data/real/tessellator" 2> "$WORK/recovery.log"
+  java -Dprewhiten=0 -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 6 "$(nproc)" \
+    "$WORK/recovery-no-prewhitening.tsv" "$SHARED/data/real/tessellator" 2> "$WORK/recovery-np.log"
+  java -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 1 1 "$WORK/recovery-2min.tsv" \
+    "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits" \
+    "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00055652896-s01_tess_v1_lc.fits" 2> "$WORK/recovery-2.log" \
+    | tail -1
 fi
 
 if want injection; then

@@ -126,7 +126,8 @@ public record PipelineSettings(
                 c.getInt("demo.width"), c.getLong("demo.seed"));
         org.tessexo.common.lightcurve.TransitSearch.Settings transit =
                 new org.tessexo.common.lightcurve.TransitSearch.Settings(c.getInt("search.quality-mask"),
-                        c.getDouble("search.detrend.window-days"), detrendMethod(c.getString("search.detrend.method")),
+                        window(c.getDouble("search.detrend.window-days"), c.getDouble("search.duration.max-hours")),
+                        detrendMethod(c.getString("search.detrend.method")),
                         c.getDouble("search.period.min-days"), c.getDouble("search.period.max-days"),
                         c.getDouble("search.duration.min-hours"), c.getDouble("search.duration.max-hours"),
                         c.getInt("search.duration.count"), c.getInt("search.oversample"),
@@ -164,6 +165,12 @@ public record PipelineSettings(
         } catch (IllegalArgumentException e) {
             throw new UserException("Bad configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** The detrending window: as set, or (0) three times the longest duration searched, as wotan advises. */
+    static double window(double days, double maxDurationHours) {
+        return days == 0 ? org.tessexo.common.lightcurve.TransitSearch.Settings.WINDOW_DURATIONS * maxDurationHours
+                / 24 : days;
     }
 
     private static org.tessexo.common.lightcurve.PeriodGrid.Spacing spacing(String name) {
@@ -214,7 +221,8 @@ public record PipelineSettings(
         require(training.checkpointEvery() >= 0, "tess.training.checkpoint.every-epochs must be >= 0 (0 = off)");
         require(training.checkpointKeep() >= 1, "tess.training.checkpoint.keep must be >= 1");
         var t = search.transit();
-        require(t.window() > 0, "tess.search.detrend.window-days must be > 0");
+        require(t.window() > 0, "tess.search.detrend.window-days must be > 0, or 0 for three times the longest"
+                + " duration searched");
         require(t.minPeriod() > 0, "tess.search.period.min-days must be > 0");
         require(t.maxPeriod() == 0 || t.maxPeriod() > t.minPeriod(),
                 "tess.search.period.max-days must be 0 (half the baseline) or more than min-days");

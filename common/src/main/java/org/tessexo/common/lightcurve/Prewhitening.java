@@ -10,8 +10,10 @@ import java.util.Locale;
  * Removes a star's periodic variability faster than the detrending window can (a pulsator, a fast rotator, a
  * binary's ellipsoidal variation), one frequency at a time, as asteroseismologists prewhiten: the highest peak of a
  * Lomb-Scargle periodogram of the flux, a sine with its first harmonics fitted there by least squares and
- * subtracted, while the peak stands {@link #MIN_AMPLITUDE_SNR} times above the noise of the amplitude spectrum
- * (Breger et al. 1993: 4), up to a cap.
+ * subtracted, while the peak stands {@link #MIN_AMPLITUDE_SNR} times above the noise of the amplitude spectrum, up
+ * to a cap. Asteroseismology takes out every peak from 4 (Breger et al. 1993); a transit search needs only the strong
+ * signals that would hide a transit gone, and every sine fitted takes a little of a transit with it (on 169 variable
+ * real light curves a 3-hour transit kept 81% of its depth from 4.5, 87% from 10 to 15, 90% without prewhitening).
  *
  * <p>Transits and eclipses are never removed: before a frequency is taken out, the flux folded at its period is
  * fitted both by the sine series and by a box (any phase, widths up to {@link #MAX_BOX_FRACTION} of the period);
@@ -20,7 +22,7 @@ import java.util.Locale;
  */
 public final class Prewhitening {
     /** A frequency is taken out while its amplitude is this many times the spectrum's mean amplitude. */
-    static final double MIN_AMPLITUDE_SNR = 4.5;
+    static final double MIN_AMPLITUDE_SNR = 10;
     /** Harmonics fitted with each frequency (1 = the sine alone). */
     static final int HARMONICS = 2;
     /** A box as wide as this fraction of the period at most is tried against the sine series. */

@@ -81,9 +81,12 @@ public final class TransitSearch {
          */
         public static final int DEFAULT_QUALITY_MASK = 1 | 2 | 4 | 8 | 16 | 32 | 128 | 512;
 
+        /** The detrending window, in longest durations searched (wotan: about 3 preserves transits). */
+        public static final double WINDOW_DURATIONS = 3;
+
         public static Settings defaults() {
-            return new Settings(DEFAULT_QUALITY_MASK, 0.75, Detrender.Method.BIWEIGHT, 0.5, 0, 0.5, 10, 12, 10, 1.0,
-                    3, 7.0, 5.0, 0.15);
+            return new Settings(DEFAULT_QUALITY_MASK, WINDOW_DURATIONS * 10 / 24.0, Detrender.Method.BIWEIGHT, 0.5,
+                    0, 0.5, 10, 12, 10, 1.0, 3, 7.0, 5.0, 0.15);
         }
     }
 

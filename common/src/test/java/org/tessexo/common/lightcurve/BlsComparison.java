@@ -28,6 +28,15 @@ public final class BlsComparison {
 
     public static Outcome run(LightCurve lc, PeriodGrid grid, int oversample, Path dir, int repeats)
             throws IOException, InterruptedException {
+        return run(lc, grid, oversample, dir, repeats, false);
+    }
+
+    /**
+     * @param asSearched our BLS as the search runs it (phase bins no finer than half a cadence, boxes started at a
+     *                   tenth of their duration, durations within the duty cycle); else as astropy does
+     */
+    public static Outcome run(LightCurve lc, PeriodGrid grid, int oversample, Path dir, int repeats,
+                              boolean asSearched) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         write(dir.resolve("time"), lc.time());
         write(dir.resolve("flux"), lc.flux());
@@ -40,7 +49,9 @@ public final class BlsComparison {
         double best = Double.POSITIVE_INFINITY;
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
-            ours = bls.power(grid, oversample);
+            ours = asSearched ? bls.power(grid, oversample, BoxLeastSquares.Binning.FULL,
+                    TransitSearch.Settings.defaults().maxDutyCycle(), TransitSearch.cadence(lc.time()) / 2, true)
+                    : bls.power(grid, oversample);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script().toString(), dir.toString(),
@@ -96,14 +107,24 @@ public final class BlsComparison {
         return v;
     }
 
-    /** Speed benchmark: one full-sector light curve, the search's default grid, one core each. */
+    /**
+     * Speed benchmark: one light curve, one core each, on the same grid: {@code BlsComparison LC WORKDIR [repeats]
+     * [frequency|drift]} (the search's default spacing unless given; our BLS as the search runs it).
+     */
     public static void main(String[] args) throws Exception {
-        LightCurveReader.Result r = new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(Path.of(args[0])));
+        LightCurveReader.Result r = new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(Path.of(args[0])),
+                Path.of(args[0]).getFileName().toString());
         LightCurve lc = prepared(r.lightCurve());
-        TransitSearch.Settings s = TransitSearch.Settings.defaults();
+        TransitSearch.Settings d = TransitSearch.Settings.defaults();
+        PeriodGrid.Spacing spacing = args.length > 3 ? PeriodGrid.Spacing.valueOf(args[3].toUpperCase(
+                java.util.Locale.ROOT)) : d.spacing();
+        TransitSearch.Settings s = new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(),
+                d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(),
+                d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(),
+                d.timeBudget(), spacing, d.binsPerCadence(), d.prewhiten());
         PeriodGrid grid = new TransitSearch(s).grid(lc.baseline());
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        Outcome o = run(lc, grid, s.oversample(), Path.of(args[1]), repeats);
+        Outcome o = run(lc, grid, s.oversample(), Path.of(args[1]), repeats, true);
         int b = o.ours().best();
         System.out.printf(java.util.Locale.ROOT, "cadences=%d periods=%d durations=%d ours_s=%.3f astropy_s=%.3f"
                         + " speedup=%.2f ours_best_period=%.5f astropy=%s%n", lc.size(), grid.periods().length,
