@@ -35,11 +35,17 @@ import java.util.stream.Stream;
  * scatter more than twice its point-to-point scatter: rotators, pulsators) or {@code quiet}.
  *
  * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
- * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N} set the search's variant.
+ * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS} set
+ * the search's variant (the search before issue 14: {@code -Dspacing=frequency -DbinsPerCadence=0 -Dprewhiten=0
+ * -Dwindow=0.75});
+ * {@code -Dinvert=true} inverts every host first (its eclipses become brightenings the search clips, its noise and
+ * variability stay): real noise without the binaries' own eclipses, classed quiet or active.
  * A folder's {@code INDEX.tsv} (TESSellator's) labels its binaries. STRIDE: every n-th host of the sorted list.
  */
 public final class ActiveStarRecovery {
     static final double[] SNRS = {5, 7, 9, 12, 15};
+    /** -Dinvert=true: every host turned over about its median first (as the vetter's false-alarm examples). */
+    static final boolean INVERT = Boolean.getBoolean("invert");
 
     private record Host(String name, LightCurve clean, double sigma, String activity,
                         TrainingExamples.Known known) {
@@ -80,7 +86,8 @@ public final class ActiveStarRecovery {
         }
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
         // -Dprewhiten=N and -Dspacing=frequency|drift compare variants on the same hosts and injections
-        TransitSearch search = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(),
+        double window = Double.parseDouble(System.getProperty("window", Double.toString(d.window())));
+        TransitSearch search = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), window, d.method(),
                 d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
                 d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
                 d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
@@ -114,9 +121,13 @@ public final class ActiveStarRecovery {
             return out;
         }
         String name = file.getFileName().toString();
+        TrainingExamples.Known known = labels.get(name);
+        if (INVERT) { // the host's dips become brightenings the search clips; its noise and variability stay
+            clean = org.tessexo.common.vetting.Injector.inverted(clean);
+            known = null;
+        }
         double sigma = scatter(clean.flux());
         double spread = 1.4826 * RobustStats.mad(clean.flux());
-        TrainingExamples.Known known = labels.get(name);
         String activity = known != null && known.kind() == Vetter.Kind.ECLIPSING_BINARY ? "binary"
                 : spread > 2 * sigma ? "active" : "quiet";
         Host host = new Host(name, clean, sigma, activity, known);
