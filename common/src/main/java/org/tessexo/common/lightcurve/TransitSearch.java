@@ -47,7 +47,8 @@ public final class TransitSearch {
         public static final double DEFAULT_TIME_BUDGET = 120;
         public static final PeriodGrid.Spacing DEFAULT_SPACING = PeriodGrid.Spacing.DRIFT;
         public static final int DEFAULT_BINS_PER_CADENCE = 2;
-        public static final int DEFAULT_PREWHITEN = 10;
+        /** Off by default: see reference.conf's search.prewhiten for what it gains and what it costs the vetter. */
+        public static final int DEFAULT_PREWHITEN = 0;
 
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
@@ -120,7 +121,21 @@ public final class TransitSearch {
      * or the data put in order (empty when nothing was).
      */
     public record Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
-                         String reason, String notes, double[][] periodogram) {
+                         String reason, String notes, double[][] periodogram, LightCurve unwhitened) {
+        public Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
+                      String reason, String notes, double[][] periodogram) {
+            this(detrended, trend, signals, events, reason, notes, periodogram, null);
+        }
+
+        /**
+         * What a signal's views are made of: the detrended light curve before prewhitening, on the same cadences.
+         * The star's periodic variability that prewhitening takes out for the search (a binary's ellipsoidal
+         * variation, say) is evidence for the vetter.
+         */
+        public LightCurve forViews() {
+            return unwhitened != null ? unwhitened : detrended;
+        }
+
         public Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
                       String reason) {
             this(detrended, trend, signals, events, reason, "", null);
@@ -140,7 +155,7 @@ public final class TransitSearch {
                 return this;
             }
             return new Result(detrended, trend, signals, events, reason, notes.isEmpty() ? more : notes + "; " + more,
-                    periodogram);
+                    periodogram, unwhitened);
         }
     }
 
@@ -196,12 +211,14 @@ public final class TransitSearch {
             flat[i] = lc.flux()[i] / trend[i];
         }
         String whitened = "";
+        double[] unwhitenedFlat = null;
         if (s.prewhiten() > 0) {
             Prewhitening.Result w = prewhiten(lc.time(), flat);
             if (!w.removed().isEmpty()) {
                 for (int i = 0; i < flat.length; i++) {
                     trend[i] *= flat[i] / w.flux()[i]; // what was removed belongs to the trend
                 }
+                unwhitenedFlat = flat;
                 flat = w.flux();
                 whitened = "stellar variability removed at " + w.removed().size() + " period(s): " + w.removed();
             }
@@ -231,7 +248,9 @@ public final class TransitSearch {
         if (detrended.size() < 100) {
             return new Result(detrended, keptTrend, List.of(), List.of(), TOO_FEW).withNotes(sorted);
         }
-        return new Result(detrended, keptTrend, List.of(), List.of(), null).withNotes(sorted).withNotes(whitened);
+        LightCurve unwhitened = unwhitenedFlat == null ? null : lc.withFlux(unwhitenedFlat, usedErr).select(keep);
+        return new Result(detrended, keptTrend, List.of(), List.of(), null, "", null, unwhitened).withNotes(sorted)
+                .withNotes(whitened);
     }
 
     /** The shortest period prewhitening looks at: an hour, or three cadences. */
@@ -350,7 +369,8 @@ public final class TransitSearch {
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
                 MAX_SINGLE_EVENTS);
-        return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first);
+        return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first,
+                prepared.unwhitened());
     }
 
     /** The median time between neighbouring cadences (days). */

@@ -109,7 +109,7 @@ class PrewhiteningTest {
         double[][] c = curve(modes, 8e-4, 4);
         LightCurve lc = new LightCurve(c[0], c[1], LightCurveReader.nanArray(c[0].length), new int[c[0].length],
                 new LightCurve.Target(1, 1, 1, 1, "FLUX"));
-        TransitSearch.Settings d = TransitSearch.Settings.defaults();
+        TransitSearch.Settings d = withPrewhitening(10);
         TransitSearch.Result with = new TransitSearch(d).search(lc);
         assertTrue(with.notes().contains("stellar variability removed"), with.notes());
         TransitSearch.Signal first = with.signals().get(0);
@@ -120,5 +120,14 @@ class PrewhiteningTest {
                 d.maxPeriods(), d.timeBudget(), d.spacing(), d.binsPerCadence(), 0));
         assertTrue(off.search(lc).signals().stream().noneMatch(g -> Math.abs(g.period() / PERIOD - 1) < 0.01),
                 "without prewhitening the modes hide it");
+    }
+
+    /** The default search with prewhitening of at most {@code terms} frequencies (off by default). */
+    static TransitSearch.Settings withPrewhitening(int terms) {
+        TransitSearch.Settings d = TransitSearch.Settings.defaults();
+        return new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(), d.maxPeriod(),
+                d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(), d.frequencyFactor(),
+                d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(), d.timeBudget(),
+                d.spacing(), d.binsPerCadence(), terms);
     }
 }

@@ -32,7 +32,7 @@ class TransitDepthKeptTest {
         try (Stream<Path> s = Files.list(FitsFixtures.realPhotometry().resolve("tessellator"))) {
             files = s.filter(p -> p.toString().endsWith(".fits")).sorted().toList();
         }
-        TransitSearch search = new TransitSearch(TransitSearch.Settings.defaults());
+        TransitSearch search = new TransitSearch(PrewhiteningTest.withPrewhitening(10));
         List<Double> kept = new ArrayList<>();
         for (int i = 0; i < files.size(); i += 4) {
             LightCurve lc = new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(files.get(i)),

@@ -50,7 +50,7 @@ public final class Figures {
             if (ranks.contains(g.rank())) {
                 String file = new org.apache.hadoop.fs.Path(path).getName();
                 String name = figureName(file, g.rank());
-                SignalViews.Views v = SignalViews.of(r.detrended(), g);
+                SignalViews.Views v = SignalViews.of(r.forViews(), g);
                 String verdict = "";
                 if (vetter != null) {
                     Vetter.Score sc = VetterCache.get(vetter).score(List.of(v)).get(0);

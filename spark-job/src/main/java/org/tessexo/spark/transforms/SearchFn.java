@@ -107,7 +107,7 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
     private List<Verdict> vet(TransitSearch.Result r) {
         List<SignalViews.Views> views = new ArrayList<>();
         for (TransitSearch.Signal g : r.signals()) {
-            views.add(SignalViews.of(r.detrended(), g));
+            views.add(SignalViews.of(r.forViews(), g));
         }
         List<Verdict> out = new ArrayList<>();
         if (vetter == null) {
