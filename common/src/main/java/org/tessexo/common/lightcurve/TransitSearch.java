@@ -28,8 +28,6 @@ public final class TransitSearch {
      * @param maxDutyCycle    longest duration tried at a period, as a fraction of it
      * @param maxPeriods      trial periods at most (the grid is made coarser beyond, and the outcome says so)
      * @param timeBudget      seconds of searching per light curve after which no further signal is sought
-     */
-    /**
      * @param spacing        how trial frequencies are spaced ({@link PeriodGrid.Spacing#DRIFT}: the same bound on a
      *                       transit's drift at every period, about 8x fewer periods than uniform in frequency)
      * @param binsPerCadence phase bins are at least a cadence over this wide (0: sized to the shortest duration
@@ -433,12 +431,7 @@ public final class TransitSearch {
         if (time.length == 0) {
             return new double[0][];
         }
-        double[] steps = new double[Math.max(1, time.length - 1)];
-        for (int i = 1; i < time.length; i++) {
-            steps[i - 1] = time[i] - time[i - 1];
-        }
-        double cadence = time.length > 1 ? RobustStats.median(steps.clone(), steps.length) : 0;
-        double gap = Math.max(0.5, 10 * cadence);
+        double gap = Math.max(0.5, 10 * cadence(time));
         double begin = time[0];
         for (int i = 1; i < time.length; i++) {
             if (time[i] - time[i - 1] > gap) {
