@@ -323,6 +323,7 @@ public final class TransitSearch {
         boolean[] inTransit = new boolean[detrended.size()];
         double[][] edges = edges(detrended.time());
         double[][] first = null;
+        double[] work = detrended.flux().clone();
         int rank = 1;
         // A signal found again at a period already listed (its residual) is masked wider and not listed: at most
         // as many extra searches as signals.
@@ -333,7 +334,7 @@ public final class TransitSearch {
                         + " search.time-budget-s = %.0f)", rank - 1, elapsed, s.timeBudget()));
                 break;
             }
-            LightCurve masked = detrended.select(not(inTransit));
+            LightCurve masked = detrended.withFlux(work, detrended.fluxErr()).select(not(inTransit));
             if (masked.size() < 100) {
                 break;
             }
@@ -348,18 +349,25 @@ public final class TransitSearch {
             if (rank > 1 && sde < s.minSde()) {
                 break;
             }
-            double period = pg.periods()[b];
-            double epoch = pg.epoch()[b];
-            double duration = pg.duration()[b];
+            BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
+            int f = fine.best();
+            double period = fine.periods()[f];
+            double epoch = fine.epoch()[f];
+            double duration = fine.duration()[f];
             boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
             double[] time = detrended.time();
+            // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
+            double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
+            for (int i = 0; i < work.length; i++) {
+                work[i] /= model[i];
+            }
             for (int i = 0; i < time.length; i++) {
                 inTransit[i] |= Math.abs(phase(time[i], period, epoch)) < (repeat ? 1.5 : 1) * duration;
             }
             if (repeat) {
                 continue;
             }
-            signals.add(new Signal(rank, period, epoch, duration, pg.depth()[b], pg.snr(b), sde, pg.power()[b],
+            signals.add(new Signal(rank, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f],
                     transitsObserved(masked.time(), period, epoch, duration), sde >= s.minSde(),
                     edgeTransits(masked.time(), edges, period, epoch, duration)));
             rank++;
@@ -369,6 +377,29 @@ public final class TransitSearch {
                 MAX_SINGLE_EVENTS);
         return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first,
                 prepared.unwhitened());
+    }
+
+    /** Trial periods between a peak's neighbours on the grid, where its period is refined. */
+    static final int REFINE_STEPS = 41;
+
+    /**
+     * The peak {@code b} of a periodogram searched again between its neighbouring trial periods, finer: the grid
+     * bounds a transit's drift over the baseline to a fraction of its duration, which is little for a transit but
+     * leaves a deep eclipse smeared in the fold (and found again); the period, epoch and depth reported gain too.
+     * The best of the finer periods, the peak's own included.
+     */
+    private BoxLeastSquares.Periodogram refine(BoxLeastSquares bls, BoxLeastSquares.Periodogram pg, int b,
+                                               double[] durations, double minBin) {
+        double[] p = pg.periods();
+        double lo = p[Math.max(0, b - 1)];
+        double hi = p[Math.min(p.length - 1, b + 1)];
+        double[] fine = new double[REFINE_STEPS];
+        for (int i = 0; i < REFINE_STEPS; i++) {
+            fine[i] = lo + (hi - lo) * i / (REFINE_STEPS - 1);
+        }
+        fine[REFINE_STEPS / 2] = p[b];
+        return bls.power(new PeriodGrid(fine, durations), s.oversample(), BoxLeastSquares.Binning.FULL,
+                s.maxDutyCycle(), minBin, false);
     }
 
     /** The median time between neighbouring cadences (days). */

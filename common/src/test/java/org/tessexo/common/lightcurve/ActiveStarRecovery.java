@@ -89,7 +89,9 @@ public final class ActiveStarRecovery {
         double window = Double.parseDouble(System.getProperty("window", Double.toString(d.window())));
         TransitSearch search = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), window, d.method(),
                 d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
-                d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
+                d.oversample(), d.frequencyFactor(), Integer.getInteger("maxSignals", d.maxSignals()),
+                Double.parseDouble(System.getProperty("minSde", Double.toString(d.minSde()))), d.clipSigma(),
+                d.maxDutyCycle(),
                 d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
                 d.spacing().name()).toUpperCase(Locale.ROOT)), Integer.getInteger("binsPerCadence",
                 d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten())));
