@@ -90,19 +90,22 @@ public final class TransitSearch {
     }
 
     /**
-     * A periodic signal: times in BTJD, duration in days, depth as a fraction of the flux. {@code passed}: its SDE
+     * A periodic signal: times in BTJD, duration in days, depth as a fraction of the flux. {@code snr}: the box's
+     * depth over its error from the flux errors (white noise); {@code redSnr}: against the light curve's measured
+     * scatter on the transit's time scale ({@link RedNoise}; NaN where too little data). {@code passed}: its SDE
      * reached {@code search.min-sde} (the first signal is reported either way). {@code edgeTransits}: how many of its
      * observed transits lie within a duration of the start or end of the data or of a gap, where a ramp (a
      * thermal settling, scattered light) mimics a dip; {@link #atEdges()} when that is most of them.
      */
     public record Signal(int rank, double period, double epoch, double duration, double depth, double snr,
-                         double sde, double power, int transitsObserved, boolean passed, int edgeTransits)
+                         double sde, double power, int transitsObserved, boolean passed, int edgeTransits,
+                         double redSnr)
             implements java.io.Serializable {
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
 
         public Signal(int rank, double period, double epoch, double duration, double depth, double snr, double sde,
                       double power, int transitsObserved) {
-            this(rank, period, epoch, duration, depth, snr, sde, power, transitsObserved, true, 0);
+            this(rank, period, epoch, duration, depth, snr, sde, power, transitsObserved, true, 0, Double.NaN);
         }
 
         /** Most of the observed transits are next to an edge of the data: suspect a ramp. */
@@ -356,6 +359,12 @@ public final class TransitSearch {
             double duration = fine.duration()[f];
             boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
             double[] time = detrended.time();
+            boolean[] quiet = not(inTransit);
+            for (int i = 0; i < time.length; i++) {
+                quiet[i] &= Math.abs(phase(time[i], period, epoch)) >= duration;
+            }
+            int observed = transitsObserved(masked.time(), period, epoch, duration);
+            double redSnr = RedNoise.snr(fine.depth()[f], RedNoise.sigmaOver(time, work, quiet, duration), observed);
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
             double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
@@ -368,8 +377,8 @@ public final class TransitSearch {
                 continue;
             }
             signals.add(new Signal(rank, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f],
-                    transitsObserved(masked.time(), period, epoch, duration), sde >= s.minSde(),
-                    edgeTransits(masked.time(), edges, period, epoch, duration)));
+                    observed, sde >= s.minSde(), edgeTransits(masked.time(), edges, period, epoch, duration),
+                    redSnr));
             rank++;
         }
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.

@@ -26,14 +26,18 @@ public record Verdict(double planetScore, double binaryScore, double falseAlarmS
     }
 
     /**
-     * What a person should check before trusting a signal: {@code below-min-sde}, {@code edge-ramp} (most transits
-     * next to an edge of the data), {@code odd-even} and {@code secondary} (differences beyond 3 sigma, the marks of
-     * a binary); joined by {@code separator}.
+     * What a person should check before trusting a signal: {@code below-min-sde}, {@code low-red-snr} (below
+     * {@link org.tessexo.common.lightcurve.RedNoise#MIN_SNR} against the measured noise), {@code edge-ramp} (most
+     * transits next to an edge of the data), {@code odd-even} and {@code secondary} (differences beyond 3 sigma,
+     * the marks of a binary); joined by {@code separator}.
      */
     public static String flags(org.tessexo.common.lightcurve.TransitSearch.Signal g, Verdict v, String separator) {
         java.util.List<String> f = new java.util.ArrayList<>();
         if (!g.passed()) {
             f.add("below-min-sde");
+        }
+        if (g.redSnr() < org.tessexo.common.lightcurve.RedNoise.MIN_SNR) {
+            f.add("low-red-snr");
         }
         if (g.atEdges()) {
             f.add("edge-ramp");

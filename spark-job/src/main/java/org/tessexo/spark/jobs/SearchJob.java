@@ -121,7 +121,8 @@ final class SearchJob extends Job {
      * The candidates table: CONTRACT's columns first, in its order (tic, sector, camera, ccd, file, rank, period,
      * epoch in BTJD, duration, depth, SNR, SDE, transits, flux), then the vetting (planet score, disposition), the
      * catalog name, whether the signal passed search.min-sde, the epoch in BJD and the file's own time system, edge
-     * transits, flags, and the vetting's other scores and features. Numbers are rounded to their precision.
+     * transits, flags, the vetting's other scores and features, and the SNR against the measured noise on the
+     * transit's time scale. Numbers are rounded to their precision.
      */
     static final StructType CANDIDATE_SCHEMA = new StructType()
             .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
@@ -139,7 +140,7 @@ final class SearchJob extends Job {
             .add("fold_depth_ppm", DataTypes.DoubleType).add("odd_even_sigma", DataTypes.DoubleType)
             .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType)
             .add("any_secondary_ppm", DataTypes.DoubleType).add("any_secondary_sigma", DataTypes.DoubleType)
-            .add("any_secondary_phase", DataTypes.DoubleType);
+            .add("any_secondary_phase", DataTypes.DoubleType).add("snr_red", DataTypes.DoubleType);
 
     static final StructType EVENT_SCHEMA = new StructType()
             .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
@@ -245,7 +246,7 @@ final class SearchJob extends Job {
                 round(v == null ? nan : v.secondarySigma(), 2),
                 round(v == null ? nan : v.anySecondary().depth() * 1e6, 0),
                 round(v == null ? nan : v.anySecondary().sigma(), 2),
-                round(v == null ? nan : v.anySecondary().phase(), 4));
+                round(v == null ? nan : v.anySecondary().phase(), 4), round(g.redSnr(), 2));
     }
 
     private static Map<String, Object> asMap(SearchRow r, int i) {
