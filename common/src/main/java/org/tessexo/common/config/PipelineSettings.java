@@ -135,7 +135,8 @@ public record PipelineSettings(
                         c.getDouble("search.min-sde"), c.getDouble("search.clip-sigma"),
                         c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
                         c.getDouble("search.time-budget-s"), spacing(c.getString("search.period.spacing")),
-                        c.getInt("search.bins-per-cadence"), c.getInt("search.prewhiten"));
+                        c.getInt("search.bins-per-cadence"), c.getInt("search.prewhiten"),
+                        shape(c.getString("search.shape")));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch =
                 new org.tessexo.common.lightcurve.TransitSearch.Settings(transit.qualityMask(), transit.window(),
@@ -144,7 +145,7 @@ public record PipelineSettings(
                         c.getInt("vetter.training-search.oversample"),
                         c.getDouble("vetter.training-search.frequency-factor"), 1, transit.minSde(),
                         transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget(),
-                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten());
+                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten(), transit.shape());
         Vetting vetting = new Vetting(c.getString("vetter.model"), c.getDouble("vetter.threshold"),
                 c.getDouble("vetter.min-score"), c.getStringList("vetter.text-suffixes"),
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),
@@ -179,6 +180,15 @@ public record PipelineSettings(
             case "frequency" -> org.tessexo.common.lightcurve.PeriodGrid.Spacing.FREQUENCY;
             default -> throw new UserException("tess.search.period.spacing = \"" + name + "\": use \"drift\" (the"
                     + " same bound on a transit's drift at every period) or \"frequency\" (uniform, as astropy)");
+        };
+    }
+
+    private static org.tessexo.common.lightcurve.BoxLeastSquares.Shape shape(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "box" -> org.tessexo.common.lightcurve.BoxLeastSquares.Shape.BOX;
+            case "limb-darkened" -> org.tessexo.common.lightcurve.BoxLeastSquares.Shape.LIMB_DARKENED;
+            default -> throw new UserException("tess.search.shape = \"" + name + "\": use \"box\" (BLS) or"
+                    + " \"limb-darkened\" (a transit template, as Transit Least Squares)");
         };
     }
 

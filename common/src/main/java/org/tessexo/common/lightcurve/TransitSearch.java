@@ -34,13 +34,26 @@ public final class TransitSearch {
      *                       only)
      * @param prewhiten      at most this many periodic signals of the star, faster than the detrending window and
      *                       not dip trains, removed before the search ({@link Prewhitening}; 0: none)
+     * @param shape          the transit model searched for: a box (BLS) or a limb-darkened template (TLS-like)
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
                            double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
-                           int binsPerCadence, int prewhiten)
+                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape)
             implements java.io.Serializable {
+        public static final BoxLeastSquares.Shape DEFAULT_SHAPE = BoxLeastSquares.Shape.BOX;
+
+        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
+                        double minDurationHours, double maxDurationHours, int durations, int oversample,
+                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
+                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence,
+                        int prewhiten) {
+            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
+                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
+                    spacing, binsPerCadence, prewhiten, DEFAULT_SHAPE);
+        }
+
         public static final int DEFAULT_MAX_PERIODS = 300_000;
         public static final double DEFAULT_TIME_BUDGET = 120;
         public static final PeriodGrid.Spacing DEFAULT_SPACING = PeriodGrid.Spacing.DRIFT;
@@ -343,7 +356,7 @@ public final class TransitSearch {
             }
             BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
             BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
-                    s.maxDutyCycle(), minBin, true);
+                    s.maxDutyCycle(), minBin, true, s.shape());
             int b = pg.best();
             double sde = pg.sde(b);
             if (first == null) {
@@ -408,7 +421,7 @@ public final class TransitSearch {
         }
         fine[REFINE_STEPS / 2] = p[b];
         return bls.power(new PeriodGrid(fine, durations), s.oversample(), BoxLeastSquares.Binning.FULL,
-                s.maxDutyCycle(), minBin, false);
+                s.maxDutyCycle(), minBin, false, s.shape());
     }
 
     /** The median time between neighbouring cadences (days). */

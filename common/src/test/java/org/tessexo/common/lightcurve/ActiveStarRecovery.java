@@ -35,11 +35,13 @@ import java.util.stream.Stream;
  * scatter more than twice its point-to-point scatter: rotators, pulsators) or {@code quiet}.
  *
  * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
- * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS} set
+ * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS},
+ * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X} set
  * the search's variant (the search before issue 14: {@code -Dspacing=frequency -DbinsPerCadence=0 -Dprewhiten=0
  * -Dwindow=0.75});
  * {@code -Dinvert=true} inverts every host first (its eclipses become brightenings the search clips, its noise and
  * variability stay): real noise without the binaries' own eclipses, classed quiet or active.
+ * {@code -Dinject=limb-darkened}: limb-darkened transits instead of trapezoids (same mean depth).
  * A folder's {@code INDEX.tsv} (TESSellator's) labels its binaries. STRIDE: every n-th host of the sorted list.
  */
 public final class ActiveStarRecovery {
@@ -97,7 +99,8 @@ public final class ActiveStarRecovery {
                 d.maxDutyCycle(),
                 d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
                 d.spacing().name()).toUpperCase(Locale.ROOT)), Integer.getInteger("binsPerCadence",
-                d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten())));
+                d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten()),
+                BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name()).toUpperCase(Locale.ROOT))));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();
         for (Path f : picked) {
@@ -160,7 +163,8 @@ public final class ActiveStarRecovery {
             }
             double depth = snr * h.sigma() / Math.sqrt(Math.max(1, in));
             for (int i = 0; i < t.length; i++) {
-                f[i] *= 1 - depth * trapezoid(Math.abs(TransitSearch.phase(t[i], period, epoch)), duration);
+                double x = Math.abs(TransitSearch.phase(t[i], period, epoch));
+                f[i] *= 1 - depth * (LIMB_INJECTIONS ? limbDarkened(x, duration) : trapezoid(x, duration));
             }
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -185,6 +189,36 @@ public final class ActiveStarRecovery {
         }
         return new Trial(h.name(), h.activity(), snr, period, epoch, duration, any, strongest, spurious, seconds,
                 lc.size(), detected, spuriousRed);
+    }
+
+    /** -Dinject=limb-darkened: transits shaped by quadratic limb darkening instead of trapezoids. */
+    static final boolean LIMB_INJECTIONS = "limb-darkened".equals(System.getProperty("inject"));
+
+    /**
+     * A central transit across a star with quadratic limb darkening (u1 = 0.40, u2 = 0.25), ingress and egress a
+     * tenth of the duration each, normalized to a mean of 1 over the transit (so the SNR is the trapezoid's).
+     */
+    static double limbDarkened(double fromCentre, double duration) {
+        double x = fromCentre / (duration / 2);
+        if (x >= 1) {
+            return 0;
+        }
+        double mu = Math.sqrt(1 - x * x);
+        double p = (1 - 0.40 * (1 - mu) - 0.25 * (1 - mu) * (1 - mu)) * (x > 0.9 ? (1 - x) / 0.1 : 1);
+        return p / LIMB_MEAN;
+    }
+
+    private static final double LIMB_MEAN = limbMean();
+
+    private static double limbMean() {
+        double s = 0;
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            double x = (i + 0.5) / n;
+            double mu = Math.sqrt(1 - x * x);
+            s += (1 - 0.40 * (1 - mu) - 0.25 * (1 - mu) * (1 - mu)) * (x > 0.9 ? (1 - x) / 0.1 : 1);
+        }
+        return s / n;
     }
 
     /** 1 in the flat bottom, 0 outside, linear in ingress and egress (a tenth of the duration each). */
