@@ -269,14 +269,22 @@ fi
 
 if want recovery; then
   echo
-  echo "5b. Injection and recovery on real hosts (ActiveStarRecovery): every 6th TESSellator light curve (30-minute,"
-  echo "    mostly eclipsing binaries), trapezoid transits at SNR 5-15, then with prewhitening off, and the 2-minute"
-  echo "    light curves for their speed"
+  echo "5b. Injection and recovery on real hosts (ActiveStarRecovery): every 3rd TESSellator light curve (30-minute,"
+  echo "    mostly eclipsing binaries), trapezoid transits at SNR 5-15: the hosts inverted (real noise and"
+  echo "    variability without the eclipses), with prewhitening on, with the limb-darkened template on limb-darkened"
+  echo "    injections against the box on the same; the hosts as they are (binaries); the 2-minute light curves for"
+  echo "    their speed. About 20 minutes on 2 cores."
   CP="$(common_cp)"
-  java -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 6 "$(nproc)" "$WORK/recovery.tsv" \
-    "$SHARED/data/real/tessellator" 2> "$WORK/recovery.log"
-  java -Dprewhiten=0 -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 6 "$(nproc)" \
-    "$WORK/recovery-no-prewhitening.tsv" "$SHARED/data/real/tessellator" 2> "$WORK/recovery-np.log"
+  TESSELLATOR="$SHARED/data/real/tessellator"
+  for variant in "inverted:-Dinvert=true" "inverted-prewhitened:-Dinvert=true -Dprewhiten=10" \
+      "inverted-limb-box:-Dinvert=true -Dinject=limb-darkened" \
+      "inverted-limb-template:-Dinvert=true -Dinject=limb-darkened -Dshape=limb_darkened" "binaries:"; do
+    name="${variant%%:*}"
+    echo "   $name"
+    # shellcheck disable=SC2086
+    java ${variant#*:} -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 3 "$(nproc)" \
+      "$WORK/recovery-$name.tsv" "$TESSELLATOR" 2> "$WORK/recovery-$name.log"
+  done
   java -cp "$CP" org.tessexo.common.lightcurve.ActiveStarRecovery 14 1 1 "$WORK/recovery-2min.tsv" \
     "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits" \
     "$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00055652896-s01_tess_v1_lc.fits" 2> "$WORK/recovery-2.log" \
