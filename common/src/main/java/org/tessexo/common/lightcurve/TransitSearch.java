@@ -229,11 +229,16 @@ public final class TransitSearch {
         if (s.prewhiten() > 0) {
             Prewhitening.Result w = prewhiten(lc.time(), flat);
             if (!w.removed().isEmpty()) {
+                // a sine series fitted to a train of brightenings moves the level: normalize again (the clip
+                // below and the views measure from 1)
+                double level = RobustStats.median(RobustStats.finite(w.flux()), RobustStats.finite(w.flux()).length);
+                double[] renormalized = new double[flat.length];
                 for (int i = 0; i < flat.length; i++) {
-                    trend[i] *= flat[i] / w.flux()[i]; // what was removed belongs to the trend
+                    renormalized[i] = w.flux()[i] / level;
+                    trend[i] *= flat[i] / renormalized[i]; // what was removed belongs to the trend
                 }
                 unwhitenedFlat = flat;
-                flat = w.flux();
+                flat = renormalized;
                 whitened = "stellar variability removed at " + w.removed().size() + " period(s): " + w.removed();
             }
         }

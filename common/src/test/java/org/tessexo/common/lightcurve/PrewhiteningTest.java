@@ -122,6 +122,25 @@ class PrewhiteningTest {
                 "without prewhitening the modes hide it");
     }
 
+    @Test
+    void aStarWhosePrewhiteningShiftsItsLevelIsStillSearched() {
+        // brief 20% brightenings every 0.755 d (an inverted binary's eclipses: no dips, so prewhitening fits them),
+        // whose sine series moves the level by percents: the flare clip must measure from the new level
+        double[][] c = curve(new double[0][], 2e-3, 6);
+        for (int i = 0; i < c[0].length; i++) {
+            double x = Math.abs(TransitSearch.phase(c[0][i], 0.755, 1325.2)) / 0.05;
+            c[1][i] += x < 1 ? 0.2 * (1 - x) : 0;
+        }
+        LightCurve lc = new LightCurve(c[0], c[1], LightCurveReader.nanArray(c[0].length), new int[c[0].length],
+                new LightCurve.Target(1, 1, 1, 1, "FLUX"));
+        TransitSearch.Result r = new TransitSearch(withPrewhitening(10)).search(lc);
+        assertTrue(r.ok(), r.reason() + " " + r.notes());
+        assertTrue(r.notes().contains("stellar variability removed"), r.notes());
+        assertTrue(r.detrended().size() > 0.8 * c[0].length, r.detrended().size() + " of " + c[0].length);
+        double[] f = r.detrended().flux();
+        assertEquals(1, org.tessexo.common.stats.RobustStats.median(f.clone(), f.length), 1e-3, "normalized again");
+    }
+
     /** The default search with prewhitening of at most {@code terms} frequencies (off by default). */
     static TransitSearch.Settings withPrewhitening(int terms) {
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
