@@ -271,19 +271,12 @@ public final class BoxLeastSquares {
                 cy[j] += cy[j - 1];
                 cw[j] += cw[j - 1];
             }
-            // depth = y_out - y_in = -yin * sw / (win * wout); objective = 0.5 * win * depth^2
-            //       = 0.5 * sw^2 * q with q = yin^2 / (win * wout^2), for dips (yin < 0) only.
-            // q > best is tested as yin^2 > best * win * wout^2: no division and no unpredictable branch per box.
             if (shape == Shape.LIMB_DARKENED) {
                 double[] t3 = templateBest(cy, cw, m, durBins, startStep, durations, maxDutyCycle * period, minDur);
                 int tn = (int) t3[1];
                 int tk = (int) t3[2];
                 if (tn < 0) {
-                    power[p] = 0;
-                    depth[p] = 0;
-                    depthErr[p] = Double.POSITIVE_INFINITY;
-                    duration[p] = durations[0];
-                    epoch[p] = minT;
+                    none(p, power, depth, depthErr, duration, epoch, durations[0]);
                     continue;
                 }
                 double[] fit = templateFit(cy, cw, tn, durBins[tk]);
@@ -291,10 +284,12 @@ public final class BoxLeastSquares {
                 depth[p] = -fit[0] / fit[1];
                 depthErr[p] = 1 / Math.sqrt(fit[1]);
                 duration[p] = durBins[tk] * bin;
-                double mid = tn * bin + 0.5 * durBins[tk] * bin;
-                epoch[p] = minT + (mid - period * Math.floor(mid / period));
+                epoch[p] = epochOf(tn, durBins[tk], bin, period);
                 continue;
             }
+            // depth = y_out - y_in = -yin * sw / (win * wout); objective = 0.5 * win * depth^2
+            //       = 0.5 * sw^2 * q with q = yin^2 / (win * wout^2), for dips (yin < 0) only.
+            // q > best is tested as yin^2 > best * win * wout^2: no division and no unpredictable branch per box.
             double best = 0;
             int bestN = -1;
             int bestK = -1;
@@ -334,11 +329,7 @@ public final class BoxLeastSquares {
                 }
             }
             if (bestN < 0) {
-                power[p] = 0;
-                depth[p] = 0;
-                depthErr[p] = Double.POSITIVE_INFINITY;
-                duration[p] = durations[0];
-                epoch[p] = minT;
+                none(p, power, depth, depthErr, duration, epoch, durations[0]);
                 continue;
             }
             int d = durBins[bestK];
@@ -349,10 +340,25 @@ public final class BoxLeastSquares {
             depth[p] = -yin * sw / (win * wout);
             depthErr[p] = Math.sqrt(1 / win + 1 / wout);
             duration[p] = d * bin;
-            double mid = bestN * bin + 0.5 * d * bin;
-            epoch[p] = minT + (mid - period * Math.floor(mid / period));
+            epoch[p] = epochOf(bestN, d, bin, period);
         }
         return new Periodogram(periods.clone(), power, depth, depthErr, duration, epoch);
+    }
+
+    /** The mid-time of a model starting at bin {@code start}, {@code d} bins long, folded back into one period. */
+    private double epochOf(int start, int d, double bin, double period) {
+        double mid = start * bin + 0.5 * d * bin;
+        return minT + (mid - period * Math.floor(mid / period));
+    }
+
+    /** Period {@code p} holds no dip. */
+    private void none(int p, double[] power, double[] depth, double[] depthErr, double[] duration, double[] epoch,
+                      double shortest) {
+        power[p] = 0;
+        depth[p] = 0;
+        depthErr[p] = Double.POSITIVE_INFINITY;
+        duration[p] = shortest;
+        epoch[p] = minT;
     }
 
     /**

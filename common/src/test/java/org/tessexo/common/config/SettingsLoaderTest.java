@@ -55,6 +55,11 @@ class SettingsLoaderTest {
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("training.approach=fast")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("preprocess.trim=maybe")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("noequals")));
+        UserException shape = assertThrows(UserException.class,
+                () -> SettingsLoader.load(null, null, List.of("search.shape=trapezoid")));
+        assertTrue(shape.getMessage().contains("limb-darkened"), "names the choices: " + shape.getMessage());
+        assertEquals(org.tessexo.common.lightcurve.BoxLeastSquares.Shape.LIMB_DARKENED, SettingsLoader.load(null, null,
+                List.of("search.shape=limb-darkened")).search().transit().shape());
         assertThrows(UserException.class, () -> SettingsLoader.load("tess {", "broken.conf", List.of()));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("failures.max-fraction=1.5")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("failures.max-count=-2")));
