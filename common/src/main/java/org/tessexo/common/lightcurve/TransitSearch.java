@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole search on one light curve: clean, normalize, detrend, BLS, and again with the found transits masked.
+ * The whole search on one light curve: clean, normalize, detrend, BLS, and again after each found signal's folded
+ * phase curve is divided out ({@link FoldedProfile}) and its transits masked.
  * Pure domain code: no Spark, no I/O.
  */
 public final class TransitSearch {
