@@ -111,13 +111,23 @@ public final class BoxLeastSquares {
     /** The nested boxes of {@link Shape#LIMB_DARKENED}: widths as fractions of the duration. */
     static final double[] RING_WIDTHS = {1.0, 0.8, 0.5};
     /** The template's depth in each ring (outermost first), normalized to a mean of 1 over the transit. */
-    static final double[] RING_LEVELS = limbDarkenedLevels(0.40, 0.25, 0.1);
+    static final double[] RING_LEVELS = limbDarkenedLevels();
 
     /**
-     * The mean of {@code I(mu) = 1 - u1 (1 - mu) - u2 (1 - mu)^2} (times a linear ingress over the outer {@code k}
-     * of the half-chord) over each ring of a central transit, normalized to a mean of 1 over the whole transit.
+     * The depth of the limb-darkened transit at {@code x} half-durations from its centre, 1 at the centre:
+     * {@code I(mu) = 1 - u1 (1 - mu) - u2 (1 - mu)^2} with u1 = 0.40, u2 = 0.25, times a linear ingress over the
+     * outer tenth of the half-chord; 0 outside.
      */
-    static double[] limbDarkenedLevels(double u1, double u2, double k) {
+    static double limbDarkenedProfile(double x) {
+        if (x >= 1) {
+            return 0;
+        }
+        double mu = Math.sqrt(1 - x * x);
+        return (1 - 0.40 * (1 - mu) - 0.25 * (1 - mu) * (1 - mu)) * (x > 0.9 ? (1 - x) / 0.1 : 1);
+    }
+
+    /** The mean of {@link #limbDarkenedProfile} over each ring, normalized to a mean of 1 over the transit. */
+    static double[] limbDarkenedLevels() {
         int n = RING_WIDTHS.length;
         double[] sum = new double[n];
         double[] count = new double[n];
@@ -125,8 +135,7 @@ public final class BoxLeastSquares {
         double total = 0;
         for (int i = 0; i < steps; i++) {
             double x = (i + 0.5) / steps; // distance from the centre, in half-durations
-            double mu = Math.sqrt(1 - x * x);
-            double p = (1 - u1 * (1 - mu) - u2 * (1 - mu) * (1 - mu)) * (x > 1 - k ? (1 - x) / k : 1);
+            double p = limbDarkenedProfile(x);
             int ring = 0;
             while (ring + 1 < n && x < RING_WIDTHS[ring + 1]) {
                 ring++;

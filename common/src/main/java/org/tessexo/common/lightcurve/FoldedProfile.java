@@ -30,28 +30,27 @@ public final class FoldedProfile {
      */
     public static double[] model(double[] time, double[] flux, boolean[] keep, double period, double epoch,
                                  double duration) {
+        boolean[] use = new boolean[time.length];
         int n = 0;
         for (int i = 0; i < time.length; i++) {
-            n += (keep == null || keep[i]) && Double.isFinite(flux[i]) ? 1 : 0;
+            use[i] = (keep == null || keep[i]) && Double.isFinite(flux[i]);
+            n += use[i] ? 1 : 0;
         }
         double[] ones = new double[time.length];
         java.util.Arrays.fill(ones, 1);
         if (n < 2 * MIN_POINTS) {
             return ones;
         }
-        int bins = (int) Math.min(Math.ceil(period / duration * BINS_PER_DURATION), n / MIN_POINTS);
-        bins = Math.max(2, bins);
-        double width = period / bins;
-        // phase measured from half a bin before the epoch, so that the transit centre is a bin's centre
+        int bins = Math.max(2, (int) Math.min(Math.ceil(period / duration * BINS_PER_DURATION), n / MIN_POINTS));
+        // each cadence's phase in bins, from half a bin before the epoch (the transit centre is a bin's centre)
+        double[] pos = new double[time.length];
         int[] count = new int[bins];
         int[] bin = new int[time.length];
         for (int i = 0; i < time.length; i++) {
             double x = (time[i] - epoch) / period + 0.5 / bins;
-            double ph = x - Math.floor(x);
-            bin[i] = Math.min(bins - 1, (int) (ph * bins));
-            if ((keep == null || keep[i]) && Double.isFinite(flux[i])) {
-                count[bin[i]]++;
-            }
+            pos[i] = (x - Math.floor(x)) * bins;
+            bin[i] = Math.min(bins - 1, (int) pos[i]);
+            count[bin[i]] += use[i] ? 1 : 0;
         }
         double[][] members = new double[bins][];
         for (int b = 0; b < bins; b++) {
@@ -59,7 +58,7 @@ public final class FoldedProfile {
         }
         int[] fill = new int[bins];
         for (int i = 0; i < time.length; i++) {
-            if ((keep == null || keep[i]) && Double.isFinite(flux[i])) {
+            if (use[i]) {
                 members[bin[i]][fill[bin[i]]++] = flux[i];
             }
         }
@@ -71,7 +70,7 @@ public final class FoldedProfile {
         double level = RobustStats.median(RobustStats.finite(median), RobustStats.finite(median).length);
         double[] resid = new double[n];
         for (int i = 0, k = 0; i < time.length; i++) {
-            if ((keep == null || keep[i]) && Double.isFinite(flux[i])) {
+            if (use[i]) {
                 resid[k++] = Double.isFinite(median[bin[i]]) ? flux[i] - median[bin[i]] : Double.NaN;
             }
         }
@@ -92,10 +91,9 @@ public final class FoldedProfile {
         }
         double[] out = new double[time.length];
         for (int i = 0; i < time.length; i++) {
-            double x = (time[i] - epoch) / period + 0.5 / bins;
-            double pos = (x - Math.floor(x)) * bins - 0.5; // in bins, from the first bin's centre
-            int lo = (int) Math.floor(pos);
-            double f = pos - lo;
+            double fromCentre = pos[i] - 0.5; // in bins, from the first bin's centre
+            int lo = (int) Math.floor(fromCentre);
+            double f = fromCentre - lo;
             double a = profile[Math.floorMod(lo, bins)];
             double c = profile[Math.floorMod(lo + 1, bins)];
             out[i] = (a == 1 && c == 1) ? 1 : a + f * (c - a);

@@ -3,16 +3,15 @@ package org.tessexo.common.lightcurve;
 import org.tessexo.common.stats.RobustStats;
 
 /**
- * Signal-to-noise against the noise a transit actually meets (Pont, Zucker and Queloz 2006): the scatter of the
- * light curve averaged over the transit's own duration, measured, not extrapolated from the cadence-to-cadence
- * scatter or the pipeline's flux errors. White noise averages down as {@code 1 / sqrt(n)} over a transit's
- * cadences; a rotator's or a pulsator's residual wave, granulation and systematics ("red" noise) do not, and on an
- * active star they set how deep a dip noise alone makes. {@code SNR = depth x sqrt(transits) / sigma_D}, with
- * {@code sigma_D} the robust scatter of the means of consecutive duration-long windows of the out-of-transit light
- * curve (each window's deviation scaled to the typical window's number of cadences). On white noise it equals the
- * box SNR {@code depth / sigma x sqrt(cadences in transit)}; on red noise it is smaller, by as much as the noise
- * is correlated. Kepler's pipeline used the same idea (a noise estimate on the transit's time scale) for its 7.1
- * sigma threshold.
+ * Signal-to-noise against the noise a transit actually meets (Pont, Zucker and Queloz 2006): the scatter of the light
+ * curve averaged over the transit's own duration, measured, not extrapolated from the cadence-to-cadence scatter or
+ * the pipeline's flux errors. White noise averages down as {@code 1 / sqrt(n)} over a transit's cadences; a rotator's
+ * or a pulsator's residual wave, granulation and systematics ("red" noise) do not, and on an active star they set how
+ * deep a dip noise alone makes. {@code SNR = depth x sqrt(transits) / sigma_D}, with {@code sigma_D} the scatter
+ * (clipped at 4 robust sigmas) of the means of consecutive duration-long windows of the out-of-transit light curve
+ * (each window's deviation scaled to the expected number of cadences). On white noise it equals the box SNR {@code
+ * depth / sigma x sqrt(cadences in transit)}; on red noise it is smaller, by as much as the noise is correlated.
+ * Kepler's pipeline used the same idea (a noise estimate on the transit's time scale) for its 7.1 sigma threshold.
  */
 public final class RedNoise {
     /**
@@ -45,8 +44,9 @@ public final class RedNoise {
         double expected = Math.max(1, duration / cadence);
         // windows laid OFFSETS times, each shifted by a fraction of a duration: more windows, a steadier scatter
         int windows = (int) ((time[n - 1] - time[0]) / duration) + 2;
-        double[] z = new double[2 * OFFSETS * windows]; // mean, scale; mean, scale; ...
-        int used = 0;
+        double[] mean = new double[OFFSETS * windows];
+        double[] scale = new double[OFFSETS * windows];
+        int m = 0;
         double[] sum = new double[windows];
         int[] count = new int[windows];
         for (int o = 0; o < OFFSETS; o++) {
@@ -62,23 +62,16 @@ public final class RedNoise {
             }
             for (int k = 0; k < windows; k++) {
                 if (count[k] >= 0.5 * expected) {
-                    // each window's mean, as if it held the expected number of cadences (white-noise scaling)
-                    z[used++] = sum[k] / count[k];
-                    z[used++] = Math.sqrt(count[k] / expected);
+                    // each window's mean, scaled as if it held the expected number of cadences (white noise)
+                    mean[m] = sum[k] / count[k];
+                    scale[m++] = Math.sqrt(count[k] / expected);
                 }
             }
         }
-        int m = used / 2;
         if (m < MIN_WINDOWS * OFFSETS) {
             return Double.NaN;
         }
-        double[] mean = new double[m];
-        double[] scale = new double[m];
-        for (int k = 0; k < m; k++) {
-            mean[k] = z[2 * k];
-            scale[k] = z[2 * k + 1];
-        }
-        double centre = RobustStats.median(mean.clone(), m);
+        double centre = RobustStats.median(java.util.Arrays.copyOf(mean, m), m);
         double[] dev = new double[m];
         for (int k = 0; k < m; k++) {
             dev[k] = (mean[k] - centre) * scale[k];

@@ -199,13 +199,7 @@ public final class ActiveStarRecovery {
      * tenth of the duration each, normalized to a mean of 1 over the transit (so the SNR is the trapezoid's).
      */
     static double limbDarkened(double fromCentre, double duration) {
-        double x = fromCentre / (duration / 2);
-        if (x >= 1) {
-            return 0;
-        }
-        double mu = Math.sqrt(1 - x * x);
-        double p = (1 - 0.40 * (1 - mu) - 0.25 * (1 - mu) * (1 - mu)) * (x > 0.9 ? (1 - x) / 0.1 : 1);
-        return p / LIMB_MEAN;
+        return BoxLeastSquares.limbDarkenedProfile(fromCentre / (duration / 2)) / LIMB_MEAN;
     }
 
     private static final double LIMB_MEAN = limbMean();
@@ -214,9 +208,7 @@ public final class ActiveStarRecovery {
         double s = 0;
         int n = 100_000;
         for (int i = 0; i < n; i++) {
-            double x = (i + 0.5) / n;
-            double mu = Math.sqrt(1 - x * x);
-            s += (1 - 0.40 * (1 - mu) - 0.25 * (1 - mu) * (1 - mu)) * (x > 0.9 ? (1 - x) / 0.1 : 1);
+            s += BoxLeastSquares.limbDarkenedProfile((i + 0.5) / n);
         }
         return s / n;
     }

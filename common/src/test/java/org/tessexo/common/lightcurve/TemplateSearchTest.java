@@ -15,12 +15,7 @@ class TemplateSearchTest {
 
     /** Quadratic limb darkening (u1 0.40, u2 0.25), a tenth of the duration in ingress: depth 1 at the centre. */
     private static double limb(double fromCentre) {
-        double x = fromCentre / (DURATION / 2);
-        if (x >= 1) {
-            return 0;
-        }
-        double mu = Math.sqrt(1 - x * x);
-        return (1 - 0.40 * (1 - mu) - 0.25 * (1 - mu) * (1 - mu)) * (x > 0.9 ? (1 - x) / 0.1 : 1);
+        return BoxLeastSquares.limbDarkenedProfile(fromCentre / (DURATION / 2));
     }
 
     /** 2-minute cadences over a sector, white noise, transits of {@code depth} at the centre. */
