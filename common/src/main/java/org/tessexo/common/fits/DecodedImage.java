@@ -23,6 +23,9 @@ public final class DecodedImage {
     /** Where rows come from when {@link #pixels} does not hold them yet. */
     private final RowSource rows;
     private float[] pixels;
+    /** The image HDU's header and the primary's (null when the image is the primary), when the decoder gave them. */
+    private nom.tam.fits.Header header;
+    private nom.tam.fits.Header primaryHeader;
 
     /** Physical values of part of one row, from raw bytes in memory or from the file itself. */
     interface RowSource {
@@ -92,6 +95,22 @@ public final class DecodedImage {
     /** The header's DQUALITY flags, or null. */
     public Integer quality() {
         return quality;
+    }
+
+    /** The cards of the image's HDU (null when not known: an image made from pixels). */
+    public nom.tam.fits.Header header() {
+        return header;
+    }
+
+    /** The primary HDU's cards when the image is in an extension, else null. */
+    public nom.tam.fits.Header primaryHeader() {
+        return primaryHeader;
+    }
+
+    DecodedImage withHeaders(nom.tam.fits.Header hdu, nom.tam.fits.Header primary) {
+        this.header = hdu;
+        this.primaryHeader = primary;
+        return this;
     }
 
     /** All pixels, row-major (converted once on first use when the image holds raw bytes). */

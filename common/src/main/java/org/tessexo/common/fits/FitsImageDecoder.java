@@ -216,7 +216,7 @@ public final class FitsImageDecoder {
                         hdu.bitpix, scaling);
                 // A DATASUM check, if any, is finished by the caller once the rows are used (verified).
                 return DecodeResult.image(DecodedImage.streamed(rows, h, w, hdu.index, hdu.extname, region,
-                        quality));
+                        quality).withHeaders(hdu.header, primaryHeader));
             }
             // Read whole (a gzip stream of unknown length, or an eager decoder): the buffer grows with the bytes that
             // arrive, so a header that claims more than the stream holds costs no more than what is there.
@@ -225,7 +225,7 @@ public final class FitsImageDecoder {
                 buffer = data;
             }
             return verified(DecodeResult.image(DecodedImage.ofRaw(data, hdu.bitpix, scaling, h, w, hdu.index,
-                    hdu.extname, region, quality)));
+                    hdu.extname, region, quality).withHeaders(hdu.header, primaryHeader)));
         }
         byte[] data = reader.readGrowing(new byte[0], Math.toIntExact(hdu.dataBytes));
         String mismatch = finishChecksum();
@@ -256,7 +256,7 @@ public final class FitsImageDecoder {
             scaling.convertRow(rows[r], pixels, r * w, w);
         }
         return withChecksum(DecodeResult.image(new DecodedImage(pixels, h, w, hdu.index, hdu.extname, region,
-                quality)), mismatch);
+                quality).withHeaders(hdu.header, primaryHeader)), mismatch);
     }
 
     /**

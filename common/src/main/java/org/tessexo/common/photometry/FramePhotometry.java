@@ -1,0 +1,213 @@
+package org.tessexo.common.photometry;
+
+import org.tessexo.common.fits.ScienceRegion;
+import org.tessexo.common.stats.RobustStats;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Aperture photometry of a list of stars on frames of one CCD.
+ * <ul>
+ *   <li>Aperture: a circle of the star's radius about its reference position, pixels weighted by the fraction of
+ *   them inside it (5 x 5 sub-samples), fixed for the sector (pointing jitter moves the star, not the aperture).
+ *   {@link #sizeApertures} picks each radius to maximize the CCD equation's signal-to-noise on the reference
+ *   image: bright stars get wide apertures, faint ones narrow.</li>
+ *   <li>Background: the median of an annulus from {@code gap} to {@code gap + width} pixels beyond the aperture,
+ *   per frame (robust to the stars in it), its scatter from the annulus' MAD.</li>
+ *   <li>Error: the CCD equation, F / t for the star's shot noise plus the aperture's pixels times the background's
+ *   variance, that of the background's estimate included.</li>
+ *   <li>Centroid: the first moment of the background-subtracted aperture pixels.</li>
+ *   <li>NaN pixels: a frame whose NaN pixels weigh more than 10% of a star's aperture gives NaN for that star;
+ *   fewer are replaced by the background.</li>
+ * </ul>
+ */
+public final class FramePhotometry {
+    static final int SUBSAMPLES = 5;
+    static final double MAX_NAN_WEIGHT = 0.1;
+
+    private final List<Star> stars;
+    private final int[][] pixels;
+    private final float[][] weights;
+    private final int[][] annulus;
+    private final int width;
+
+    /** What one frame gives, per star in the order of the list (NaN where not measured). */
+    public record Measures(float[] flux, float[] error, float[] background, float[] centroidX, float[] centroidY) {
+    }
+
+    public FramePhotometry(List<Star> stars, int height, int width, ScienceRegion region, double gap,
+                           double annulusWidth) {
+        this.stars = List.copyOf(stars);
+        this.width = width;
+        int n = stars.size();
+        pixels = new int[n][];
+        weights = new float[n][];
+        annulus = new int[n][];
+        for (int i = 0; i < n; i++) {
+            Star s = stars.get(i);
+            List<int[]> in = new ArrayList<>();
+            List<Float> wt = new ArrayList<>();
+            apertureOf(s.x(), s.y(), s.radius(), region, in, wt);
+            pixels[i] = in.stream().mapToInt(p -> p[1] * width + p[0]).toArray();
+            weights[i] = new float[wt.size()];
+            for (int k = 0; k < wt.size(); k++) {
+                weights[i][k] = wt.get(k);
+            }
+            annulus[i] = ring(s.x(), s.y(), s.radius() + gap, s.radius() + gap + annulusWidth, region, width);
+        }
+    }
+
+    public List<Star> stars() {
+        return stars;
+    }
+
+    private static void apertureOf(double cx, double cy, double r, ScienceRegion region, List<int[]> in,
+                                   List<Float> wt) {
+        int xa = Math.max(region.colStart() - 1, (int) Math.floor(cx - r - 1));
+        int xb = Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r + 1));
+        int ya = Math.max(region.rowStart() - 1, (int) Math.floor(cy - r - 1));
+        int yb = Math.min(region.rowEnd() - 1, (int) Math.ceil(cy + r + 1));
+        double r2 = r * r;
+        for (int y = ya; y <= yb; y++) {
+            for (int x = xa; x <= xb; x++) {
+                int inside = 0;
+                for (int sy = 0; sy < SUBSAMPLES; sy++) {
+                    double py = y - 0.5 + (sy + 0.5) / SUBSAMPLES - cy;
+                    for (int sx = 0; sx < SUBSAMPLES; sx++) {
+                        double px = x - 0.5 + (sx + 0.5) / SUBSAMPLES - cx;
+                        inside += px * px + py * py <= r2 ? 1 : 0;
+                    }
+                }
+                if (inside > 0) {
+                    in.add(new int[] {x, y});
+                    wt.add((float) inside / (SUBSAMPLES * SUBSAMPLES));
+                }
+            }
+        }
+    }
+
+    private static int[] ring(double cx, double cy, double r0, double r1, ScienceRegion region, int width) {
+        List<Integer> out = new ArrayList<>();
+        for (int y = Math.max(region.rowStart() - 1, (int) Math.floor(cy - r1));
+             y <= Math.min(region.rowEnd() - 1, (int) Math.ceil(cy + r1)); y++) {
+            for (int x = Math.max(region.colStart() - 1, (int) Math.floor(cx - r1));
+                 x <= Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r1)); x++) {
+                double d = Math.hypot(x - cx, y - cy);
+                if (d >= r0 && d <= r1) {
+                    out.add(y * width + x);
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Measures every star on one frame.
+     *
+     * @param img             the frame, row-major, of the size given at construction
+     * @param exposureSeconds the frame's exposure (shot noise of a flux in e-/s)
+     */
+    public Measures measure(float[] img, double exposureSeconds) {
+        int n = stars.size();
+        float[] flux = new float[n];
+        float[] err = new float[n];
+        float[] bkg = new float[n];
+        float[] cxs = new float[n];
+        float[] cys = new float[n];
+        double[] ringValues = new double[maxLength(annulus)];
+        for (int i = 0; i < n; i++) {
+            int m = 0;
+            for (int p : annulus[i]) {
+                float v = img[p];
+                if (Float.isFinite(v)) {
+                    ringValues[m++] = v;
+                }
+            }
+            if (m < 5) {
+                flux[i] = err[i] = bkg[i] = cxs[i] = cys[i] = Float.NaN;
+                continue;
+            }
+            double b = RobustStats.median(ringValues, m);
+            for (int k = 0; k < m; k++) {
+                ringValues[k] = Math.abs(ringValues[k] - b);
+            }
+            double sigma = 1.4826 * RobustStats.median(ringValues, m);
+            double sum = 0;
+            double area = 0;
+            double nanWeight = 0;
+            double sx = 0;
+            double sy = 0;
+            double sw = 0;
+            int[] pix = pixels[i];
+            float[] wt = weights[i];
+            for (int k = 0; k < pix.length; k++) {
+                float v = img[pix[k]];
+                area += wt[k];
+                if (!Float.isFinite(v)) {
+                    nanWeight += wt[k];
+                    continue;
+                }
+                double f = wt[k] * (v - b);
+                sum += f;
+                sx += f * (pix[k] % width);
+                sy += f * (pix[k] / width);
+                sw += f;
+            }
+            if (nanWeight > MAX_NAN_WEIGHT * area) {
+                flux[i] = err[i] = cxs[i] = cys[i] = Float.NaN;
+                bkg[i] = (float) b;
+                continue;
+            }
+            double var = Math.max(sum, 0) / exposureSeconds + area * sigma * sigma * (1 + area * Math.PI / (2 * m));
+            flux[i] = (float) sum;
+            err[i] = (float) Math.sqrt(var);
+            bkg[i] = (float) b;
+            cxs[i] = sw > 0 ? (float) (sx / sw) : Float.NaN;
+            cys[i] = sw > 0 ? (float) (sy / sw) : Float.NaN;
+        }
+        return new Measures(flux, err, bkg, cxs, cys);
+    }
+
+    private static int maxLength(int[][] a) {
+        int m = 1;
+        for (int[] x : a) {
+            m = Math.max(m, x.length);
+        }
+        return m;
+    }
+
+    /**
+     * Each star's aperture radius among {@code radii}: the one of the highest signal-to-noise on the reference
+     * image by the CCD equation, F(r) / sqrt(F(r) / t + N(r) sigma^2), with F(r) measured there and sigma the
+     * single-frame noise per pixel; each star returned with its flux in the chosen aperture.
+     */
+    public static List<Star> sizeApertures(List<Star> stars, MedianStack.Result ref, ScienceRegion region,
+                                           double[] radii, double gap, double annulusWidth, double exposureSeconds) {
+        List<List<Star>> trial = new ArrayList<>();
+        List<Measures> measured = new ArrayList<>();
+        for (double r : radii) {
+            List<Star> at = stars.stream().map(s -> s.withAperture(s.flux(), r)).toList();
+            FramePhotometry p = new FramePhotometry(at, ref.height(), ref.width(), region, gap, annulusWidth);
+            trial.add(at);
+            measured.add(p.measure(ref.pixels(), exposureSeconds));
+        }
+        double noise2 = ref.frameNoise() * ref.frameNoise();
+        List<Star> out = new ArrayList<>();
+        for (int i = 0; i < stars.size(); i++) {
+            double best = Double.NEGATIVE_INFINITY;
+            int pick = 0;
+            for (int k = 0; k < radii.length; k++) {
+                double f = measured.get(k).flux()[i];
+                double area = Math.PI * radii[k] * radii[k];
+                double snr = f / Math.sqrt(Math.max(f, 0) / exposureSeconds + area * noise2);
+                if (snr > best) {
+                    best = snr;
+                    pick = k;
+                }
+            }
+            out.add(stars.get(i).withAperture(measured.get(pick).flux()[i], radii[pick]));
+        }
+        return out;
+    }
+}

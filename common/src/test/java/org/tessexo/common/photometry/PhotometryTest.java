@@ -1,0 +1,175 @@
+package org.tessexo.common.photometry;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.common.demo.SectorGenerator;
+import org.tessexo.common.fits.DecodeResult;
+import org.tessexo.common.fits.DecodedImage;
+import org.tessexo.common.fits.DecoderSettings;
+import org.tessexo.common.fits.FitsImageDecoder;
+import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.stats.RobustStats;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The photometry steps on a generated sector (no Spark): headers read, a median reference, every star found where
+ * the generator put it, apertures sized, light curves as precise as the generator's photon-noise limit allows, and
+ * transits kept.
+ */
+class PhotometryTest {
+    @TempDir
+    static Path dir;
+    static SectorGenerator.Summary sector;
+    static List<Path> files;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        sector = SectorGenerator.generate(dir, new SectorGenerator.Spec(64, 72, 300, 30, 14, 2, 1, 2, 3, 2, 4, 15));
+        try (Stream<Path> s = Files.list(sector.ffiDir())) {
+            files = s.sorted().toList();
+        }
+    }
+
+    static DecodedImage decode(Path p) throws Exception {
+        DecodeResult r = new FitsImageDecoder(DecoderSettings.defaults()).decode(Files.readAllBytes(p));
+        assertEquals(Outcome.IMAGE, r.outcome(), r.fullReason());
+        return r.image();
+    }
+
+    @Test
+    void headersGiveTheCcdTimeQualityAndWcs() throws Exception {
+        assertEquals(sector.frames(), files.size());
+        assertTrue(files.size() < 300 && files.size() > 240, files.size() + " frames: a day's gap mid-sector");
+        int flagged = 0;
+        for (Path p : List.of(files.get(0), files.get(files.size() / 4), files.get(files.size() - 1))) {
+            FrameInfo.Parsed f = FrameInfo.of(decode(p), p.toString());
+            assertEquals("", f.reason(), f.detail());
+            assertEquals("s0003-2-4", f.info().group());
+            assertEquals(SectorGenerator.EXPOSURE_S, f.info().exposureSeconds(), 1e-6);
+            assertEquals(30.0 / 1440, f.info().tstop() - f.info().tstart(), 1e-9);
+            assertEquals(new org.tessexo.common.fits.ScienceRegion(5, 68, 5, 60), f.info().region());
+            flagged += f.info().quality() != 0 ? 1 : 0;
+        }
+        assertEquals(1, flagged, "the first frame is flagged for scattered light");
+        SectorGenerator.Truth t = sector.stars().get(0);
+        double[] px = FrameInfo.of(decode(files.get(0)), "").info().wcs().skyToPixel(t.ra(), t.dec());
+        assertEquals(t.x(), px[0], 1e-6);
+        assertEquals(t.y(), px[1], 1e-6);
+    }
+
+    @Test
+    void starsFoundWhereTheyAreAndLightCurvesAtThePhotonLimit() throws Exception {
+        int[] quality0 = new int[files.size()];
+        for (int c = 0; c < files.size(); c++) {
+            quality0[c] = FrameInfo.of(decode(files.get(c)), "").info().quality();
+        }
+        List<DecodedImage> refs = new ArrayList<>();
+        for (int k : MedianStack.spread(quality0, 9)) {
+            assertEquals(0, quality0[k]);
+            refs.add(decode(files.get(k)));
+        }
+        MedianStack.Result ref = MedianStack.of(refs);
+        double expected = Math.sqrt(SectorGenerator.SKY * SectorGenerator.EXPOSURE_S
+                + SectorGenerator.READ_NOISE * SectorGenerator.READ_NOISE * SectorGenerator.READS)
+                / SectorGenerator.EXPOSURE_S;
+        assertEquals(expected, ref.frameNoise(), 0.1 * expected, "single-frame sky noise");
+        FrameInfo info = FrameInfo.of(refs.get(0), "").info();
+        List<StarFinder.Peak> peaks = StarFinder.find(ref, info.region(), 5, 1000, 2, 3);
+        List<Star> stars = new ArrayList<>();
+        int[] match = new int[sector.stars().size()];
+        java.util.Arrays.fill(match, -1);
+        for (int i = 0; i < peaks.size(); i++) {
+            StarFinder.Peak p = peaks.get(i);
+            stars.add(new Star("S" + i, 0, 0, 0, p.x(), p.y(), Double.NaN, p.flux(), 2));
+            for (int t = 0; t < match.length; t++) {
+                SectorGenerator.Truth s = sector.stars().get(t);
+                if (Math.hypot(s.x() - p.x(), s.y() - p.y()) < 0.25) {
+                    match[t] = i;
+                }
+            }
+        }
+        for (int t = 0; t < match.length; t++) {
+            SectorGenerator.Truth s = sector.stars().get(t);
+            double nearest = peaks.stream().mapToDouble(p -> Math.hypot(s.x() - p.x(), s.y() - p.y())).min()
+                    .orElse(Double.NaN);
+            assertTrue(match[t] >= 0, "star " + s + " found within 0.25 px: nearest peak " + nearest);
+        }
+        assertEquals(sector.stars().size(), peaks.size(), "no spurious peaks");
+        stars = FramePhotometry.sizeApertures(stars, ref, info.region(), new double[] {1, 1.5, 2, 2.5, 3, 3.5},
+                2, 4, info.exposureSeconds());
+        FramePhotometry phot = new FramePhotometry(stars, ref.height(), ref.width(), info.region(), 2, 4);
+        int n = files.size();
+        float[][] flux = new float[stars.size()][n];
+        double[] time = new double[n];
+        int[] quality = new int[n];
+        for (int c = 0; c < n; c++) {
+            DecodedImage img = decode(files.get(c));
+            FrameInfo f = FrameInfo.of(img, "").info();
+            time[c] = f.midBtjd();
+            quality[c] = f.quality();
+            FramePhotometry.Measures m = phot.measure(img.pixels(), f.exposureSeconds());
+            for (int s = 0; s < stars.size(); s++) {
+                flux[s][c] = m.flux()[s];
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        double[] ratios = new double[match.length];
+        double[] fluxRatio = new double[match.length];
+        for (int t = 0; t < match.length; t++) {
+            SectorGenerator.Truth s = sector.stars().get(t);
+            Star st = stars.get(match[t]);
+            double[] rel = new double[n];
+            int k = 0;
+            double mean = 0;
+            for (int c = 0; c < n; c++) {
+                if (quality[c] == 0 && Float.isFinite(flux[match[t]][c])) {
+                    rel[k++] = flux[match[t]][c] / SectorGenerator.relativeFlux(s, time[c]);
+                    mean += rel[k - 1];
+                }
+            }
+            mean /= k;
+            double[] d = new double[k - 1];
+            for (int c = 1; c < k; c++) {
+                d[c - 1] = (rel[c] - rel[c - 1]) / mean;
+            }
+            // point-to-point scatter over sqrt(2): white noise per cadence, immune to what the star does
+            double scatter = 1.4826 * RobustStats.mad(d) / Math.sqrt(2);
+            int area = (int) Math.round(Math.PI * st.radius() * st.radius());
+            // the limit of the aperture used: the generator's noise sources over the flux the aperture holds
+            double limit = SectorGenerator.photonLimit(mean, area);
+            double ratio = scatter / limit;
+            table.append(String.format(Locale.ROOT, "%s Tmag %.1f r %.1f: scatter %.0f ppm, limit %.0f ppm,"
+                    + " ratio %.2f; flux %.0f of %.0f%n", s.kind(), s.tmag(), st.radius(), scatter * 1e6,
+                    limit * 1e6, ratio, mean, s.fluxPerSecond()));
+            ratios[t] = ratio;
+            fluxRatio[t] = mean / s.fluxPerSecond();
+        }
+        System.out.print(table);
+        for (int t = 0; t < match.length; t++) {
+            // pointing jitter (0.02 px) costs the brightest stars up to 1.4x: no decorrelation yet
+            assertTrue(ratios[t] < 1.5 && ratios[t] > 0.75, "scatter against the photon limit:\n" + table);
+            // the aperture holds most of the light: 60% for the faintest (r = 1.5 px), 98% for the brightest
+            assertTrue(fluxRatio[t] > 0.6 && fluxRatio[t] < 1.02, "flux in the aperture:\n" + table);
+        }
+        assertTrue(RobustStats.median(ratios.clone(), ratios.length) < 1.25, "median ratio:\n" + table);
+    }
+
+    @Test
+    void medianStackRejectsFramesOfAnotherSize() throws Exception {
+        DecodedImage a = decode(files.get(0));
+        DecodedImage b = new DecodedImage(new float[4], 2, 2, 1, "x", null, null);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MedianStack.of(List.of(a, b)));
+        assertTrue(e.getMessage().contains("cannot be combined"), e.getMessage());
+    }
+}
