@@ -110,7 +110,7 @@ public final class TessJob {
                 settings = prepareDemo(settings, cli);
             }
             SparkConf conf = SparkSetup.configure(new SparkConf(), settings,
-                    cli.command() != Command.INSPECT);
+                    cli.command() != Command.INSPECT && cli.command() != Command.PHOTOMETRY);
             conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
             // A session that already exists (an embedding application, a test) is used and left running.
             owned = SparkSession.getDefaultSession().isEmpty();
@@ -189,8 +189,15 @@ public final class TessJob {
 
     private static void printSummary(Command command, RunReport r) {
         System.out.printf(Locale.ROOT, "%s: %d listed, %d %s, %d skipped, %d failed%s%n", command.label(),
-                r.listed, r.images, command == Command.SEARCH ? "light curves searched" : "images", r.skipped,
+                r.listed, r.images, command == Command.SEARCH ? "light curves searched"
+                        : command == Command.PHOTOMETRY ? "frames" : "images", r.skipped,
                 r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
+        if (r.photometry != null) {
+            System.out.printf(Locale.ROOT, "%s stars on %s CCDs measured on %s frames%n", r.photometry.get("stars"),
+                    r.photometry.get("ccds"), r.photometry.get("frames_measured"));
+            System.out.println("Light curves: " + r.photometry.get("light_curves") + " (Parquet, one row per star;"
+                    + " ./submit.sh search --input it); stars: " + r.photometry.get("stars_table"));
+        }
         if (r.candidates != null) {
             System.out.printf(Locale.ROOT, "%d candidate signals; the strongest:%n", r.candidatesTotal);
             r.candidates.stream().limit(5).forEach(c -> System.out.printf(Locale.ROOT,

@@ -18,7 +18,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                               List<String> overrides) {
 
     public enum Command {
-        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER;
+        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -36,7 +36,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--input", "--output", "--labels", "--conf", "--master",
-            "--vetter", "--min-score");
+            "--vetter", "--min-score", "--targets");
 
     public static final String USAGE = String.join("\n",
             "Usage: ./submit.sh COMMAND [options] [key=value ...]",
@@ -47,6 +47,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  inspect   list and decode only, no training: every file's outcome in the report",
             "  search    transit search (BLS) in light curves of any format, vetted: candidates table, report.html",
             "  train-vetter  train the vetting CNN on light curves (injected planets and binaries, labelled stars)",
+            "  photometry    full-frame images into a light curve per star (Parquet lightcurves/ that search reads)",
             "Options:",
             "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
             "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",
@@ -58,6 +59,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --strict        a run that uses less than half of its input is an error (exit 3), not a warning",
             "  --vetter URI    search: the vetter.zip to score candidates with (default: the shipped one; none: off)",
             "  --min-score X   search: leave out candidates whose planet score is below X",
+            "  --targets URI   photometry: a CSV or Parquet table of stars (id, ra, dec, tmag) to measure",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
             "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
 
@@ -65,42 +67,55 @@ public record CommandLineArgs(Command command, String input, String output, Stri
     private record CommandHelp(String summary, String reads, String writes, String options, List<String> sections) {
     }
 
-    private static final java.util.Map<Command, CommandHelp> HELP = java.util.Map.of(
-            Command.DEMO, new CommandHelp("write the sample data set (once) and train on it with local[*]",
+    private static final java.util.Map<Command, CommandHelp> HELP = java.util.Map.ofEntries(
+            java.util.Map.entry(Command.PHOTOMETRY, new CommandHelp(
+                    "full-frame images into a light curve per star (the corner turn)",
+                    "--input: FFIs (SPOC calibrated, or any image HDU with TSTART/TSTOP and a TAN or TAN-SIP WCS) of"
+                            + " one or many sectors, cameras and CCDs, grouped by SECTOR, CAMERA, CCD; --targets:"
+                            + " a CSV or Parquet star table (id, ra, dec, tmag), else stars found on each CCD",
+                    "--output: lightcurves/ (Parquet, one row per star: search --input reads it), stars.csv,"
+                            + " outcomes/, run-report.json",
+                    "  --input URI  --output URI  --targets URI  --overwrite  --strict",
+                    List.of("photometry", "listing", "fits", "failures", "s3a"))),
+            java.util.Map.entry(Command.DEMO, new CommandHelp(
+                    "write the sample data set (once) and train on it with local[*]",
                     "nothing: it writes 240 TESS-like FFIs and a labels table under data/demo/",
                     "out/demo/ (or --output): model.zip, run-report.json, outcomes/",
                     "  --output URI  --overwrite  --resume",
-                    List.of("demo", "preprocess", "model", "training")),
-            Command.TRAIN, new CommandHelp("train the CNN on the image HDUs of FITS files",
+                    List.of("demo", "preprocess", "model", "training"))),
+            java.util.Map.entry(Command.TRAIN, new CommandHelp("train the CNN on the image HDUs of FITS files",
                     "--input: FITS images (FFIs, any image HDU; .fits .fit .fts .fits.gz .fits.fz; names starting"
                             + " with . or _ are hidden); --labels: CSV or Parquet (a file column, an integer label)",
                     "--output: model.zip, run-report.json, outcomes/, checkpoints/",
                     "  --input URI  --output URI  --labels URI  --overwrite  --resume  --strict",
                     List.of("listing", "fits", "preprocess", "model", "training", "labels-table", "failures",
-                            "s3a")),
-            Command.SINGLE, new CommandHelp("train on the image of one FITS file (a quick check of the pipeline)",
+                            "s3a"))),
+            java.util.Map.entry(Command.SINGLE, new CommandHelp(
+                    "train on the image of one FITS file (a quick check of the pipeline)",
                     "--input: one FITS file", "--output: model.zip, run-report.json, outcomes/",
                     "  --input URI  --output URI  --overwrite",
-                    List.of("fits", "preprocess", "model", "training")),
-            Command.INSPECT, new CommandHelp("list and decode only: every file's outcome, no training",
+                    List.of("fits", "preprocess", "model", "training"))),
+            java.util.Map.entry(Command.INSPECT, new CommandHelp(
+                    "list and decode only: every file's outcome, no training",
                     "--input: FITS files (images are decoded; tables are skipped with their reason)",
                     "--output: run-report.json, outcomes/",
                     "  --input URI  --output URI  --overwrite  --strict",
-                    List.of("listing", "fits", "preprocess", "failures", "s3a")),
-            Command.SEARCH, new CommandHelp("transit search (BLS) in light curves of any format, each signal vetted",
+                    List.of("listing", "fits", "preprocess", "failures", "s3a"))),
+            java.util.Map.entry(Command.SEARCH, new CommandHelp(
+                    "transit search (BLS) in light curves of any format, each signal vetted",
                     "--input: SPOC, data-alert, Kepler, K2, lightkurve, TGLC, eleanor light curves, target pixel"
                             + " files, TESScut cutouts (FITS), text tables (.csv .txt .dat .tsv .tbl), Parquet"
                             + " light-curve tables (one row per star); times put in BTJD",
                     "--output: candidates.csv, candidates/ (parquet, csv), events/, outcomes/, figures/,"
                             + " report.html, run-report.json",
                     "  --input URI  --output URI  --vetter URI  --min-score X  --overwrite  --strict",
-                    List.of("listing", "search", "vetter", "failures", "s3a")),
-            Command.TRAIN_VETTER, new CommandHelp("train the vetting CNN across the cluster",
+                    List.of("listing", "search", "vetter", "failures", "s3a"))),
+            java.util.Map.entry(Command.TRAIN_VETTER, new CommandHelp("train the vetting CNN across the cluster",
                     "--input: light curves (as search reads them); --labels: a table of known signals (file, and"
                             + " label + period_days, or TESSellator's INDEX.tsv columns)",
                     "--output: vetter.zip, examples/ (parquet), outcomes/, run-report.json",
                     "  --input URI  --output URI  --labels URI  --overwrite  --strict",
-                    List.of("listing", "search", "vetter", "training", "failures", "s3a")));
+                    List.of("listing", "search", "vetter", "training", "failures", "s3a"))));
 
     /** Help for one command: what it reads and writes, its options and its settings with their defaults. */
     public static String help(Command command) {
@@ -188,6 +203,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--strict" -> overrides.add("failures.strict=true");
                 case "--vetter" -> overrides.add("vetter.model=" + value);
                 case "--min-score" -> overrides.add("vetter.min-score=" + value);
+                case "--targets" -> overrides.add("photometry.targets=" + value);
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UserException("Unknown option '" + a + "'.\n" + USAGE);

@@ -28,7 +28,7 @@ public record PipelineSettings(
         Demo demo,
         int maxProblems,
         Failures failures,
-        Search search, Vetting vetting) implements Serializable {
+        Search search, Vetting vetting, Photometry photometry) implements Serializable {
 
     /** @param filesInFlight files read at once per partition; 0 = 4 for s3a, 1 otherwise */
     public record Listing(List<String> suffixes, int partitions, int filesInFlight) implements Serializable {
@@ -94,6 +94,33 @@ public record PipelineSettings(
             implements Serializable {
     }
 
+    /**
+     * The {@code photometry} command.
+     *
+     * @param targets         a CSV or Parquet table of stars to measure (id, ra, dec, optional tmag); "" = the stars
+     *                        found on each CCD's reference image
+     * @param referenceFrames frames of each CCD combined (median) into its reference image
+     * @param detectSigma     a star stands this many single-frame noises above the sky on the reference
+     * @param maxStars        the brightest this many stars of each CCD are measured
+     * @param minSeparation   of two peaks closer than this (pixels) the fainter is dropped
+     * @param apertureRadii   the aperture radii (pixels) tried for each star; the best signal-to-noise wins
+     * @param annulusGap      pixels between the aperture and the background annulus
+     * @param annulusWidth    the annulus' width, pixels
+     * @param starsPerFile    light curves per Parquet file of lightcurves/ (one file is one search task)
+     */
+    public record Photometry(String targets, int referenceFrames, double detectSigma, int maxStars,
+                             double minSeparation, List<Double> apertureRadii, double annulusGap, double annulusWidth,
+                             int starsPerFile) implements Serializable {
+        public double[] radii() {
+            return apertureRadii.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        /** Pixels kept clear of the science region's edge: the widest aperture fits. */
+        public int edge() {
+            return (int) Math.ceil(apertureRadii.stream().mapToDouble(Double::doubleValue).max().orElse(3)) + 1;
+        }
+    }
+
     public record Demo(String data, String output, int files, int height, int width, long seed)
             implements Serializable {
     }
@@ -152,10 +179,15 @@ public record PipelineSettings(
                 c.getDouble("vetter.min-snr"), c.getDouble("vetter.max-snr"), c.getInt("vetter.epochs"),
                 c.getInt("vetter.batch-size"), c.getDouble("vetter.learning-rate"),
                 c.getDouble("vetter.test-fraction"), c.getLong("vetter.seed"), trainSearch, c.getInt("vetter.folds"));
+        Photometry photometry = new Photometry(c.getString("photometry.targets"),
+                c.getInt("photometry.reference-frames"), c.getDouble("photometry.detect-sigma"),
+                c.getInt("photometry.max-stars"), c.getDouble("photometry.min-separation-px"),
+                c.getDoubleList("photometry.aperture-radii-px"), c.getDouble("photometry.annulus.gap-px"),
+                c.getDouble("photometry.annulus.width-px"), c.getInt("photometry.stars-per-file"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
-                        c.getBoolean("failures.strict")), search, vetting);
+                        c.getBoolean("failures.strict")), search, vetting, photometry);
         s.validate();
         return s;
     }
@@ -263,6 +295,17 @@ public record PipelineSettings(
                 "tess.vetter.test-fraction must be in (0, 1)");
         require(vetting.folds() >= 1 && vetting.folds() <= MAX_FOLDS, "tess.vetter.folds must be 1 (one held-out split"
                 + " of test-fraction) or 2 to " + MAX_FOLDS + " (star-level cross-validation)");
+        var ph = photometry;
+        require(ph.referenceFrames() >= 1 && ph.referenceFrames() <= 100,
+                "tess.photometry.reference-frames must be in 1..100");
+        require(ph.detectSigma() > 0, "tess.photometry.detect-sigma must be > 0");
+        require(ph.maxStars() >= 1, "tess.photometry.max-stars must be >= 1");
+        require(ph.minSeparation() >= 0, "tess.photometry.min-separation-px must be >= 0");
+        require(!ph.apertureRadii().isEmpty() && ph.apertureRadii().stream().allMatch(r -> r > 0 && r <= 20),
+                "tess.photometry.aperture-radii-px: one or more radii in (0, 20] pixels");
+        require(ph.annulusGap() >= 0 && ph.annulusWidth() >= 1,
+                "tess.photometry.annulus: gap-px >= 0 and width-px >= 1");
+        require(ph.starsPerFile() >= 1, "tess.photometry.stars-per-file must be >= 1");
         try { // the domain records check their own invariants; here they become the user's configuration errors
             model.validate();
             model.checkInput(preprocess.height(), preprocess.width());
@@ -307,16 +350,16 @@ public record PipelineSettings(
 
     public PipelineSettings withInput(String newInput) {
         return new PipelineSettings(newInput, output, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search, vetting);
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry);
     }
 
     public PipelineSettings withOutput(String newOutput) {
         return new PipelineSettings(input, newOutput, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search, vetting);
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry);
     }
 
     public PipelineSettings withLabels(String newLabels) {
         return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search, vetting);
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry);
     }
 }

@@ -132,7 +132,8 @@ public final class SectorGenerator {
 
     private static List<Truth> stars(Random rng, Spec spec, Wcs wcs, double t0, double span) {
         List<double[]> placed = new ArrayList<>();
-        int margin = BORDER + 4;
+        // stars at least 6 px inside the science region: the widest aperture of the photometry fits
+        int margin = BORDER + 6;
         for (int tries = 0; placed.size() < spec.stars() && tries < 100_000; tries++) {
             double x = margin + rng.nextDouble() * (spec.width() - 2 * margin - 1);
             double y = margin + rng.nextDouble() * (spec.height() - 2 * margin - 1);

@@ -18,13 +18,13 @@ import java.util.List;
  *   <li>Error: the CCD equation, F / t for the star's shot noise plus the aperture's pixels times the background's
  *   variance, that of the background's estimate included.</li>
  *   <li>Centroid: the first moment of the background-subtracted aperture pixels.</li>
- *   <li>NaN pixels: a frame whose NaN pixels weigh more than 10% of a star's aperture gives NaN for that star;
- *   fewer are replaced by the background.</li>
+ *   <li>NaN pixels: a frame with a NaN pixel in a star's aperture gives NaN for that star (a missing cadence):
+ *   leaving the pixel out, or filling it with the background, would take a piece of the star with it (13% when it is
+ *   the core's pixel).</li>
  * </ul>
  */
 public final class FramePhotometry {
     static final int SUBSAMPLES = 5;
-    static final double MAX_NAN_WEIGHT = 0.1;
 
     private final List<Star> stars;
     private final int[][] pixels;
@@ -135,7 +135,7 @@ public final class FramePhotometry {
             double sigma = 1.4826 * RobustStats.median(ringValues, m);
             double sum = 0;
             double area = 0;
-            double nanWeight = 0;
+            boolean nan = false;
             double sx = 0;
             double sy = 0;
             double sw = 0;
@@ -145,8 +145,8 @@ public final class FramePhotometry {
                 float v = img[pix[k]];
                 area += wt[k];
                 if (!Float.isFinite(v)) {
-                    nanWeight += wt[k];
-                    continue;
+                    nan = true;
+                    break;
                 }
                 double f = wt[k] * (v - b);
                 sum += f;
@@ -154,7 +154,7 @@ public final class FramePhotometry {
                 sy += f * (pix[k] / width);
                 sw += f;
             }
-            if (nanWeight > MAX_NAN_WEIGHT * area) {
+            if (nan) {
                 flux[i] = err[i] = cxs[i] = cys[i] = Float.NaN;
                 bkg[i] = (float) b;
                 continue;

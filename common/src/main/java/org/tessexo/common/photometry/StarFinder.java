@@ -9,19 +9,21 @@ import java.util.List;
 
 /**
  * Stars found on a reference image: pixels that are the maximum of their 3 x 3 neighbourhood and stand
- * {@code sigma} single-frame noises above the sky (the image's median), centroided by the first moment of their
- * 5 x 5 neighbourhood, the fainter of two peaks closer than {@code minSeparation} pixels dropped (a star's own
+ * {@code sigma} single-frame noises above the sky (the image's median), centroided under a Gaussian window
+ * ({@link #windowed}), the fainter of two peaks closer than {@code minSeparation} pixels dropped (a star's own
  * noise, or a blend photometry cannot split), the brightest {@code maxStars} kept. Peaks closer than {@code edge}
  * pixels to the science region's border are not used (their apertures and annuli would leave it).
  */
 public final class StarFinder {
-    /** Half the side of the box the centroid is taken in: 5 x 5 holds a TESS PSF's core without its bias. */
-    static final int CENTROID_BOX = 2;
+    /** Half the side of the box the centroid is taken in (7 x 7), its outer ring giving the local sky. */
+    static final int CENTROID_BOX = 3;
+    /** The Gaussian window of the centroid, pixels: about TESS's PSF. */
+    static final double WINDOW_SIGMA = 1.0;
 
     private StarFinder() {
     }
 
-    /** A peak: zero-based centroid and its 5 x 5 flux above the sky. */
+    /** A peak: zero-based centroid and its 5 x 5 flux above the local sky. */
     public record Peak(double x, double y, double flux) {
     }
 
@@ -44,24 +46,8 @@ public final class StarFinder {
                 if (!(v > threshold) || !isMax(img, w, x, y, v)) {
                     continue;
                 }
-                double sum = 0;
-                double sx = 0;
-                double sy = 0;
-                for (int dy = -CENTROID_BOX; dy <= CENTROID_BOX; dy++) {
-                    for (int dx = -CENTROID_BOX; dx <= CENTROID_BOX; dx++) {
-                        int yy = y + dy;
-                        int xx = x + dx;
-                        if (yy < 0 || xx < 0 || yy >= ref.height() || xx >= w) {
-                            continue;
-                        }
-                        float p = img[yy * w + xx];
-                        double f = Float.isFinite(p) ? Math.max(0, p - sky) : 0;
-                        sum += f;
-                        sx += f * dx;
-                        sy += f * dy;
-                    }
-                }
-                peaks.add(new Peak(x + sx / sum, y + sy / sum, sum));
+                double[] c = windowed(img, w, ref.height(), x, y);
+                peaks.add(new Peak(c[0], c[1], c[2]));
             }
         }
         peaks.sort(Comparator.comparingDouble(Peak::flux).reversed());
@@ -82,6 +68,67 @@ public final class StarFinder {
             }
         }
         return kept;
+    }
+
+    /**
+     * A windowed centroid (SExtractor's XWIN): the first moment under a Gaussian window centred on the current
+     * estimate, iterated from the peak pixel, above the local sky (the median of the box's outer ring). Unbiased
+     * for a symmetric PSF, where a plain box moment is pulled to the pixel centre, and little moved by a neighbour's
+     * wing. Returns x, y and the box's flux above the local sky.
+     */
+    static double[] windowed(float[] img, int w, int h, int px, int py) {
+        int b = CENTROID_BOX;
+        double[] ring = new double[8 * b];
+        int n = 0;
+        for (int dy = -b; dy <= b; dy++) {
+            for (int dx = -b; dx <= b; dx++) {
+                if (Math.max(Math.abs(dx), Math.abs(dy)) == b) {
+                    int yy = py + dy;
+                    int xx = px + dx;
+                    if (yy >= 0 && xx >= 0 && yy < h && xx < w && Float.isFinite(img[yy * w + xx])) {
+                        ring[n++] = img[yy * w + xx];
+                    }
+                }
+            }
+        }
+        double sky = n == 0 ? 0 : RobustStats.median(ring, n);
+        double cx = px;
+        double cy = py;
+        double total = 0;
+        for (int it = 0; it < 20; it++) {
+            double sw = 0;
+            double sx = 0;
+            double sy = 0;
+            total = 0;
+            for (int dy = -b + 1; dy < b; dy++) {
+                for (int dx = -b + 1; dx < b; dx++) {
+                    int yy = py + dy;
+                    int xx = px + dx;
+                    if (yy < 0 || xx < 0 || yy >= h || xx >= w || !Float.isFinite(img[yy * w + xx])) {
+                        continue;
+                    }
+                    double f = Math.max(0, img[yy * w + xx] - sky);
+                    total += f;
+                    double r2 = (xx - cx) * (xx - cx) + (yy - cy) * (yy - cy);
+                    double wf = f * Math.exp(-r2 / (2 * WINDOW_SIGMA * WINDOW_SIGMA));
+                    sw += wf;
+                    sx += wf * (xx - cx);
+                    sy += wf * (yy - cy);
+                }
+            }
+            if (sw <= 0) {
+                break;
+            }
+            double stepX = 2 * sx / sw;
+            double stepY = 2 * sy / sw;
+            // never further than a pixel from the peak: a runaway iteration keeps the peak
+            cx = Math.max(px - 1, Math.min(px + 1, cx + stepX));
+            cy = Math.max(py - 1, Math.min(py + 1, cy + stepY));
+            if (Math.abs(stepX) < 1e-4 && Math.abs(stepY) < 1e-4) {
+                break;
+            }
+        }
+        return new double[] {cx, cy, total};
     }
 
     private static boolean isMax(float[] img, int w, int x, int y, float v) {

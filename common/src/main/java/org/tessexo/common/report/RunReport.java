@@ -87,6 +87,8 @@ public final class RunReport {
      * other commands.
      */
     public final Map<String, Object> vetting;
+    /** The photometry section: CCDs, stars, frames measured, light curves written (photometry only). */
+    public final Map<String, Object> photometry;
     private final Tally tally;
     private final Training training;
     private final Search search;
@@ -107,6 +109,7 @@ public final class RunReport {
         model = b.model;
         warnings = List.copyOf(b.warnings);
         vetting = b.vetting == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.vetting));
+        photometry = b.photometry == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.photometry));
         timings = Collections.unmodifiableMap(new LinkedHashMap<>(b.timings));
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
         listed = tally.listed();
@@ -199,6 +202,9 @@ public final class RunReport {
             c.put("figures", search.figures());
             m.put("search", c);
         }
+        if (photometry != null) {
+            m.put("photometry", photometry);
+        }
         if (vetting != null) {
             m.put("vetting", vetting);
         }
@@ -236,6 +242,7 @@ public final class RunReport {
         private Training training;
         private Search search;
         private Map<String, Object> vetting;
+        private Map<String, Object> photometry;
         private String model;
         private final List<String> warnings = new ArrayList<>();
         private final Map<String, Double> timings = new LinkedHashMap<>();
@@ -270,6 +277,11 @@ public final class RunReport {
 
         public synchronized Builder training(Training t) {
             this.training = t;
+            return this;
+        }
+
+        public synchronized Builder photometry(Map<String, Object> p) {
+            this.photometry = p;
             return this;
         }
 

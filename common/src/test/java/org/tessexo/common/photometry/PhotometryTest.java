@@ -165,6 +165,31 @@ class PhotometryTest {
     }
 
     @Test
+    void aNanPixelInAnApertureLosesThatStarsCadenceOnly() {
+        int h = 40;
+        int w = 40;
+        float[] img = new float[h * w];
+        java.util.Arrays.fill(img, 100);
+        img[10 * w + 10] += 5000;
+        img[30 * w + 30] += 5000;
+        var region = new org.tessexo.common.fits.ScienceRegion(1, w, 1, h);
+        List<Star> stars = List.of(new Star("a", 0, 0, 0, 10, 10, Double.NaN, 0, 2),
+                new Star("b", 0, 0, 0, 30, 30, Double.NaN, 0, 2));
+        FramePhotometry p = new FramePhotometry(stars, h, w, region, 2, 4);
+        FramePhotometry.Measures m = p.measure(img, 1000);
+        assertEquals(5000, m.flux()[0], 1e-3);
+        assertEquals(100, m.background()[0], 1e-6);
+        assertEquals(10, m.centroidX()[0], 1e-6);
+        img[10 * w + 11] = Float.NaN;
+        m = p.measure(img, 1000);
+        assertTrue(Float.isNaN(m.flux()[0]), "the star whose aperture holds the NaN");
+        assertEquals(5000, m.flux()[1], 1e-3);
+        img[10 * w + 17] = Float.NaN; // in the annulus: the median of the rest
+        m = p.measure(img, 1000);
+        assertEquals(100, m.background()[0], 1e-6);
+    }
+
+    @Test
     void medianStackRejectsFramesOfAnotherSize() throws Exception {
         DecodedImage a = decode(files.get(0));
         DecodedImage b = new DecodedImage(new float[4], 2, 2, 1, "x", null, null);

@@ -10,7 +10,13 @@ import org.tessexo.common.vetting.SignalViews;
 import org.tessexo.common.vetting.TrainingExamples;
 import org.tessexo.common.vetting.Verdict;
 import org.tessexo.common.vetting.VettingMetrics;
+import org.tessexo.common.photometry.FrameInfo;
+import org.tessexo.common.photometry.Star;
+import org.tessexo.spark.transforms.Cadence;
 import org.tessexo.spark.transforms.ExampleRow;
+import org.tessexo.spark.transforms.FrameRow;
+import org.tessexo.spark.transforms.ReferenceFn;
+import org.tessexo.spark.transforms.StarField;
 import org.tessexo.spark.transforms.SearchRow;
 
 /**
@@ -22,8 +28,11 @@ public final class TessKryoRegistrator implements KryoRegistrator {
     public void registerClasses(Kryo kryo) {
         for (Class<?> c : new Class<?>[] {SearchRow.class, LightCurve.Target.class, TransitSearch.Signal.class,
                 SingleEvents.Event.class, Verdict.class, ExampleRow.class, TrainingExamples.Example.class,
-                TrainingExamples.Known.class, SignalViews.Views.class, VettingMetrics.Scored.class}) {
+                TrainingExamples.Known.class, SignalViews.Views.class, VettingMetrics.Scored.class,
+                FrameRow.class, FrameInfo.class, StarField.class, Star.class, ReferenceFn.Group.class}) {
             kryo.register(c, new JavaSerializer());
         }
+        // the corner turn's record, millions per CCD: a plain class of primitives, written field by field
+        kryo.register(Cadence.class);
     }
 }

@@ -56,6 +56,7 @@ public final class JobRunner {
             case TRAIN, SINGLE, DEMO -> new TrainJob(options.resume());
             case SEARCH -> new SearchJob();
             case TRAIN_VETTER -> new TrainVetterJob();
+            case PHOTOMETRY -> new PhotometryJob();
         };
         PipelineSettings s = qualified(settings, spark);
         long t0 = System.nanoTime();

@@ -36,7 +36,7 @@ public final class Decode {
     }
 
     /** listing.files-in-flight, where 0 means: several for object stores (latency to hide), one for disks. */
-    static int filesInFlight(PipelineSettings s) {
+    public static int filesInFlight(PipelineSettings s) {
         int n = s.listing().filesInFlight();
         if (n > 0) {
             return n;

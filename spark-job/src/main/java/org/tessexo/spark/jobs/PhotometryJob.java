@@ -1,0 +1,207 @@
+package org.tessexo.spark.jobs;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tessexo.common.config.PipelineSettings;
+import org.tessexo.common.errors.NoValidDataException;
+import org.tessexo.common.photometry.MedianStack;
+import org.tessexo.common.photometry.Star;
+import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.steps.FailurePolicy;
+import org.tessexo.spark.steps.Ingest;
+import org.tessexo.spark.steps.JobContext;
+import org.tessexo.spark.steps.OutcomeTable;
+import org.tessexo.spark.steps.Tables;
+import org.tessexo.spark.steps.TargetsTable;
+import org.tessexo.spark.transforms.Cadence;
+import org.tessexo.spark.transforms.FrameHeaderFn;
+import org.tessexo.spark.transforms.FrameRow;
+import org.tessexo.spark.transforms.LightCurveRows;
+import org.tessexo.spark.transforms.PhotometryFn;
+import org.tessexo.spark.transforms.ReferenceFn;
+import org.tessexo.spark.transforms.StarField;
+import scala.Tuple2;
+import scala.Tuple3;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code photometry} command, full-frame images into light curves (the corner turn):
+ * <ol>
+ *   <li>list the frames and read their headers on the executors (CCD, time, quality, WCS; no pixels);</li>
+ *   <li>per CCD (sector, camera, CCD), a reference image: the median of a few unflagged frames spread over the
+ *   sector, made on an executor, and its stars, found there or placed from {@code --targets};</li>
+ *   <li>every frame measured on the executors, one at a time, each star's measurement keyed by its star;</li>
+ *   <li>the corner turn: measurements grouped by star and sorted by time into one row per star, written as Parquet
+ *   ({@code lightcurves/}, the table {@code search} reads), with {@code stars.csv} and {@code outcomes/}.</li>
+ * </ol>
+ * Only frame times and the stars of each CCD reach the driver; no light curve does.
+ */
+final class PhotometryJob extends Job {
+    private static final Logger LOG = LoggerFactory.getLogger(PhotometryJob.class);
+    public static final String LIGHTCURVES = "lightcurves";
+    public static final String STARS = "stars.csv";
+    /** Reading a frame's headers takes a millisecond: large partitions. */
+    static final int FILES_PER_TASK = 500;
+
+    static final OutcomeTable<FrameRow> OUTCOMES = new OutcomeTable<>(
+            OutcomeTable.leading().add("ccd_group", DataTypes.StringType).add("time_btjd", DataTypes.DoubleType)
+                    .add("quality", DataTypes.IntegerType),
+            r -> OutcomeTable.row(r, r.hdu() < 0 ? null : r.hdu(), r.height() == 0 ? null : r.height(),
+                    r.width() == 0 ? null : r.width(), r.info() == null ? null : r.info().group(),
+                    r.info() == null ? null : r.info().midBtjd(), r.info() == null ? null : r.info().quality()));
+
+    @Override
+    void describe(JobContext ctx, RunReport.Builder report) {
+        report.setting("photometry", ctx.settings().photometry()).setting("fits", ctx.settings().fits());
+    }
+
+    @Override
+    void run(JobContext ctx, RunReport.Builder report) {
+        PipelineSettings s = ctx.settings();
+        PipelineSettings.Photometry ph = s.photometry();
+        List<Star> targets = ph.targets().isBlank() ? null : TargetsTable.read(ctx.spark(), ph.targets());
+        int inFlight = org.tessexo.spark.steps.Decode.filesInFlight(s);
+        Ingest.Spec<FrameRow> spec = new Ingest.Spec<>("frame-headers", FILES_PER_TASK,
+                conf -> new FrameHeaderFn(conf, s.fits(), inFlight), rows -> rows, StorageLevel.MEMORY_AND_DISK(),
+                OUTCOMES);
+        Ingest.Ingested<FrameRow> in = ingest(ctx, report, list(ctx, report), spec);
+        try {
+            report.warnings(FailurePolicy.check(ctx, in.tally(), "frames"));
+            JavaRDD<FrameRow> frames = in.rows().filter(FrameRow::isUsed);
+
+            long t = System.nanoTime();
+            List<ReferenceFn.Group> groups = referenceGroups(frames, ph.referenceFrames(), targets);
+            List<StarField> fields = ctx.sc().parallelize(groups, Math.max(1, groups.size()))
+                    .map(new ReferenceFn(in.conf(), s.fits(), ph)).collect();
+            fields = new ArrayList<>(fields);
+            fields.sort(Comparator.comparingInt(StarField::index));
+            report.timing("reference", t);
+            List<String> problems = new ArrayList<>();
+            long stars = 0;
+            for (StarField f : fields) {
+                if (!f.problem().isEmpty()) {
+                    problems.add(f.group() + ": " + f.problem());
+                }
+                stars += f.stars().size();
+            }
+            report.warnings(problems);
+            if (stars == 0) {
+                throw new NoValidDataException("No star to measure in " + s.input() + ": " + String.join("; ",
+                        problems) + (targets == null ? ". Lower tess.photometry.detect-sigma, or give --targets."
+                        : ". Check that --targets covers these CCDs (ra, dec in degrees)."));
+            }
+            writeStars(ctx, fields);
+
+            t = System.nanoTime();
+            Broadcast<List<StarField>> shared = ctx.sc().broadcast(fields);
+            int partitions = (int) Math.max(1, Math.min(100_000, (stars + ph.starsPerFile() - 1)
+                    / ph.starsPerFile()));
+            JavaPairRDD<Long, Iterable<Cadence>> byStar = frames
+                    .mapPartitionsToPair(new PhotometryFn(in.conf(), shared, s.fits(), ph))
+                    .groupByKey(partitions);
+            long unmeasured = byStar.filter(k -> k._1() == PhotometryFn.FAILED)
+                    .map(k -> java.util.stream.StreamSupport.stream(k._2().spliterator(), false).count())
+                    .fold(0L, Long::sum);
+            JavaRDD<Row> rows = byStar.filter(k -> k._1() != PhotometryFn.FAILED).map(new LightCurveRows(shared));
+            Dataset<Row> table = ctx.spark().createDataFrame(rows, LightCurveRows.SCHEMA);
+            Tables.writeParquet(table, ctx.out(), LIGHTCURVES);
+            report.timing("photometry", t);
+            if (unmeasured > 0) {
+                report.warnings(List.of(unmeasured + " frames could be listed but not measured (their reasons are"
+                        + " in the executors' logs): their cadences are missing from the light curves"));
+            }
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("ccds", fields.size());
+            section.put("stars", stars);
+            section.put("frames_measured", in.tally().used() - unmeasured);
+            section.put("frames_not_measured", unmeasured);
+            section.put("light_curves", ctx.out().uri(LIGHTCURVES));
+            section.put("stars_table", ctx.out().uri(STARS));
+            section.put("by_ccd", fields.stream().map(PhotometryJob::ccdSection).toList());
+            report.photometry(section);
+            LOG.info("Photometry: {} stars on {} CCDs, {} frames measured", stars, fields.size(),
+                    in.tally().used() - unmeasured);
+        } finally {
+            in.rows().unpersist(false);
+        }
+    }
+
+    private static Map<String, Object> ccdSection(StarField f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ccd", f.group());
+        m.put("stars", f.stars().size());
+        m.put("reference_frames", f.frames());
+        m.put("frame_noise", f.frameNoise());
+        m.put("problem", f.problem());
+        return m;
+    }
+
+    /**
+     * Each CCD's reference frames, chosen on the executors from the frames' times and flags: only their paths
+     * reach the driver. Groups are numbered in name order.
+     */
+    static List<ReferenceFn.Group> referenceGroups(JavaRDD<FrameRow> frames, int perGroup, List<Star> targets) {
+        Map<String, List<Tuple2<String, Long>>> chosen = frames
+                .mapToPair(f -> new Tuple2<>(f.info().group(), new Tuple3<>(f.info().midBtjd(), f.info().quality(),
+                        new Tuple2<>(f.path(), f.length()))))
+                .groupByKey()
+                .mapValues(all -> {
+                    List<Tuple3<Double, Integer, Tuple2<String, Long>>> list = new ArrayList<>();
+                    all.forEach(list::add);
+                    list.sort(Comparator.comparingDouble(Tuple3::_1));
+                    int[] quality = list.stream().mapToInt(Tuple3::_2).toArray();
+                    List<Tuple2<String, Long>> out = new ArrayList<>();
+                    for (int i : MedianStack.spread(quality, perGroup)) {
+                        out.add(list.get(i)._3());
+                    }
+                    return out;
+                }).collectAsMap();
+        List<String> names = new ArrayList<>(chosen.keySet());
+        names.sort(null);
+        List<ReferenceFn.Group> groups = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            List<Tuple2<String, Long>> refs = chosen.get(names.get(i));
+            groups.add(new ReferenceFn.Group(i, names.get(i), refs.stream().map(Tuple2::_1).toList(),
+                    refs.stream().map(Tuple2::_2).toList(), targets));
+        }
+        return groups;
+    }
+
+    /** stars.csv: every star measured, one line each, written from the driver (which holds them already). */
+    private static void writeStars(JobContext ctx, List<StarField> fields) {
+        try {
+            ctx.out().write(STARS, o -> {
+                java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                w.write("id,ccd_group,ra,dec,x,y,tmag,reference_flux,aperture_px\n");
+                for (StarField f : fields) {
+                    for (Star st : f.stars()) {
+                        w.write(String.format(java.util.Locale.ROOT, "%s,%s,%.6f,%.6f,%.3f,%.3f,%s,%.1f,%.1f%n",
+                                csvField(st.id()), f.group(), st.ra(), st.dec(), st.x(), st.y(),
+                                Double.isNaN(st.mag()) ? "" : String.format(java.util.Locale.ROOT, "%.3f", st.mag()),
+                                st.flux(), st.radius()));
+                    }
+                }
+                w.flush();
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write " + ctx.out().uri(STARS) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String csvField(String v) {
+        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+}

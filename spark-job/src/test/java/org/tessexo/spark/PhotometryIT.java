@@ -1,0 +1,155 @@
+package org.tessexo.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tessexo.common.demo.SectorGenerator;
+import org.tessexo.common.stats.RobustStats;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code photometry} on a generated sector (local[2]): every star found and measured, one Parquet row per star in
+ * the layout {@code search} reads, light curves near the generator's photon-noise limit, bad files accounted for;
+ * then {@code search} on the light curves finds every injected planet at its period; with {@code --targets} the
+ * catalog's names and magnitudes are carried.
+ */
+class PhotometryIT {
+    private static final SparkSession SPARK = SparkTestSupport.spark();
+    @TempDir
+    static Path tmp;
+    static SectorGenerator.Summary sector;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        sector = SectorGenerator.generate(tmp.resolve("sector"), SectorGenerator.Spec.small(21));
+        Files.writeString(sector.ffiDir().resolve("tess2018206999999-s0001-1-1-0120-s_ffic.fits"), "not FITS");
+    }
+
+    @Test
+    void framesBecomeLightCurvesAndSearchFindsThePlanets() throws Exception {
+        Path out = tmp.resolve("phot");
+        assertEquals(0, TessJob.run(new String[] {"photometry", "--input", sector.ffiDir().toString(), "--output",
+                out.toString()}));
+        JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
+        assertEquals("ok", report.get("status").asText());
+        assertEquals(sector.frames() + 1, report.get("counts").get("listed").asInt());
+        assertEquals(1, report.get("counts").get("failed").asInt(), report.get("counts").toString());
+        JsonNode ph = report.get("photometry");
+        assertEquals(1, ph.get("ccds").asInt());
+        assertEquals(sector.frames(), ph.get("frames_measured").asInt());
+        assertEquals(sector.stars().size(), ph.get("stars").asInt(), ph.toString());
+
+        Dataset<Row> lc = SPARK.read().parquet(out.resolve("lightcurves").toString());
+        List<Row> rows = lc.collectAsList();
+        assertEquals(sector.stars().size(), rows.size());
+        Map<String, Row> byTruth = new HashMap<>();
+        for (SectorGenerator.Truth t : sector.stars()) {
+            Row best = null;
+            double d = Double.MAX_VALUE;
+            for (Row r : rows) {
+                double dist = Math.hypot(r.getDouble(r.fieldIndex("x")) - t.x(),
+                        r.getDouble(r.fieldIndex("y")) - t.y());
+                if (dist < d) {
+                    d = dist;
+                    best = r;
+                }
+            }
+            assertTrue(d < 0.3, t.id() + " found within 0.3 px: " + d);
+            byTruth.put(t.id(), best);
+        }
+        // every light curve complete, sorted, with its flags
+        List<Double> ratios = new ArrayList<>();
+        StringBuilder table = new StringBuilder();
+        for (SectorGenerator.Truth t : sector.stars()) {
+            Row r = byTruth.get(t.id());
+            List<Double> time = r.getList(r.fieldIndex("time"));
+            List<Float> flux = r.getList(r.fieldIndex("flux"));
+            List<Integer> quality = r.getList(r.fieldIndex("quality"));
+            assertEquals(sector.frames(), time.size());
+            for (int i = 1; i < time.size(); i++) {
+                assertTrue(time.get(i) > time.get(i - 1));
+            }
+            assertTrue(quality.stream().anyMatch(q -> (q & SectorGenerator.DESATURATION) != 0));
+            assertTrue(quality.stream().anyMatch(q -> (q & SectorGenerator.STRAY_LIGHT) != 0));
+            if (!"constant".equals(t.kind())) {
+                continue;
+            }
+            List<Double> good = new ArrayList<>();
+            for (int i = 0; i < flux.size(); i++) {
+                if (quality.get(i) == 0 && flux.get(i) != null) {
+                    good.add((double) flux.get(i));
+                }
+            }
+            double mean = good.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double[] diff = new double[good.size() - 1];
+            for (int i = 1; i < good.size(); i++) {
+                diff[i - 1] = (good.get(i) - good.get(i - 1)) / mean;
+            }
+            double scatter = 1.4826 * RobustStats.mad(diff) / Math.sqrt(2);
+            double aperture = r.getDouble(r.fieldIndex("aperture_px"));
+            double limit = SectorGenerator.photonLimit(mean, (int) Math.round(Math.PI * aperture * aperture));
+            ratios.add(scatter / limit);
+            table.append(String.format(Locale.ROOT, "Tmag %.1f: %.0f ppm, limit %.0f, ratio %.2f%n", t.tmag(),
+                    scatter * 1e6, limit * 1e6, scatter / limit));
+        }
+        double[] rr = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+        System.out.print(table);
+        assertTrue(RobustStats.median(rr, rr.length) < 1.25, "constant stars against the photon limit:\n" + table);
+        assertTrue(Files.readAllLines(out.resolve("stars.csv")).size() == sector.stars().size() + 1);
+
+        // search reads the light curves as written, star by star
+        Path found = tmp.resolve("search");
+        assertEquals(0, TessJob.run(new String[] {"search", "--input", out.resolve("lightcurves").toString(),
+                "--output", found.toString(), "search.figures=0"}));
+        Dataset<Row> c = SPARK.read().parquet(found.resolve("candidates/parquet").toString());
+        List<Row> cands = c.collectAsList();
+        for (SectorGenerator.Truth t : sector.stars()) {
+            if (!"planet".equals(t.kind())) {
+                continue;
+            }
+            String id = byTruth.get(t.id()).getString(0);
+            Row hit = cands.stream().filter(x -> id.equals(x.getString(x.fieldIndex("target")))
+                    && Math.abs(x.getDouble(x.fieldIndex("period_days")) - t.period()) < 0.005 * t.period())
+                    .findFirst().orElse(null);
+            assertNotNull(hit, "the planet of " + t + " (" + id + ") found at its period; candidates of the star: "
+                    + cands.stream().filter(x -> id.equals(x.getString(x.fieldIndex("target"))))
+                    .map(x -> x.getDouble(x.fieldIndex("period_days"))).toList());
+        }
+    }
+
+    @Test
+    void targetsGiveTheCatalogNamesAndMagnitudes() throws Exception {
+        Path out = tmp.resolve("targets");
+        assertEquals(0, TessJob.run(new String[] {"photometry", "--input", sector.ffiDir().toString(), "--output",
+                out.toString(), "--targets", sector.targets().toString()}));
+        Dataset<Row> lc = SPARK.read().parquet(out.resolve("lightcurves").toString());
+        assertEquals(sector.stars().size(), lc.count());
+        for (SectorGenerator.Truth t : sector.stars()) {
+            Row r = lc.where(lc.col("id").equalTo(t.id())).first();
+            assertEquals(t.tmag(), r.getDouble(r.fieldIndex("tmag")), 1e-3);
+            assertEquals(t.x(), r.getDouble(r.fieldIndex("x")), 1e-3, "placed through the WCS");
+            assertEquals(t.ra(), r.getDouble(r.fieldIndex("ra")), 1e-6);
+        }
+        // a table without positions is the user's mistake, said before any frame is read
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "name,ra\nX,10\n");
+        assertEquals(2, TessJob.run(new String[] {"photometry", "--input", sector.ffiDir().toString(), "--output",
+                tmp.resolve("bad").toString(), "--targets", bad.toString()}));
+    }
+}
