@@ -110,7 +110,9 @@ class PhotometryIT {
         }
         double[] rr = ratios.stream().mapToDouble(Double::doubleValue).toArray();
         System.out.print(table);
-        assertTrue(RobustStats.median(rr, rr.length) < 1.25, "constant stars against the photon limit:\n" + table);
+        // the pointing correction brings every constant star within 1.25x of its photon limit (1.3-1.4x without it)
+        assertTrue(RobustStats.median(rr, rr.length) < 1.1, "constant stars against the photon limit:\n" + table);
+        assertTrue(java.util.Arrays.stream(rr).max().orElse(9) < 1.25, "every constant star:\n" + table);
         assertTrue(Files.readAllLines(out.resolve("stars.csv")).size() == sector.stars().size() + 1);
 
         // search reads the light curves as written, star by star

@@ -32,9 +32,18 @@ public final class FramePhotometry {
     private final int[][] annulus;
     private final int width;
 
-    /** What one frame gives, per star in the order of the list (NaN where not measured). */
-    public record Measures(float[] flux, float[] error, float[] background, float[] centroidX, float[] centroidY) {
+    /**
+     * What one frame gives, per star in the order of the list (NaN where not measured), and the frame's pointing
+     * offset: the median shift of its bright stars' centroids from their reference positions (NaN when no star is
+     * bright enough), what {@link PointingDecorrelation} corrects the light curves against.
+     */
+    public record Measures(float[] flux, float[] error, float[] background, float[] centroidX, float[] centroidY,
+                           double offsetX, double offsetY) {
     }
+
+    /** Stars measured at this signal-to-noise or better set the frame's pointing offset; at most this many. */
+    static final double OFFSET_MIN_SNR = 100;
+    static final int OFFSET_STARS = 100;
 
     public FramePhotometry(List<Star> stars, int height, int width, ScienceRegion region, double gap,
                            double annulusWidth) {
@@ -166,7 +175,26 @@ public final class FramePhotometry {
             cxs[i] = sw > 0 ? (float) (sx / sw) : Float.NaN;
             cys[i] = sw > 0 ? (float) (sy / sw) : Float.NaN;
         }
-        return new Measures(flux, err, bkg, cxs, cys);
+        double[] offset = offset(flux, err, cxs, cys);
+        return new Measures(flux, err, bkg, cxs, cys, offset[0], offset[1]);
+    }
+
+    /** The median centroid shift of the brightest stars that are measured well (the list is brightest first). */
+    private double[] offset(float[] flux, float[] err, float[] cx, float[] cy) {
+        double[] dx = new double[Math.min(OFFSET_STARS, flux.length)];
+        double[] dy = new double[dx.length];
+        int n = 0;
+        for (int i = 0; i < flux.length && n < dx.length; i++) {
+            if (flux[i] > OFFSET_MIN_SNR * err[i] && Float.isFinite(cx[i]) && Float.isFinite(cy[i])) {
+                dx[n] = cx[i] - stars.get(i).x();
+                dy[n] = cy[i] - stars.get(i).y();
+                n++;
+            }
+        }
+        if (n == 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        return new double[] {RobustStats.median(dx, n), RobustStats.median(dy, n)};
     }
 
     private static int maxLength(int[][] a) {

@@ -16,12 +16,15 @@ public final class Cadence implements Serializable {
     public float centroidX;
     public float centroidY;
     public int quality;
+    /** The frame's pointing offset (pixels), the same for every star of the frame. */
+    public float pointingX;
+    public float pointingY;
 
     public Cadence() {
     }
 
     public Cadence(double time, float flux, float error, float background, float centroidX, float centroidY,
-                   int quality) {
+                   int quality, float pointingX, float pointingY) {
         this.time = time;
         this.flux = flux;
         this.error = error;
@@ -29,5 +32,7 @@ public final class Cadence implements Serializable {
         this.centroidX = centroidX;
         this.centroidY = centroidY;
         this.quality = quality;
+        this.pointingX = pointingX;
+        this.pointingY = pointingY;
     }
 }

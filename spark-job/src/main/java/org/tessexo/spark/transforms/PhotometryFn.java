@@ -110,7 +110,8 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
         List<Tuple2<Long, Cadence>> out = new ArrayList<>(m.flux().length);
         for (int s = 0; s < m.flux().length; s++) {
             out.add(new Tuple2<>(key(field.index(), s), new Cadence(t, m.flux()[s], m.error()[s],
-                    m.background()[s], m.centroidX()[s], m.centroidY()[s], info.quality())));
+                    m.background()[s], m.centroidX()[s], m.centroidY()[s], info.quality(), (float) m.offsetX(),
+                    (float) m.offsetY())));
         }
         return out;
     }
@@ -118,7 +119,7 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
     private static List<Tuple2<Long, Cadence>> failed(FrameRow f, String why) {
         LOG.warn("{}: not measured: {}", f.path(), why);
         return List.of(new Tuple2<>(FAILED, new Cadence(f.info().midBtjd(), Float.NaN, Float.NaN, Float.NaN,
-                Float.NaN, Float.NaN, f.info().quality())));
+                Float.NaN, Float.NaN, f.info().quality(), Float.NaN, Float.NaN)));
     }
 
     /** The frames' records one frame at a time: a partition's frames are never all held. */
