@@ -154,4 +154,30 @@ class PhotometryIT {
         assertEquals(2, TessJob.run(new String[] {"photometry", "--input", sector.ffiDir().toString(), "--output",
                 tmp.resolve("bad").toString(), "--targets", bad.toString()}));
     }
+
+    /** TGLC's 5 x 5 FFI cubes of TOI-519 (sectors 7, 8) measured as frames are; search finds TOI-519 b in each. */
+    @Test
+    void pixelCubesAreMeasuredAndToi519bIsFound() throws Exception {
+        Path tglc = org.tessexo.common.testing.FitsFixtures.realPhotometry().resolve("tglc");
+        Path out = tmp.resolve("tglc");
+        assertEquals(0, TessJob.run(new String[] {"photometry", "--input", tglc.toString(), "--output",
+                out.toString()}));
+        JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
+        assertEquals(2, report.get("photometry").get("pixel_cubes").asInt(), report.toString());
+        assertEquals(1, report.get("counts").get("skipped").asInt(), "the TGLC v1 light curve has no cube");
+        Dataset<Row> lc = SPARK.read().parquet(out.resolve("lightcurves").toString());
+        assertEquals(2, lc.count());
+        Path found = tmp.resolve("tglc-search");
+        assertEquals(0, TessJob.run(new String[] {"search", "--input", out.resolve("lightcurves").toString(),
+                "--output", found.toString(), "search.figures=0"}));
+        List<Row> cands = SPARK.read().parquet(found.resolve("candidates/parquet").toString()).collectAsList();
+        for (int sector : new int[] {7, 8}) {
+            double p = 1.2652338;
+            assertTrue(cands.stream().anyMatch(c -> c.getInt(c.fieldIndex("sector")) == sector
+                    && "TIC 218795833".equals(c.getString(c.fieldIndex("target")))
+                    && c.getBoolean(c.fieldIndex("passed_min_sde"))
+                    && Math.abs(c.getDouble(c.fieldIndex("period_days")) - p) < 0.001 * p),
+                    "TOI-519 b in sector " + sector + ": " + cands);
+        }
+    }
 }

@@ -245,7 +245,7 @@ public final class LightCurveReader {
         return missing;
     }
 
-    private static BinaryTableHDU table(List<BasicHDU<?>> hdus, String extname) {
+    static BinaryTableHDU table(List<BasicHDU<?>> hdus, String extname) {
         for (BasicHDU<?> h : hdus) {
             if (h instanceof BinaryTableHDU t && extname.equalsIgnoreCase(t.getHeader().getStringValue("EXTNAME"))) {
                 return t;
@@ -254,7 +254,7 @@ public final class LightCurveReader {
         return null;
     }
 
-    private static BinaryTableHDU tableWithImageFlux(List<BasicHDU<?>> hdus) {
+    static BinaryTableHDU tableWithImageFlux(List<BasicHDU<?>> hdus) {
         for (BasicHDU<?> h : hdus) {
             if (h instanceof BinaryTableHDU t) {
                 Columns c = Columns.of(t);

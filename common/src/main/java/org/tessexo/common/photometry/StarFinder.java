@@ -76,7 +76,7 @@ public final class StarFinder {
      * for a symmetric PSF, where a plain box moment is pulled to the pixel centre, and little moved by a neighbour's
      * wing. Returns x, y and the box's flux above the local sky.
      */
-    static double[] windowed(float[] img, int w, int h, int px, int py) {
+    public static double[] windowed(float[] img, int w, int h, int px, int py) {
         int b = CENTROID_BOX;
         double[] ring = new double[8 * b];
         int n = 0;

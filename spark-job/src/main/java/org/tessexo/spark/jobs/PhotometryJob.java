@@ -21,6 +21,7 @@ import org.tessexo.spark.steps.OutcomeTable;
 import org.tessexo.spark.steps.Tables;
 import org.tessexo.spark.steps.TargetsTable;
 import org.tessexo.spark.transforms.Cadence;
+import org.tessexo.spark.transforms.CubeRows;
 import org.tessexo.spark.transforms.FrameHeaderFn;
 import org.tessexo.spark.transforms.FrameRow;
 import org.tessexo.spark.transforms.LightCurveRows;
@@ -79,10 +80,13 @@ final class PhotometryJob extends Job {
         Ingest.Ingested<FrameRow> in = ingest(ctx, report, list(ctx, report), spec);
         try {
             report.warnings(FailurePolicy.check(ctx, in.tally(), "frames"));
-            JavaRDD<FrameRow> frames = in.rows().filter(FrameRow::isUsed);
+            JavaRDD<FrameRow> frames = in.rows().filter(FrameRow::isFrame);
+            JavaRDD<FrameRow> cubes = in.rows().filter(r -> r.isUsed() && r.cube());
+            long cubeCount = cubes.count();
 
             long t = System.nanoTime();
-            List<ReferenceFn.Group> groups = referenceGroups(frames, ph.referenceFrames(), targets);
+            List<ReferenceFn.Group> groups = in.tally().used() > cubeCount
+                    ? referenceGroups(frames, ph.referenceFrames(), targets) : List.of();
             List<StarField> fields = ctx.sc().parallelize(groups, Math.max(1, groups.size()))
                     .map(new ReferenceFn(in.conf(), s.fits(), ph)).collect();
             fields = new ArrayList<>(fields);
@@ -97,7 +101,7 @@ final class PhotometryJob extends Job {
                 stars += f.stars().size();
             }
             report.warnings(problems);
-            if (stars == 0) {
+            if (stars == 0 && cubeCount == 0) {
                 throw new NoValidDataException("No star to measure in " + s.input() + ": " + String.join("; ",
                         problems) + (targets == null ? ". Lower tess.photometry.detect-sigma, or give --targets."
                         : ". Check that --targets covers these CCDs (ra, dec in degrees)."));
@@ -114,7 +118,9 @@ final class PhotometryJob extends Job {
             long unmeasured = byStar.filter(k -> k._1() == PhotometryFn.FAILED)
                     .map(k -> java.util.stream.StreamSupport.stream(k._2().spliterator(), false).count())
                     .fold(0L, Long::sum);
-            JavaRDD<Row> rows = byStar.filter(k -> k._1() != PhotometryFn.FAILED).map(new LightCurveRows(shared));
+            JavaRDD<Row> rows = byStar.filter(k -> k._1() != PhotometryFn.FAILED).map(new LightCurveRows(shared))
+                    .union(cubes.repartition((int) Math.max(1, Math.min(cubeCount, 64)))
+                            .mapPartitions(new CubeRows(in.conf(), ph.radii())));
             Dataset<Row> table = ctx.spark().createDataFrame(rows, LightCurveRows.SCHEMA);
             Tables.writeParquet(table, ctx.out(), LIGHTCURVES);
             report.timing("photometry", t);
@@ -125,14 +131,15 @@ final class PhotometryJob extends Job {
             Map<String, Object> section = new LinkedHashMap<>();
             section.put("ccds", fields.size());
             section.put("stars", stars);
-            section.put("frames_measured", in.tally().used() - unmeasured);
+            section.put("pixel_cubes", cubeCount);
+            section.put("frames_measured", in.tally().used() - cubeCount - unmeasured);
             section.put("frames_not_measured", unmeasured);
             section.put("light_curves", ctx.out().uri(LIGHTCURVES));
             section.put("stars_table", ctx.out().uri(STARS));
             section.put("by_ccd", fields.stream().map(PhotometryJob::ccdSection).toList());
             report.photometry(section);
-            LOG.info("Photometry: {} stars on {} CCDs, {} frames measured", stars, fields.size(),
-                    in.tally().used() - unmeasured);
+            LOG.info("Photometry: {} stars on {} CCDs, {} frames measured, {} pixel cubes", stars, fields.size(),
+                    in.tally().used() - cubeCount - unmeasured, cubeCount);
         } finally {
             in.rows().unpersist(false);
         }
