@@ -15,6 +15,7 @@ import org.tessexo.common.config.SettingsLoader;
 import org.tessexo.common.errors.TooManyFailuresException;
 import org.tessexo.common.errors.UserException;
 import org.tessexo.common.demo.DemoDataGenerator;
+import org.tessexo.common.demo.SectorGenerator;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.engine.Interruption;
 import org.tessexo.spark.engine.SparkSetup;
@@ -109,6 +110,9 @@ public final class TessJob {
             if (cli.command() == Command.DEMO) {
                 settings = prepareDemo(settings, cli);
             }
+            if (cli.command() == Command.PHOTOMETRY && settings.photometry().demo().run()) {
+                settings = preparePhotometryDemo(settings, cli);
+            }
             SparkConf conf = SparkSetup.configure(new SparkConf(), settings,
                     cli.command() != Command.INSPECT && cli.command() != Command.PHOTOMETRY);
             conf.setIfMissing("spark.master", cli.master() != null ? cli.master() : "local[*]");
@@ -187,6 +191,18 @@ public final class TessJob {
                 .withOutput(cli.output() != null ? cli.output() : d.output());
     }
 
+    /** photometry --demo: the generated sector under photometry.demo.data (written once), then measure it. */
+    static PipelineSettings preparePhotometryDemo(PipelineSettings s, CommandLineArgs cli) {
+        PipelineSettings.Photometry.Demo d = s.photometry().demo();
+        java.nio.file.Path dir = java.nio.file.Path.of(d.data()).toAbsolutePath();
+        long t = System.nanoTime();
+        SectorGenerator.Summary sector = SectorGenerator.ensure(dir, SectorGenerator.Spec.small(d.seed()));
+        System.out.printf(Locale.ROOT, "Demo sector: %d frames of %d stars in %s, truth in %s (%.1f s)%n",
+                sector.frames(), sector.stars().size(), sector.ffiDir(), sector.truth(), (System.nanoTime() - t) / 1e9);
+        return s.withInput(sector.ffiDir().toUri().toString())
+                .withOutput(cli.output() != null ? cli.output() : d.output());
+    }
+
     private static void printSummary(Command command, RunReport r) {
         System.out.printf(Locale.ROOT, "%s: %d listed, %d %s, %d skipped, %d failed%s%n", command.label(),
                 r.listed, r.images, command == Command.SEARCH ? "light curves searched"
@@ -201,8 +217,9 @@ public final class TessJob {
         if (r.candidates != null) {
             System.out.printf(Locale.ROOT, "%d candidate signals; the strongest:%n", r.candidatesTotal);
             r.candidates.stream().limit(5).forEach(c -> System.out.printf(Locale.ROOT,
-                    "  TIC %s sector %s: P = %.5f d, T0 = %.4f BTJD, %.2f h, %.0f ppm, SNR %.1f, SDE %.1f%n",
-                    c.get("tic"), c.get("sector"), (Double) c.get("period_days"), (Double) c.get("epoch_btjd"),
+                    "  %s sector %s: P = %.5f d, T0 = %.4f BTJD, %.2f h, %.0f ppm, SNR %.1f, SDE %.1f%n",
+                    c.get("target") != null ? c.get("target") : "TIC " + c.get("tic"), c.get("sector"),
+                    (Double) c.get("period_days"), (Double) c.get("epoch_btjd"),
                     (Double) c.get("duration_hours"), (Double) c.get("depth_ppm"), (Double) c.get("snr"),
                     (Double) c.get("sde")));
             System.out.println("Candidates: " + r.output + "/candidates/ (parquet, csv); single dips: " + r.output

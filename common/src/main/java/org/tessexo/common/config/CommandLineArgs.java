@@ -60,6 +60,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --vetter URI    search: the vetter.zip to score candidates with (default: the shipped one; none: off)",
             "  --min-score X   search: leave out candidates whose planet score is below X",
             "  --targets URI   photometry: a CSV or Parquet table of stars (id, ra, dec, tmag) to measure",
+            "  --demo          photometry: on a generated sector (data/demo-sector/, written once)",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
             "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
 
@@ -75,7 +76,9 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                             + " a CSV or Parquet star table (id, ra, dec, tmag), else stars found on each CCD",
                     "--output: lightcurves/ (Parquet, one row per star: search --input reads it), stars.csv,"
                             + " outcomes/, run-report.json",
-                    "  --input URI  --output URI  --targets URI  --overwrite  --strict",
+                    "  --input URI  --output URI  --targets URI  --overwrite  --strict\n"
+                            + "  --demo        a generated sector (data/demo-sector/, written once) into"
+                            + " out/demo-photometry/",
                     List.of("photometry", "listing", "fits", "failures", "s3a"))),
             java.util.Map.entry(Command.DEMO, new CommandHelp(
                     "write the sample data set (once) and train on it with local[*]",
@@ -201,6 +204,12 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--overwrite" -> overwrite = true;
                 case "--resume" -> resume = true;
                 case "--strict" -> overrides.add("failures.strict=true");
+                case "--demo" -> {
+                    if (command != Command.PHOTOMETRY) {
+                        throw new UserException("--demo applies to photometry (./submit.sh demo is the CNN's demo).");
+                    }
+                    overrides.add("photometry.demo.run=true");
+                }
                 case "--vetter" -> overrides.add("vetter.model=" + value);
                 case "--min-score" -> overrides.add("vetter.min-score=" + value);
                 case "--targets" -> overrides.add("photometry.targets=" + value);

@@ -107,10 +107,15 @@ public record PipelineSettings(
      * @param annulusGap      pixels between the aperture and the background annulus
      * @param annulusWidth    the annulus' width, pixels
      * @param starsPerFile    light curves per Parquet file of lightcurves/ (one file is one search task)
+     * @param demo            {@code --demo}: the generated sector
      */
     public record Photometry(String targets, int referenceFrames, double detectSigma, int maxStars,
                              double minSeparation, List<Double> apertureRadii, double annulusGap, double annulusWidth,
-                             int starsPerFile) implements Serializable {
+                             int starsPerFile, Demo demo) implements Serializable {
+        /** {@code --demo}: the generated sector under {@code data} (written once), measured into {@code output}. */
+        public record Demo(boolean run, String data, String output, long seed) implements Serializable {
+        }
+
         public double[] radii() {
             return apertureRadii.stream().mapToDouble(Double::doubleValue).toArray();
         }
@@ -183,7 +188,9 @@ public record PipelineSettings(
                 c.getInt("photometry.reference-frames"), c.getDouble("photometry.detect-sigma"),
                 c.getInt("photometry.max-stars"), c.getDouble("photometry.min-separation-px"),
                 c.getDoubleList("photometry.aperture-radii-px"), c.getDouble("photometry.annulus.gap-px"),
-                c.getDouble("photometry.annulus.width-px"), c.getInt("photometry.stars-per-file"));
+                c.getDouble("photometry.annulus.width-px"), c.getInt("photometry.stars-per-file"),
+                new Photometry.Demo(c.getBoolean("photometry.demo.run"), c.getString("photometry.demo.data"),
+                        c.getString("photometry.demo.output"), c.getLong("photometry.demo.seed")));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
@@ -235,8 +242,8 @@ public record PipelineSettings(
     }
 
     private void validate() {
-        require(!input.isBlank(), "tess.input is empty: give --input URI");
-        require(!output.isBlank(), "tess.output is empty: give --output URI");
+        require(!input.isBlank() || photometry.demo().run(), "tess.input is empty: give --input URI");
+        require(!output.isBlank() || photometry.demo().run(), "tess.output is empty: give --output URI");
         require(!listing.suffixes().isEmpty(), "tess.listing.suffixes is empty");
         require(listing.partitions() >= 0, "tess.listing.partitions must be >= 0");
         require(listing.filesInFlight() >= 0 && listing.filesInFlight() <= 64,

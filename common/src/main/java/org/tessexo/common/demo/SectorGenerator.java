@@ -76,6 +76,7 @@ public final class SectorGenerator {
                         String kind, double period, double epoch, double depth, double durationHours) {
     }
 
+    /** @param wcs the frames' WCS (null for a sector {@link #ensure} found already written) */
     public record Summary(Path ffiDir, Path truth, Path targets, int frames, List<Truth> stars, Wcs wcs) {
     }
 
@@ -91,6 +92,30 @@ public final class SectorGenerator {
 
     public static double fluxOf(double tmag) {
         return ZERO_POINT * Math.pow(10, -0.4 * (tmag - 10));
+    }
+
+    /** The sector under {@code dir} as an earlier call wrote it (its truth table is written last), else a new one. */
+    public static Summary ensure(Path dir, Spec spec) {
+        Path truth = dir.resolve(TRUTH_FILE);
+        Path ffi = dir.resolve(FFI_DIR);
+        if (Files.exists(truth) && Files.isDirectory(ffi)) {
+            try (var files = Files.list(ffi); var lines = Files.lines(truth)) {
+                int frames = (int) files.filter(p -> p.getFileName().toString().endsWith(".fits")).count();
+                List<Truth> stars = lines.skip(1).filter(l -> !l.isBlank()).map(SectorGenerator::truthOf).toList();
+                return new Summary(ffi, truth, dir.resolve(TARGETS_FILE), frames, stars, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return generate(dir, spec);
+    }
+
+    private static Truth truthOf(String line) {
+        String[] f = line.split(",");
+        return new Truth(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), f[7],
+                Double.parseDouble(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]),
+                Double.parseDouble(f[11]));
     }
 
     public static Summary generate(Path dir, Spec spec) {
@@ -113,7 +138,6 @@ public final class SectorGenerator {
                 }
             }
             List<Truth> stars = stars(rng, spec, wcs, times.get(0), span);
-            writeTables(dir, stars);
             double[][] jitter = jitter(rng, times);
             for (int i = 0; i < times.size(); i++) {
                 double t = times.get(i);
@@ -123,6 +147,8 @@ public final class SectorGenerator {
                         2018206000000L + 3000L * i, spec.sector(), spec.camera(), spec.ccd());
                 write(ffi.resolve(name), img, spec, wcs, t - dtDays / 2, t + dtDays / 2, quality);
             }
+            // last: its presence says the sector is complete (ensure)
+            writeTables(dir, stars);
             return new Summary(ffi, dir.resolve(TRUTH_FILE), dir.resolve(TARGETS_FILE), times.size(), stars, wcs);
         } catch (IOException | FitsException e) {
             throw new IllegalStateException("Cannot write the generated sector under " + dir + ": " + e.getMessage(),
