@@ -202,6 +202,34 @@ class S3PipelineIT {
         assertTrue(parquetParts >= 1, "candidates written as Parquet on S3");
     }
 
+    /** Frames in on S3, light curves out to S3, then searched from S3: the corner turn over s3a end to end. */
+    @Test
+    void photometryTurnsFramesOnS3IntoLightCurvesThatSearchReads() throws Exception {
+        SparkSession spark = s3Spark();
+        org.tessexo.common.demo.SectorGenerator.Summary sector = org.tessexo.common.demo.SectorGenerator.generate(
+                demoDir.resolve("sector"), new org.tessexo.common.demo.SectorGenerator.Spec(64, 64, 240, 30, 10, 1, 1,
+                        1, 1, 2, 3, 5));
+        try (var frames = Files.list(sector.ffiDir())) {
+            for (Path f : frames.toList()) {
+                put(BUCKET, "generated/s0001/2-3/" + f.getFileName(), Files.readAllBytes(f));
+            }
+        }
+        RunReport r = JobRunner.run(Command.PHOTOMETRY, SettingsLoader.load(null, null, List.of())
+                .withInput("s3a://" + BUCKET + "/generated/").withOutput("s3a://results/phot"), spark);
+        assertEquals("ok", r.status);
+        assertEquals(sector.frames(), r.images);
+        assertEquals((long) sector.stars().size(), ((Number) r.photometry.get("stars")).longValue(),
+                r.photometry.toString());
+        assertNotNull(store.getBlob("results", "phot/stars.csv"));
+        RunReport found = JobRunner.run(Command.SEARCH, SettingsLoader.load(null, null, List.of("search.figures=0"))
+                .withInput("s3a://results/phot/lightcurves").withOutput("s3a://results/phot-search"), spark);
+        assertEquals(sector.stars().size(), found.images);
+        org.tessexo.common.demo.SectorGenerator.Truth planet = sector.stars().stream()
+                .filter(t -> "planet".equals(t.kind())).findFirst().orElseThrow();
+        assertTrue(found.candidates.stream().anyMatch(c -> Math.abs((Double) c.get("period_days") - planet.period())
+                < 0.005 * planet.period()), planet + " in " + found.candidates);
+    }
+
     @Test
     void missingBucketAndPrefixAreUserErrors() {
         SparkSession spark = s3Spark();
