@@ -94,6 +94,25 @@ public final class SectorGenerator {
         return ZERO_POINT * Math.pow(10, -0.4 * (tmag - 10));
     }
 
+    /**
+     * Writes a sector from the command line (the benchmarks' full-size frames):
+     * {@code SectorGenerator DIR HEIGHT WIDTH CADENCES STARS [SEED]}, e.g. {@code out 2078 2136 24 10000}.
+     */
+    public static void main(String[] args) {
+        if (args.length < 5) {
+            System.err.println("Usage: SectorGenerator DIR HEIGHT WIDTH CADENCES STARS [SEED]");
+            System.exit(2);
+        }
+        int stars = Integer.parseInt(args[4]);
+        Spec spec = new Spec(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), 30,
+                stars, Math.max(1, stars / 100), Math.max(1, stars / 200), Math.max(1, stars / 100), 1, 1, 1,
+                args.length > 5 ? Long.parseLong(args[5]) : 1);
+        long t = System.nanoTime();
+        Summary s = generate(Path.of(args[0]), spec);
+        System.out.printf(Locale.ROOT, "%d frames of %d x %d with %d stars in %s (%.1f s)%n", s.frames(),
+                spec.height(), spec.width(), s.stars().size(), s.ffiDir(), (System.nanoTime() - t) / 1e9);
+    }
+
     /** The sector under {@code dir} as an earlier call wrote it (its truth table is written last), else a new one. */
     public static Summary ensure(Path dir, Spec spec) {
         Path truth = dir.resolve(TRUTH_FILE);
@@ -133,7 +152,8 @@ public final class SectorGenerator {
             double span = spec.cadences() * dtDays;
             for (int i = 0; i < spec.cadences(); i++) {
                 double t = START_BTJD + (i + 0.5) * dtDays;
-                if (Math.abs(t - START_BTJD - span / 2) > 0.5) {
+                // the data downlink mid-sector: a day without frames (in sectors of a week or more)
+                if (span < 7 || Math.abs(t - START_BTJD - span / 2) > 0.5) {
                     times.add(t);
                 }
             }
@@ -228,7 +248,8 @@ public final class SectorGenerator {
             dx *= 0.7;
             dy *= 0.7;
             double orbitStart = t < mid ? first : mid + 0.5;
-            if (t - orbitStart < 0.4) {
+            // scattered light at each orbit's start, in sectors of a week or more (a short run is mid-orbit)
+            if (last - first >= 7 && t - orbitStart < 0.4) {
                 q |= STRAY_LIGHT;
             }
             j[i][0] = dx + 0.02 * rng.nextGaussian();

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Stars found on a reference image: pixels that are the maximum of their 3 x 3 neighbourhood and stand
- * {@code sigma} single-frame noises above the sky (the image's median), centroided under a Gaussian window
+ * {@code sigma} single-frame noises above the local sky ({@link #background}: scattered light makes FFIs' sky vary
+ * by hundreds of e-/s across a CCD), centroided under a Gaussian window
  * ({@link #windowed}), the fainter of two peaks closer than {@code minSeparation} pixels dropped (a star's own
  * noise, or a blend photometry cannot split), the brightest {@code maxStars} kept. Peaks closer than {@code edge}
  * pixels to the science region's border are not used (their apertures and annuli would leave it).
@@ -35,15 +36,14 @@ public final class StarFinder {
         int x1 = region.colEnd() - 1 - edge;
         int y0 = region.rowStart() - 1 + edge;
         int y1 = region.rowEnd() - 1 - edge;
-        double sky = sky(ref, region);
+        float[] sky = background(ref, region);
         double noise = Double.isFinite(ref.frameNoise()) && ref.frameNoise() > 0 ? ref.frameNoise()
                 : 1.4826 * RobustStats.mad(sample(ref, region));
-        double threshold = sky + sigma * noise;
         List<Peak> peaks = new ArrayList<>();
         for (int y = Math.max(1, y0); y <= Math.min(ref.height() - 2, y1); y++) {
             for (int x = Math.max(1, x0); x <= Math.min(w - 2, x1); x++) {
                 float v = img[y * w + x];
-                if (!(v > threshold) || !isMax(img, w, x, y, v)) {
+                if (!(v > sky[y * w + x] + sigma * noise) || !isMax(img, w, x, y, v)) {
                     continue;
                 }
                 double[] c = windowed(img, w, ref.height(), x, y);
@@ -147,10 +147,54 @@ public final class StarFinder {
         return true;
     }
 
-    /** The median of the science region's finite pixels (sampled on a grid of at most ~200,000). */
-    static double sky(MedianStack.Result ref, ScienceRegion region) {
-        double[] s = sample(ref, region);
-        return RobustStats.median(s, s.length);
+    /** Side of the boxes of the background mesh, pixels (photutils' Background2D, SExtractor's BACK_SIZE). */
+    static final int MESH = 32;
+
+    /**
+     * The sky under every pixel: the median of each {@link #MESH}-pixel box of the science region (stars are a
+     * minority of its pixels), bilinearly interpolated between box centres.
+     */
+    static float[] background(MedianStack.Result ref, ScienceRegion region) {
+        int w = ref.width();
+        int h = ref.height();
+        int x0 = region.colStart() - 1;
+        int y0 = region.rowStart() - 1;
+        int nx = Math.max(1, (region.width() + MESH / 2) / MESH);
+        int ny = Math.max(1, (region.height() + MESH / 2) / MESH);
+        double bw = (double) region.width() / nx;
+        double bh = (double) region.height() / ny;
+        double[][] mesh = new double[ny][nx];
+        double[] buf = new double[(int) Math.ceil(bw + 1) * (int) Math.ceil(bh + 1)];
+        for (int j = 0; j < ny; j++) {
+            for (int i = 0; i < nx; i++) {
+                int n = 0;
+                for (int y = y0 + (int) (j * bh); y < y0 + (int) ((j + 1) * bh); y++) {
+                    for (int x = x0 + (int) (i * bw); x < x0 + (int) ((i + 1) * bw); x++) {
+                        float v = ref.pixels()[y * w + x];
+                        if (Float.isFinite(v)) {
+                            buf[n++] = v;
+                        }
+                    }
+                }
+                mesh[j][i] = n == 0 ? Double.NaN : RobustStats.median(buf, n);
+            }
+        }
+        float[] out = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            double fy = Math.max(0, Math.min(ny - 1, (y - y0) / bh - 0.5));
+            int j0 = (int) Math.floor(fy);
+            int j1 = Math.min(ny - 1, j0 + 1);
+            double ty = fy - j0;
+            for (int x = 0; x < w; x++) {
+                double fx = Math.max(0, Math.min(nx - 1, (x - x0) / bw - 0.5));
+                int i0 = (int) Math.floor(fx);
+                int i1 = Math.min(nx - 1, i0 + 1);
+                double tx = fx - i0;
+                out[y * w + x] = (float) ((1 - ty) * ((1 - tx) * mesh[j0][i0] + tx * mesh[j0][i1])
+                        + ty * ((1 - tx) * mesh[j1][i0] + tx * mesh[j1][i1]));
+            }
+        }
+        return out;
     }
 
     private static double[] sample(MedianStack.Result ref, ScienceRegion region) {
