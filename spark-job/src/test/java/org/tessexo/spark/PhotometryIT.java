@@ -92,7 +92,7 @@ class PhotometryIT {
             }
             List<Double> good = new ArrayList<>();
             for (int i = 0; i < flux.size(); i++) {
-                if (quality.get(i) == 0 && flux.get(i) != null) {
+                if (quality.get(i) == 0 && Float.isFinite(flux.get(i))) {
                     good.add((double) flux.get(i));
                 }
             }

@@ -143,40 +143,53 @@ public final class PointingDecorrelation {
     private static double[] localQuadratic(double[] time, double[] flux, boolean[] use, double[] coef, double[] dx,
                                            double[] dy) {
         int n = flux.length;
-        double[] clean = new double[n];
-        for (int i = 0; i < n; i++) {
-            clean[i] = coef == null || !use[i] ? flux[i] : flux[i] / (1 + model(coef, dx[i], dy[i]));
-        }
+        // sliding sums of u^p (p = 0..4) and f u^p (p = 0..2), u = time from the first cadence (small powers keep
+        // their precision): O(n) whatever the window holds
+        double origin = n == 0 ? 0 : time[0];
+        double[] s = new double[5];
+        double[] f = new double[3];
         double[] out = new double[n];
         int lo = 0;
         int hi = 0;
+        int m = 0;
         for (int i = 0; i < n; i++) {
-            while (lo < n && time[lo] < time[i] - WINDOW_DAYS / 2) {
-                lo++;
-            }
             while (hi < n && time[hi] <= time[i] + WINDOW_DAYS / 2) {
+                m += add(hi, 1, time, flux, use, coef, dx, dy, origin, s, f);
                 hi++;
             }
-            double[][] a = new double[3][4];
-            int m = 0;
-            for (int k = lo; k < hi; k++) {
-                if (!use[k]) {
-                    continue;
-                }
-                double u = time[k] - time[i];
-                double[] b = {1, u, u * u};
-                for (int r = 0; r < 3; r++) {
-                    for (int c = 0; c < 3; c++) {
-                        a[r][c] += b[r] * b[c];
-                    }
-                    a[r][3] += b[r] * clean[k];
-                }
-                m++;
+            while (lo < n && time[lo] < time[i] - WINDOW_DAYS / 2) {
+                m -= add(lo, -1, time, flux, use, coef, dx, dy, origin, s, f);
+                lo++;
             }
-            double[] sol = m >= 6 ? solve(a) : null;
-            out[i] = sol == null ? Double.NaN : sol[0];
+            if (m < 6) {
+                out[i] = Double.NaN;
+                continue;
+            }
+            double[][] a = {{s[0], s[1], s[2], f[0]}, {s[1], s[2], s[3], f[1]}, {s[2], s[3], s[4], f[2]}};
+            double[] sol = solve(a);
+            double u = time[i] - origin;
+            out[i] = sol == null ? Double.NaN : sol[0] + sol[1] * u + sol[2] * u * u;
         }
         return out;
+    }
+
+    /** Adds (sign 1) or removes (-1) cadence k from the sliding sums; 1 when it counts, else 0. */
+    private static int add(int k, int sign, double[] time, double[] flux, boolean[] use, double[] coef,
+                           double[] dx, double[] dy, double origin, double[] s, double[] f) {
+        if (!use[k]) {
+            return 0;
+        }
+        double v = coef == null ? flux[k] : flux[k] / (1 + model(coef, dx[k], dy[k]));
+        double u = time[k] - origin;
+        double up = sign;
+        for (int p = 0; p < 5; p++) {
+            s[p] += up;
+            if (p < 3) {
+                f[p] += up * v;
+            }
+            up *= u;
+        }
+        return 1;
     }
 
     /** Gauss-Jordan with partial pivoting on an augmented matrix; null when singular. */

@@ -197,6 +197,12 @@ public final class StarFinder {
         return out;
     }
 
+    /** The sky of a reference: the median of its science region's finite pixels (sampled). */
+    public static double sky(MedianStack.Result ref, ScienceRegion region) {
+        double[] s = sample(ref, region);
+        return RobustStats.median(s, s.length);
+    }
+
     private static double[] sample(MedianStack.Result ref, ScienceRegion region) {
         int step = Math.max(1, (int) Math.sqrt((double) region.width() * region.height() / 200_000));
         double[] s = new double[(region.width() / step + 1) * (region.height() / step + 1)];

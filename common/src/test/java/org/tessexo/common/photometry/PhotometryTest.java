@@ -107,9 +107,17 @@ class PhotometryTest {
         assertEquals(sector.stars().size(), peaks.size(), "no spurious peaks");
         stars = FramePhotometry.sizeApertures(stars, ref, info.region(), new double[] {1, 1.5, 2, 2.5, 3, 3.5},
                 2, 4, info.exposureSeconds());
-        FramePhotometry phot = new FramePhotometry(stars, ref.height(), ref.width(), info.region(), 2, 4);
+        // the read noise the reference implies: 720 reads of 10 e- (72,000 e^2), from a difference of two numbers
+        // four times its size
+        double readVariance = FramePhotometry.readVariance(ref.frameNoise(), StarFinder.sky(ref, info.region()),
+                info.exposureSeconds());
+        assertEquals(SectorGenerator.READ_NOISE * SectorGenerator.READ_NOISE * SectorGenerator.READS, readVariance,
+                0.5 * 72000);
+        FramePhotometry phot = new FramePhotometry(stars, ref.height(), ref.width(), info.region(), 2, 4)
+                .withReadVariance(readVariance);
         int n = files.size();
         float[][] flux = new float[stars.size()][n];
+        float[][] error = new float[stars.size()][n];
         double[] time = new double[n];
         int[] quality = new int[n];
         double[] offX = new double[n];
@@ -124,6 +132,7 @@ class PhotometryTest {
             offY[c] = m.offsetY();
             for (int s = 0; s < stars.size(); s++) {
                 flux[s][c] = m.flux()[s];
+                error[s][c] = m.error()[s];
             }
         }
         // the pointing the brightest stars measure: the generator's jitter (0.02 px) and its dumps (0.3 px)
@@ -143,6 +152,7 @@ class PhotometryTest {
         StringBuilder table = new StringBuilder();
         double[] ratios = new double[match.length];
         double[] fluxRatio = new double[match.length];
+        double[] errorRatio = new double[match.length];
         for (int t = 0; t < match.length; t++) {
             SectorGenerator.Truth s = sector.stars().get(t);
             Star st = stars.get(match[t]);
@@ -171,6 +181,12 @@ class PhotometryTest {
                     limit * 1e6, ratio, mean, s.fluxPerSecond()));
             ratios[t] = ratio;
             fluxRatio[t] = mean / s.fluxPerSecond();
+            double[] e = new double[n];
+            for (int c = 0; c < n; c++) {
+                e[c] = error[match[t]][c];
+            }
+            double[] fe = RobustStats.finite(e);
+            errorRatio[t] = RobustStats.median(fe, fe.length) / mean / scatter;
         }
         System.out.print(table);
         for (int t = 0; t < match.length; t++) {
@@ -180,6 +196,9 @@ class PhotometryTest {
             assertTrue(fluxRatio[t] > 0.6 && fluxRatio[t] < 1.02, "flux in the aperture:\n" + table);
         }
         assertTrue(RobustStats.median(ratios.clone(), ratios.length) < 1.1, "median ratio:\n" + table);
+        // the CCD equation's errors say what the scatter is
+        double errors = RobustStats.median(errorRatio.clone(), errorRatio.length);
+        assertEquals(1, errors, 0.2, "flux_err over the measured scatter: " + java.util.Arrays.toString(errorRatio));
     }
 
     @Test

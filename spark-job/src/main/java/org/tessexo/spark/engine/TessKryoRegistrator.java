@@ -12,7 +12,7 @@ import org.tessexo.common.vetting.Verdict;
 import org.tessexo.common.vetting.VettingMetrics;
 import org.tessexo.common.photometry.FrameInfo;
 import org.tessexo.common.photometry.Star;
-import org.tessexo.spark.transforms.Cadence;
+import org.tessexo.spark.transforms.CadenceBlock;
 import org.tessexo.spark.transforms.ExampleRow;
 import org.tessexo.spark.transforms.FrameRow;
 import org.tessexo.spark.transforms.ReferenceFn;
@@ -32,7 +32,7 @@ public final class TessKryoRegistrator implements KryoRegistrator {
                 FrameRow.class, FrameInfo.class, StarField.class, Star.class, ReferenceFn.Group.class}) {
             kryo.register(c, new JavaSerializer());
         }
-        // the corner turn's record, millions per CCD: a plain class of primitives, written field by field
-        kryo.register(Cadence.class);
+        // the corner turn's record: a plain class of primitive arrays, written field by field
+        kryo.register(CadenceBlock.class);
     }
 }

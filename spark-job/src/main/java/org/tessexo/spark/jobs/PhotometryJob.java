@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
@@ -20,10 +21,11 @@ import org.tessexo.spark.steps.JobContext;
 import org.tessexo.spark.steps.OutcomeTable;
 import org.tessexo.spark.steps.Tables;
 import org.tessexo.spark.steps.TargetsTable;
-import org.tessexo.spark.transforms.Cadence;
+import org.tessexo.spark.transforms.CadenceBlock;
 import org.tessexo.spark.transforms.CubeRows;
 import org.tessexo.spark.transforms.FrameHeaderFn;
 import org.tessexo.spark.transforms.FrameRow;
+import org.tessexo.spark.transforms.LightCurveRecord;
 import org.tessexo.spark.transforms.LightCurveRows;
 import org.tessexo.spark.transforms.PhotometryFn;
 import org.tessexo.spark.transforms.ReferenceFn;
@@ -112,17 +114,18 @@ final class PhotometryJob extends Job {
             Broadcast<List<StarField>> shared = ctx.sc().broadcast(fields);
             int partitions = (int) Math.max(1, Math.min(100_000, (stars + ph.starsPerFile() - 1)
                     / ph.starsPerFile()));
-            JavaPairRDD<Long, Iterable<Cadence>> byStar = frames
+            JavaPairRDD<Long, Iterable<CadenceBlock>> byStar = frames
                     .mapPartitionsToPair(new PhotometryFn(in.conf(), shared, s.fits(), ph))
                     .groupByKey(partitions);
-            long unmeasured = byStar.filter(k -> k._1() == PhotometryFn.FAILED)
-                    .map(k -> java.util.stream.StreamSupport.stream(k._2().spliterator(), false).count())
-                    .fold(0L, Long::sum);
-            JavaRDD<Row> rows = byStar.filter(k -> k._1() != PhotometryFn.FAILED).map(new LightCurveRows(shared))
+            JavaRDD<LightCurveRecord> records = byStar.map(new LightCurveRows(shared))
                     .union(cubes.repartition((int) Math.max(1, Math.min(cubeCount, 64)))
                             .mapPartitions(new CubeRows(in.conf(), ph.radii())));
-            Dataset<Row> table = ctx.spark().createDataFrame(rows, LightCurveRows.SCHEMA);
-            Tables.writeParquet(table, ctx.out(), LIGHTCURVES);
+            Dataset<Row> table = ctx.spark().createDataset(records.rdd(), Encoders.bean(LightCurveRecord.class))
+                    .select(LightCurveRecord.columns());
+            Tables.writeParquet(table, ctx.out(), LIGHTCURVES, false);
+            // a frame's stars are all measured or none: a CCD's light curves are as long as its frames measured
+            long measured = lengths(ctx, fields);
+            long unmeasured = in.tally().used() - cubeCount - measured;
             report.timing("photometry", t);
             if (unmeasured > 0) {
                 report.warnings(List.of(unmeasured + " frames could be listed but not measured (their reasons are"
@@ -145,12 +148,32 @@ final class PhotometryJob extends Job {
         }
     }
 
+    /**
+     * The frames measured: per CCD of frames, its longest light curve, read back from the Parquet written (one
+     * column's sizes).
+     */
+    private static long lengths(JobContext ctx, List<StarField> fields) {
+        java.util.Set<String> ccds = new java.util.HashSet<>();
+        fields.forEach(f -> ccds.add(f.group()));
+        Dataset<Row> lc = ctx.spark().read().parquet(ctx.out().uri(LIGHTCURVES));
+        List<Row> perCcd = lc.groupBy("sector", "camera", "ccd").agg(org.apache.spark.sql.functions.max(
+                org.apache.spark.sql.functions.size(lc.col("time")))).collectAsList();
+        long n = 0;
+        for (Row r : perCcd) {
+            String group = String.format(java.util.Locale.ROOT, "s%04d-%d-%d", r.getInt(0), r.getInt(1),
+                    r.getInt(2));
+            n += ccds.contains(group) && !r.isNullAt(3) ? ((Number) r.get(3)).longValue() : 0;
+        }
+        return n;
+    }
+
     private static Map<String, Object> ccdSection(StarField f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ccd", f.group());
         m.put("stars", f.stars().size());
         m.put("reference_frames", f.frames());
         m.put("frame_noise", f.frameNoise());
+        m.put("read_variance_e2", f.readVariance());
         m.put("problem", f.problem());
         return m;
     }

@@ -50,7 +50,16 @@ public final class Tables {
     }
 
     public static void writeParquet(Dataset<Row> table, OutputStore out, String name) {
-        table.write().mode(SaveMode.Overwrite).parquet(out.folderTarget(name));
+        writeParquet(table, out, name, true);
+    }
+
+    /**
+     * @param dictionary Parquet's dictionary encoding: off for columns of measurements (floats seldom repeat, and
+     *                   trying costs more than writing them)
+     */
+    public static void writeParquet(Dataset<Row> table, OutputStore out, String name, boolean dictionary) {
+        table.write().mode(SaveMode.Overwrite).option("parquet.enable.dictionary", dictionary)
+                .parquet(out.folderTarget(name));
         commit(out, name);
     }
 

@@ -2,8 +2,6 @@ package org.tessexo.spark.transforms;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.lightcurve.PixelCubes;
@@ -19,7 +17,7 @@ import java.util.Iterator;
  * a row of {@code lightcurves/} with the layout {@link LightCurveRows} writes. A cube that cannot be read again (it
  * could when its headers were) gives no row, and its reason in the executor's log.
  */
-public final class CubeRows implements FlatMapFunction<Iterator<FrameRow>, Row> {
+public final class CubeRows implements FlatMapFunction<Iterator<FrameRow>, LightCurveRecord> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(CubeRows.class);
 
@@ -32,9 +30,9 @@ public final class CubeRows implements FlatMapFunction<Iterator<FrameRow>, Row> 
     }
 
     @Override
-    public Iterator<Row> call(Iterator<FrameRow> cubes) {
+    public Iterator<LightCurveRecord> call(Iterator<FrameRow> cubes) {
         return new java.util.Iterator<>() {
-            private Row next;
+            private LightCurveRecord next;
 
             @Override
             public boolean hasNext() {
@@ -45,18 +43,18 @@ public final class CubeRows implements FlatMapFunction<Iterator<FrameRow>, Row> 
             }
 
             @Override
-            public Row next() {
+            public LightCurveRecord next() {
                 if (!hasNext()) {
                     throw new java.util.NoSuchElementException();
                 }
-                Row r = next;
+                LightCurveRecord r = next;
                 next = null;
                 return r;
             }
         };
     }
 
-    private Row one(FrameRow f) {
+    private LightCurveRecord one(FrameRow f) {
         PixelCubes.Cube c;
         try {
             c = PixelCubes.read(HadoopFiles.readAll(f.path(), conf.value().get()), f.path());
@@ -74,25 +72,36 @@ public final class CubeRows implements FlatMapFunction<Iterator<FrameRow>, Row> 
             LOG.warn("{}: not measured: {}", f.path(), r.problem());
             return null;
         }
-        int n = c.time().length;
-        Double[] time = new Double[n];
-        Integer[] quality = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            time[i] = c.time()[i];
-            quality[i] = c.quality()[i];
-        }
         var t = c.target();
-        String id = t.name().isEmpty() ? f.path() : t.name();
-        return RowFactory.create(id, t.tic() > 0 ? t.tic() : null, t.sector(), t.camera(), t.ccd(), c.ra(), c.dec(),
-                r.star().x(), r.star().y(), null, r.star().radius(), r.star().flux(), time, floats(r.flux()),
-                floats(r.sapFlux()), floats(r.error()), floats(r.background()), floats(r.centroidX()),
-                floats(r.centroidY()), floats(r.pointingX()), floats(r.pointingY()), quality);
+        LightCurveRecord out = new LightCurveRecord();
+        out.setId(t.name().isEmpty() ? f.path() : t.name());
+        out.setTic(t.tic() > 0 ? t.tic() : null);
+        out.setSector(t.sector());
+        out.setCamera(t.camera());
+        out.setCcd(t.ccd());
+        out.setRa(c.ra());
+        out.setDec(c.dec());
+        out.setX(r.star().x());
+        out.setY(r.star().y());
+        out.setAperturePx(r.star().radius());
+        out.setReferenceFlux(r.star().flux());
+        out.setTime(c.time());
+        out.setFlux(floats(r.flux()));
+        out.setSapFlux(floats(r.sapFlux()));
+        out.setFluxErr(floats(r.error()));
+        out.setBackground(floats(r.background()));
+        out.setCentroidX(floats(r.centroidX()));
+        out.setCentroidY(floats(r.centroidY()));
+        out.setPointingX(floats(r.pointingX()));
+        out.setPointingY(floats(r.pointingY()));
+        out.setQuality(c.quality());
+        return out;
     }
 
-    private static Float[] floats(double[] v) {
-        Float[] out = new Float[v.length];
+    private static float[] floats(double[] v) {
+        float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
-            out[i] = Double.isNaN(v[i]) ? null : (float) v[i];
+            out[i] = (float) v[i];
         }
         return out;
     }

@@ -26,15 +26,18 @@ import java.util.Map;
 
 /**
  * Executors: every star of a frame's CCD measured on the frame, one frame at a time (its pixels streamed into one
- * buffer the task reuses), each measurement keyed by its star ({@link #key}) for the corner turn. A frame that
- * cannot be read now (it could when its headers were) gives one record under {@link #FAILED} with its time, and the
- * reason in the executor's log; it never fails the task.
+ * buffer the task reuses). A task gathers its frames' measurements in blocks of up to {@link #blockFrames} frames
+ * per CCD and then hands each star its block ({@link CadenceBlock}) keyed by its star ({@link #key}) for the corner
+ * turn; a block's memory is bounded ({@link #BLOCK_BYTES}). A frame that cannot be read now (it could when its
+ * headers were) is left out of its stars' light curves, with the reason in the executor's log; it never fails
+ * the task.
  */
-public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow>, Long, Cadence> {
+public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow>, Long, CadenceBlock> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PhotometryFn.class);
-    /** The key of a frame that could not be measured. */
-    public static final long FAILED = Long.MIN_VALUE;
+    /** The most a task's block of one CCD's measurements holds: about 36 bytes per star and frame. */
+    static final long BLOCK_BYTES = 64L << 20;
+    static final int MAX_BLOCK_FRAMES = 256;
 
     private final Broadcast<SerializableHadoopConf> conf;
     private final Broadcast<List<StarField>> fields;
@@ -62,92 +65,145 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
         return (int) key;
     }
 
+    /** Frames per block for a CCD of this many stars. */
+    static int blockFrames(int stars) {
+        return (int) Math.max(1, Math.min(MAX_BLOCK_FRAMES, BLOCK_BYTES / (36L * Math.max(1, stars))));
+    }
+
     @Override
-    public Iterator<Tuple2<Long, Cadence>> call(Iterator<FrameRow> frames) {
-        Map<String, FramePhotometry> byGroup = new HashMap<>();
-        float[][] buffer = {new float[0]};
-        return new FlatIterator(frames, f -> measure(f, byGroup, buffer));
+    public Iterator<Tuple2<Long, CadenceBlock>> call(Iterator<FrameRow> frames) {
+        return new Blocks(frames);
     }
 
-    private List<Tuple2<Long, Cadence>> measure(FrameRow f, Map<String, FramePhotometry> byGroup, float[][] buffer) {
-        FrameInfo info = f.info();
-        StarField field = fields.value().stream().filter(g -> g.group().equals(info.group())).findFirst()
-                .orElse(null);
-        if (field == null || field.stars().isEmpty()) {
-            return List.of();
+    /** One CCD's measurements of this task, not yet handed out. */
+    private final class Block {
+        final StarField field;
+        final FramePhotometry phot;
+        final int capacity;
+        final List<FrameInfo> frames = new ArrayList<>();
+        final List<FramePhotometry.Measures> measures = new ArrayList<>();
+
+        Block(StarField field) {
+            this.field = field;
+            this.phot = new FramePhotometry(field.stars(), field.reference().height(), field.reference().width(),
+                    field.reference().region(), settings.annulusGap(), settings.annulusWidth())
+                    .withReadVariance(field.readVariance());
+            this.capacity = blockFrames(field.stars().size());
         }
-        FramePhotometry phot = byGroup.computeIfAbsent(info.group(), g -> new FramePhotometry(field.stars(),
-                field.reference().height(), field.reference().width(), field.reference().region(),
-                settings.annulusGap(), settings.annulusWidth()));
-        if (info.height() != field.reference().height() || info.width() != field.reference().width()) {
-            return failed(f, "frame of " + info.height() + " x " + info.width() + ", its CCD's reference is "
-                    + field.reference().height() + " x " + field.reference().width());
-        }
-        int h = info.height();
-        int w = info.width();
-        try (FSDataInputStream in = HadoopFiles.open(f.path(), conf.value().get())) {
-            FitsImageDecoder d = FitsImageDecoder.streaming(decoder, HadoopFiles.isObjectStore(f.path())
-                    ? Integer.MAX_VALUE : FitsImageDecoder.LOCAL_CHUNK_BYTES);
-            DecodeResult r = d.decode(in, f.length());
-            if (r.outcome() != Outcome.IMAGE) {
-                return failed(f, r.fullReason());
+
+        /** The block's records, one per star, and the block emptied. */
+        List<Tuple2<Long, CadenceBlock>> drain() {
+            int n = frames.size();
+            List<Tuple2<Long, CadenceBlock>> out = new ArrayList<>(field.stars().size());
+            for (int s = 0; s < field.stars().size(); s++) {
+                CadenceBlock b = new CadenceBlock(n);
+                for (int i = 0; i < n; i++) {
+                    FrameInfo f = frames.get(i);
+                    FramePhotometry.Measures m = measures.get(i);
+                    b.time[i] = f.midBtjd();
+                    b.quality[i] = f.quality();
+                    b.flux[i] = m.flux()[s];
+                    b.error[i] = m.error()[s];
+                    b.background[i] = m.background()[s];
+                    b.centroidX[i] = m.centroidX()[s];
+                    b.centroidY[i] = m.centroidY()[s];
+                    b.pointingX[i] = (float) m.offsetX();
+                    b.pointingY[i] = (float) m.offsetY();
+                }
+                out.add(new Tuple2<>(key(field.index(), s), b));
             }
-            DecodedImage img = r.image();
-            if (buffer[0].length != h * w) {
-                buffer[0] = new float[h * w];
-            }
-            for (int y = 0; y < h; y++) {
-                img.readRow(y, 0, w, buffer[0], y * w);
-            }
-        } catch (IOException | RuntimeException e) {
-            HadoopFiles.ReadFailure rf = HadoopFiles.ReadFailure.of(e);
-            return failed(f, rf.reason() + ": " + rf.detail());
-        } catch (OutOfMemoryError e) {
-            return failed(f, HadoopFiles.OUT_OF_MEMORY + ": " + e.getMessage());
+            frames.clear();
+            measures.clear();
+            return out;
         }
-        FramePhotometry.Measures m = phot.measure(buffer[0], info.exposureSeconds());
-        double t = info.midBtjd();
-        List<Tuple2<Long, Cadence>> out = new ArrayList<>(m.flux().length);
-        for (int s = 0; s < m.flux().length; s++) {
-            out.add(new Tuple2<>(key(field.index(), s), new Cadence(t, m.flux()[s], m.error()[s],
-                    m.background()[s], m.centroidX()[s], m.centroidY()[s], info.quality(), (float) m.offsetX(),
-                    (float) m.offsetY())));
-        }
-        return out;
     }
 
-    private static List<Tuple2<Long, Cadence>> failed(FrameRow f, String why) {
-        LOG.warn("{}: not measured: {}", f.path(), why);
-        return List.of(new Tuple2<>(FAILED, new Cadence(f.info().midBtjd(), Float.NaN, Float.NaN, Float.NaN,
-                Float.NaN, Float.NaN, f.info().quality(), Float.NaN, Float.NaN)));
-    }
-
-    /** The frames' records one frame at a time: a partition's frames are never all held. */
-    private static final class FlatIterator implements Iterator<Tuple2<Long, Cadence>> {
+    /** The partition's frames measured one by one, each CCD's block handed out when full and at the end. */
+    private final class Blocks implements Iterator<Tuple2<Long, CadenceBlock>> {
         private final Iterator<FrameRow> frames;
-        private final java.util.function.Function<FrameRow, List<Tuple2<Long, Cadence>>> each;
-        private Iterator<Tuple2<Long, Cadence>> current = java.util.Collections.emptyIterator();
+        private final Map<String, Block> open = new HashMap<>();
+        private Iterator<Tuple2<Long, CadenceBlock>> ready = java.util.Collections.emptyIterator();
+        private float[] buffer = new float[0];
+        private boolean drained;
 
-        FlatIterator(Iterator<FrameRow> frames,
-                     java.util.function.Function<FrameRow, List<Tuple2<Long, Cadence>>> each) {
+        Blocks(Iterator<FrameRow> frames) {
             this.frames = frames;
-            this.each = each;
         }
 
         @Override
         public boolean hasNext() {
-            while (!current.hasNext() && frames.hasNext()) {
-                current = each.apply(frames.next()).iterator();
+            while (!ready.hasNext()) {
+                if (frames.hasNext()) {
+                    Block full = measure(frames.next());
+                    if (full != null) {
+                        ready = full.drain().iterator();
+                    }
+                } else if (!drained) {
+                    drained = true;
+                    List<Tuple2<Long, CadenceBlock>> rest = new ArrayList<>();
+                    for (Block b : open.values()) {
+                        if (!b.frames.isEmpty()) {
+                            rest.addAll(b.drain());
+                        }
+                    }
+                    ready = rest.iterator();
+                } else {
+                    return false;
+                }
             }
-            return current.hasNext();
+            return true;
         }
 
         @Override
-        public Tuple2<Long, Cadence> next() {
+        public Tuple2<Long, CadenceBlock> next() {
             if (!hasNext()) {
                 throw new java.util.NoSuchElementException();
             }
-            return current.next();
+            return ready.next();
+        }
+
+        /** Measures one frame into its CCD's block; the block when it is full, else null. */
+        private Block measure(FrameRow f) {
+            FrameInfo info = f.info();
+            StarField field = fields.value().stream().filter(g -> g.group().equals(info.group())).findFirst()
+                    .orElse(null);
+            if (field == null || field.stars().isEmpty()) {
+                return null;
+            }
+            if (info.height() != field.reference().height() || info.width() != field.reference().width()) {
+                LOG.warn("{}: not measured: a frame of {} x {}, its CCD's reference is {} x {}", f.path(),
+                        info.height(), info.width(), field.reference().height(), field.reference().width());
+                return null;
+            }
+            Block block = open.computeIfAbsent(info.group(), g -> new Block(field));
+            int h = info.height();
+            int w = info.width();
+            try (FSDataInputStream in = HadoopFiles.open(f.path(), conf.value().get())) {
+                FitsImageDecoder d = FitsImageDecoder.streaming(decoder, HadoopFiles.isObjectStore(f.path())
+                        ? Integer.MAX_VALUE : FitsImageDecoder.LOCAL_CHUNK_BYTES);
+                DecodeResult r = d.decode(in, f.length());
+                if (r.outcome() != Outcome.IMAGE) {
+                    LOG.warn("{}: not measured: {}", f.path(), r.fullReason());
+                    return null;
+                }
+                DecodedImage img = r.image();
+                if (buffer.length != h * w) {
+                    buffer = new float[h * w];
+                }
+                for (int y = 0; y < h; y++) {
+                    img.readRow(y, 0, w, buffer, y * w);
+                }
+            } catch (IOException | RuntimeException e) {
+                HadoopFiles.ReadFailure rf = HadoopFiles.ReadFailure.of(e);
+                LOG.warn("{}: not measured: {}: {}", f.path(), rf.reason(), rf.detail());
+                return null;
+            } catch (OutOfMemoryError e) {
+                LOG.warn("{}: not measured: {}: {}", f.path(), HadoopFiles.OUT_OF_MEMORY, e.getMessage());
+                return null;
+            }
+            block.frames.add(info);
+            block.measures.add(block.phot.measure(buffer, info.exposureSeconds()));
+            return block.frames.size() >= block.capacity ? block : null;
         }
     }
 }

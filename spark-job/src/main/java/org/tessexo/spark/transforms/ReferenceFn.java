@@ -94,7 +94,10 @@ public final class ReferenceFn implements Function<ReferenceFn.Group, StarField>
                     settings.annulusWidth(), first.exposureSeconds());
             LOG.info("{}: reference of {} frames, single-frame noise {}, {} stars", g.group(), frames.size(),
                     String.format(Locale.ROOT, "%.3g", ref.frameNoise()), stars.size());
-            return new StarField(g.index(), g.group(), first, stars, frames.size(), ref.frameNoise(), "");
+            double readVariance = FramePhotometry.readVariance(ref.frameNoise(), StarFinder.sky(ref, first.region()),
+                    first.exposureSeconds());
+            return new StarField(g.index(), g.group(), first, stars, frames.size(), ref.frameNoise(), readVariance,
+                    "");
         } catch (IOException | RuntimeException e) {
             HadoopFiles.ReadFailure f = HadoopFiles.ReadFailure.of(e);
             return StarField.failed(g.index(), g.group(), f.reason() + ": " + f.detail());

@@ -13,11 +13,13 @@ import java.util.List;
  * @param reference  the first reference frame's information (WCS, science region, exposure)
  * @param frames     frames combined into the reference
  * @param frameNoise the single-frame noise per pixel (e-/s)
+ * @param readVariance a pixel's variance beyond the sky's shot noise, e^2 per exposure
+ *                   ({@link org.tessexo.common.photometry.FramePhotometry#readVariance})
  * @param problem    why the group has no stars ("" when it has them)
  */
 public record StarField(int index, String group, FrameInfo reference, List<Star> stars, int frames,
-                        double frameNoise, String problem) implements Serializable {
+                        double frameNoise, double readVariance, String problem) implements Serializable {
     static StarField failed(int index, String group, String problem) {
-        return new StarField(index, group, null, List.of(), 0, Double.NaN, problem);
+        return new StarField(index, group, null, List.of(), 0, Double.NaN, Double.NaN, problem);
     }
 }
