@@ -110,7 +110,8 @@ public final class TessJob {
             if (cli.command() == Command.DEMO) {
                 settings = prepareDemo(settings, cli);
             }
-            if (cli.command() == Command.PHOTOMETRY && settings.photometry().demo().run()) {
+            if ((cli.command() == Command.PHOTOMETRY || cli.command() == Command.DETECT)
+                    && settings.photometry().demo().run()) {
                 settings = preparePhotometryDemo(settings, cli);
             }
             SparkConf conf = SparkSetup.configure(new SparkConf(), settings,
@@ -122,9 +123,10 @@ public final class TessJob {
             if (spark.sparkContext().uiWebUrl().isDefined()) {
                 System.out.println("Spark UI: " + spark.sparkContext().uiWebUrl().get() + " (while the job runs)");
             }
-            // The demo's output folder is its own: a second demo replaces the first one's results.
+            // The demos' output folders are their own: a second demo replaces the first one's results.
             JobRunner.Options options = new JobRunner.Options(
-                    cli.overwrite() || (cli.command() == Command.DEMO && !cli.resume()), cli.resume());
+                    cli.overwrite() || (cli.command() == Command.DEMO && !cli.resume())
+                            || (settings.photometry().demo().run() && cli.output() == null), cli.resume());
             RunReport report = JobRunner.run(cli.command(), settings, spark, options);
             printSummary(cli.command(), report);
             return 0;
@@ -199,14 +201,15 @@ public final class TessJob {
         SectorGenerator.Summary sector = SectorGenerator.ensure(dir, SectorGenerator.Spec.small(d.seed()));
         System.out.printf(Locale.ROOT, "Demo sector: %d frames of %d stars in %s, truth in %s (%.1f s)%n",
                 sector.frames(), sector.stars().size(), sector.ffiDir(), sector.truth(), (System.nanoTime() - t) / 1e9);
+        String output = cli.command() == Command.DETECT ? d.output().replace("photometry", "detect") : d.output();
         return s.withInput(sector.ffiDir().toUri().toString())
-                .withOutput(cli.output() != null ? cli.output() : d.output());
+                .withOutput(cli.output() != null ? cli.output() : output);
     }
 
     private static void printSummary(Command command, RunReport r) {
         System.out.printf(Locale.ROOT, "%s: %d listed, %d %s, %d skipped, %d failed%s%n", command.label(),
                 r.listed, r.images, command == Command.SEARCH ? "light curves searched"
-                        : command == Command.PHOTOMETRY ? "frames" : "images", r.skipped,
+                        : command == Command.PHOTOMETRY || command == Command.DETECT ? "frames" : "images", r.skipped,
                 r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
         if (r.photometry != null) {
             System.out.printf(Locale.ROOT, "%s stars on %s CCDs measured on %s frames%n", r.photometry.get("stars"),
@@ -222,8 +225,13 @@ public final class TessJob {
                     (Double) c.get("period_days"), (Double) c.get("epoch_btjd"),
                     (Double) c.get("duration_hours"), (Double) c.get("depth_ppm"), (Double) c.get("snr"),
                     (Double) c.get("sde")));
-            System.out.println("Candidates: " + r.output + "/candidates/ (parquet, csv); single dips: " + r.output
-                    + "/events/; figures: " + r.figures.size() + " in " + r.output + "/figures/");
+            if (command == Command.DETECT) {
+                System.out.println("Candidates: " + r.output + "/candidates.csv (each with its star's id, position"
+                        + " and magnitude); the search's tables, figures and report.html: " + r.output + "/search/");
+            } else {
+                System.out.println("Candidates: " + r.output + "/candidates/ (parquet, csv); single dips: " + r.output
+                        + "/events/; figures: " + r.figures.size() + " in " + r.output + "/figures/");
+            }
         }
         if (r.labels != null) {
             System.out.printf(Locale.ROOT, "Trained on %d samples (%s labels), %d epochs, final score %.4f%n",

@@ -161,6 +161,39 @@ class PhotometryIT {
                 tmp.resolve("bad").toString(), "--targets", bad.toString()}));
     }
 
+    /** detect: frames in, vetted candidates out, each with its star's position; the planets found, no binary. */
+    @Test
+    void detectGoesFromFramesToCandidatesWithTheirStars() throws Exception {
+        Path out = tmp.resolve("detect");
+        assertEquals(0, TessJob.run(new String[] {"detect", "--input", sector.ffiDir().toString(), "--output",
+                out.toString(), "search.figures=2"}));
+        JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
+        assertEquals("ok", report.get("status").asText());
+        assertEquals(sector.stars().size(), report.get("photometry").get("stars").asInt());
+        assertTrue(report.get("search").get("candidates").asInt() >= 4, report.get("search").toString());
+        assertTrue(Files.exists(out.resolve("search/report.html")));
+        assertTrue(Files.exists(out.resolve("search/run-report.json")));
+        Dataset<Row> c = SPARK.read().option("header", "true").option("inferSchema", "true")
+                .csv(out.resolve("candidates.csv").toString());
+        List<Row> rows = c.collectAsList();
+        for (SectorGenerator.Truth t : sector.stars()) {
+            List<Row> mine = rows.stream().filter(r -> Math.hypot(r.getDouble(r.fieldIndex("x")) - t.x(),
+                    r.getDouble(r.fieldIndex("y")) - t.y()) < 0.3).toList();
+            if ("planet".equals(t.kind())) {
+                assertTrue(mine.stream().anyMatch(r -> "planet candidate".equals(r.getString(r.fieldIndex(
+                        "disposition"))) && Math.abs(r.getDouble(r.fieldIndex("period_days")) - t.period())
+                        < 0.005 * t.period() && Math.abs(r.getDouble(r.fieldIndex("ra")) - t.ra()) < 1e-4),
+                        t + ": " + mine);
+            }
+            if ("binary".equals(t.kind())) {
+                assertTrue(mine.stream().noneMatch(r -> "planet candidate".equals(r.getString(r.fieldIndex(
+                        "disposition")))), t + ": " + mine);
+            }
+        }
+        // ranked: the best planet score first
+        assertEquals("planet candidate", rows.get(0).getString(rows.get(0).fieldIndex("disposition")));
+    }
+
     /** TGLC's 5 x 5 FFI cubes of TOI-519 (sectors 7, 8) measured as frames are; search finds TOI-519 b in each. */
     @Test
     void pixelCubesAreMeasuredAndToi519bIsFound() throws Exception {

@@ -18,7 +18,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                               List<String> overrides) {
 
     public enum Command {
-        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY;
+        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY, DETECT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -48,6 +48,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  search    transit search (BLS) in light curves of any format, vetted: candidates table, report.html",
             "  train-vetter  train the vetting CNN on light curves (injected planets and binaries, labelled stars)",
             "  photometry    full-frame images into a light curve per star (Parquet lightcurves/ that search reads)",
+            "  detect        photometry, search and vetting in one job: from FFIs to ranked planet candidates",
             "Options:",
             "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
             "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",
@@ -60,7 +61,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --vetter URI    search: the vetter.zip to score candidates with (default: the shipped one; none: off)",
             "  --min-score X   search: leave out candidates whose planet score is below X",
             "  --targets URI   photometry: a CSV or Parquet table of stars (id, ra, dec, tmag) to measure",
-            "  --demo          photometry: on a generated sector (data/demo-sector/, written once)",
+            "  --demo          photometry, detect: on a generated sector (data/demo-sector/, written once)",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
             "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
 
@@ -80,6 +81,15 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                             + "  --demo        a generated sector (data/demo-sector/, written once) into"
                             + " out/demo-photometry/",
                     List.of("photometry", "listing", "fits", "failures", "s3a"))),
+            java.util.Map.entry(Command.DETECT, new CommandHelp(
+                    "photometry, transit search and vetting in one job: from FFIs to ranked planet candidates",
+                    "--input: FFIs or pixel cubes, as photometry reads them; --targets: a star table, as photometry",
+                    "--output: candidates.csv (each candidate with its star's id, position, magnitude), lightcurves/,"
+                            + " stars.csv, outcomes/ (frames), search/ (the search's candidates/, report.html,"
+                            + " figures/, outcomes/, run-report.json), run-report.json",
+                    "  --input URI  --output URI  --targets URI  --vetter URI  --min-score X  --overwrite  --strict\n"
+                            + "  --demo        the generated sector (data/demo-sector/) into out/demo-detect/",
+                    List.of("photometry", "search", "vetter", "listing", "fits", "failures", "s3a"))),
             java.util.Map.entry(Command.DEMO, new CommandHelp(
                     "write the sample data set (once) and train on it with local[*]",
                     "nothing: it writes 240 TESS-like FFIs and a labels table under data/demo/",
@@ -205,8 +215,9 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--resume" -> resume = true;
                 case "--strict" -> overrides.add("failures.strict=true");
                 case "--demo" -> {
-                    if (command != Command.PHOTOMETRY) {
-                        throw new UserException("--demo applies to photometry (./submit.sh demo is the CNN's demo).");
+                    if (command != Command.PHOTOMETRY && command != Command.DETECT) {
+                        throw new UserException("--demo applies to photometry and detect (./submit.sh demo is the"
+                                + " CNN's demo).");
                     }
                     overrides.add("photometry.demo.run=true");
                 }

@@ -57,6 +57,7 @@ public final class JobRunner {
             case SEARCH -> new SearchJob();
             case TRAIN_VETTER -> new TrainVetterJob();
             case PHOTOMETRY -> new PhotometryJob();
+            case DETECT -> new DetectJob();
         };
         PipelineSettings s = qualified(settings, spark);
         long t0 = System.nanoTime();
