@@ -140,7 +140,7 @@ public final class AperturePhotometry {
     }
 
     /** A row of a FLUX column as a 2-D float image (nom-tam-fits gives float[ny][nx], or float[n] for 1 x n). */
-    private static float[][] image(Object cell) {
+    static float[][] image(Object cell) {
         if (cell instanceof float[][] f) {
             return f;
         }

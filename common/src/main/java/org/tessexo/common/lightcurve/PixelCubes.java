@@ -91,26 +91,11 @@ public final class PixelCubes {
     }
 
     private static Cube fromPixelTable(BinaryTableHDU t, Header primary, String fileName) {
-        int n = t.getNRows();
-        if (n == 0) {
+        if (t.getNRows() == 0) {
             return Cube.none(LightCurveReader.NO_CADENCES, "PIXELS table with no rows");
         }
-        LightCurveReader.Columns cols = LightCurveReader.Columns.of(t);
-        double[] time = LightCurveReader.doubles(t, cols.find(LightCurveReader.TIME_COLUMNS));
-        TimeSystem.Conversion conversion = TimeSystem.toBtjd(primary, t.getHeader(), time);
-        if (conversion.problem() != null) {
-            return Cube.none(LightCurveReader.BAD_TIME, conversion.problem());
-        }
-        TimeSystem.apply(time, conversion);
-        Object flux = t.getColumn(cols.find(List.of("FLUX")));
-        float[][][] planes = new float[n][][];
-        for (int i = 0; i < n; i++) {
-            planes[i] = plane(Array.get(flux, i));
-        }
-        int q = cols.find(LightCurveReader.QUALITY_COLUMNS);
-        int[] quality = q >= 0 ? LightCurveReader.ints(t, q) : new int[n];
-        return finish(planes, time, quality, primary, t.getHeader(), fileName, "pixel table",
-                conversion.system());
+        return stack(t.getColumn(LightCurveReader.Columns.of(t).find(List.of("FLUX"))), t, primary, fileName,
+                "pixel table");
     }
 
     private static Cube fromImageCube(ImageHDU img, BinaryTableHDU t, Header primary, String fileName) {
@@ -119,6 +104,12 @@ public final class PixelCubes {
         if (t.getNRows() != n) {
             return Cube.none(NO_CUBE, "a cube of " + n + " planes beside a table of " + t.getNRows() + " times");
         }
+        return stack(data, t, primary, fileName, "image cube");
+    }
+
+    /** The planes of {@code data} (one per row of {@code t}), with the table's times in BTJD and its quality. */
+    private static Cube stack(Object data, BinaryTableHDU t, Header primary, String fileName, String kind) {
+        int n = t.getNRows();
         LightCurveReader.Columns cols = LightCurveReader.Columns.of(t);
         double[] time = LightCurveReader.doubles(t, cols.find(LightCurveReader.TIME_COLUMNS));
         TimeSystem.Conversion conversion = TimeSystem.toBtjd(primary, t.getHeader(), time);
@@ -128,11 +119,11 @@ public final class PixelCubes {
         TimeSystem.apply(time, conversion);
         float[][][] planes = new float[n][][];
         for (int i = 0; i < n; i++) {
-            planes[i] = plane(Array.get(data, i));
+            planes[i] = AperturePhotometry.image(Array.get(data, i));
         }
         int q = cols.find(LightCurveReader.QUALITY_COLUMNS);
         int[] quality = q >= 0 ? LightCurveReader.ints(t, q) : new int[n];
-        return finish(planes, time, quality, primary, t.getHeader(), fileName, "image cube", conversion.system());
+        return finish(planes, time, quality, primary, t.getHeader(), fileName, kind, conversion.system());
     }
 
     private static Cube finish(float[][][] planes, double[] time, int[] quality, Header primary, Header table,
@@ -167,25 +158,5 @@ public final class PixelCubes {
             }
         }
         return Double.NaN;
-    }
-
-    private static float[][] plane(Object cell) {
-        if (cell instanceof float[][] f) {
-            return f;
-        }
-        if (cell instanceof double[][] d) {
-            float[][] f = new float[d.length][];
-            for (int y = 0; y < d.length; y++) {
-                f[y] = new float[d[y].length];
-                for (int x = 0; x < d[y].length; x++) {
-                    f[y][x] = (float) d[y][x];
-                }
-            }
-            return f;
-        }
-        if (cell instanceof float[] f) {
-            return new float[][] {f};
-        }
-        throw new IllegalStateException("pixel planes of type " + (cell == null ? "null" : cell.getClass()));
     }
 }
