@@ -114,6 +114,26 @@ class PhotometryIT {
         assertTrue(RobustStats.median(rr, rr.length) < 1.1, "constant stars against the photon limit:\n" + table);
         assertTrue(java.util.Arrays.stream(rr).max().orElse(9) < 1.25, "every constant star:\n" + table);
         assertTrue(Files.readAllLines(out.resolve("stars.csv")).size() == sector.stars().size() + 1);
+        // the reference with its apertures: full resolution here (96 pixels a side), a circle on every star
+        java.awt.image.BufferedImage fig = javax.imageio.ImageIO.read(out.resolve("figures/reference-s0001-1-1.png")
+                .toFile());
+        assertEquals(96, fig.getWidth());
+        int circled = 0;
+        for (SectorGenerator.Truth t : sector.stars()) {
+            int x = (int) Math.round(t.x() + 0.5);
+            int y = 96 - (int) Math.round(t.y() + 0.5);
+            boolean red = false;
+            for (int dy = -5; dy <= 5 && !red; dy++) {
+                for (int dx = -5; dx <= 5 && !red; dx++) {
+                    int px = Math.max(0, Math.min(95, x + dx));
+                    int py = Math.max(0, Math.min(95, y + dy));
+                    int rgb = fig.getRGB(px, py);
+                    red = ((rgb >> 16) & 255) > 200 && ((rgb >> 8) & 255) < 120;
+                }
+            }
+            circled += red ? 1 : 0;
+        }
+        assertEquals(sector.stars().size(), circled, "a circle drawn around every star");
 
         // search reads the light curves as written, star by star
         Path found = tmp.resolve("search");
@@ -200,7 +220,17 @@ class PhotometryIT {
         Path tglc = org.tessexo.common.testing.FitsFixtures.realPhotometry().resolve("tglc");
         Path out = tmp.resolve("tglc");
         assertEquals(0, TessJob.run(new String[] {"photometry", "--input", tglc.toString(), "--output",
-                out.toString()}));
+                out.toString(), "photometry.fits-stars=[\"TIC 218795833\"]"}));
+        // the chosen star's light curves also as FITS in SPOC's layout, which our own reader opens as SPOC's
+        for (String sector : new String[] {"s0007", "s0008"}) {
+            Path fits = out.resolve("lightcurves-fits/TIC_218795833-" + sector + "_lc.fits");
+            org.tessexo.common.lightcurve.LightCurveReader.Result r = new org.tessexo.common.lightcurve
+                    .LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(fits), fits.getFileName().toString());
+            assertTrue(r.ok(), r.reason() + ": " + r.detail());
+            assertEquals("TIC 218795833", r.lightCurve().target().name());
+            assertEquals(Integer.parseInt(sector.substring(1)), r.lightCurve().target().sector());
+            assertEquals("PDCSAP_FLUX", r.lightCurve().target().fluxColumn());
+        }
         JsonNode report = new ObjectMapper().readTree(out.resolve("run-report.json").toFile());
         assertEquals(2, report.get("photometry").get("pixel_cubes").asInt(), report.toString());
         assertEquals(1, report.get("counts").get("skipped").asInt(), "the TGLC v1 light curve has no cube");

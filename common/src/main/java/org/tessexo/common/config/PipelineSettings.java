@@ -107,11 +107,12 @@ public record PipelineSettings(
      * @param annulusGap      pixels between the aperture and the background annulus
      * @param annulusWidth    the annulus' width, pixels
      * @param starsPerFile    light curves per Parquet file of lightcurves/ (one file is one search task)
+     * @param fitsStars       the ids of stars whose light curves are also written as FITS in SPOC's layout
      * @param demo            {@code --demo}: the generated sector
      */
     public record Photometry(String targets, int referenceFrames, double detectSigma, int maxStars,
                              double minSeparation, List<Double> apertureRadii, double annulusGap, double annulusWidth,
-                             int starsPerFile, Demo demo) implements Serializable {
+                             int starsPerFile, List<String> fitsStars, Demo demo) implements Serializable {
         /** {@code --demo}: the generated sector under {@code data} (written once), measured into {@code output}. */
         public record Demo(boolean run, String data, String output, long seed) implements Serializable {
         }
@@ -189,8 +190,9 @@ public record PipelineSettings(
                 c.getInt("photometry.max-stars"), c.getDouble("photometry.min-separation-px"),
                 c.getDoubleList("photometry.aperture-radii-px"), c.getDouble("photometry.annulus.gap-px"),
                 c.getDouble("photometry.annulus.width-px"), c.getInt("photometry.stars-per-file"),
-                new Photometry.Demo(c.getBoolean("photometry.demo.run"), c.getString("photometry.demo.data"),
-                        c.getString("photometry.demo.output"), c.getLong("photometry.demo.seed")));
+                c.getStringList("photometry.fits-stars"), new Photometry.Demo(c.getBoolean("photometry.demo.run"),
+                        c.getString("photometry.demo.data"), c.getString("photometry.demo.output"),
+                        c.getLong("photometry.demo.seed")));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),

@@ -80,7 +80,7 @@ public final class BlsComparison {
         throw new IllegalStateException("bench/bls_astropy.py not found above " + Path.of("").toAbsolutePath());
     }
 
-    static boolean astropyAvailable() {
+    public static boolean astropyAvailable() {
         try {
             Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import astropy.timeseries")
                     .redirectErrorStream(true).start();

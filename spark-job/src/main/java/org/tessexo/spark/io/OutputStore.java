@@ -38,7 +38,7 @@ public final class OutputStore {
     public static final String OUTCOMES = "outcomes";
     public static final Set<String> RESULTS = Set.of(REPORT, "model.zip", OUTCOMES, "checkpoints",
             "candidates", "candidates.csv", "events", "figures", "vetter.zip", "report.html", "examples",
-            "lightcurves", "stars.csv", "search");
+            "lightcurves", "stars.csv", "search", "lightcurves-fits");
 
     /** The claim of a running job on its output folder ('_' first: Hadoop and Spark readers skip it). */
     public static final String CLAIM = "_tess-run.lock";

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.errors.NoValidDataException;
 import org.tessexo.common.photometry.MedianStack;
+import org.tessexo.common.photometry.SpocLightCurveFile;
 import org.tessexo.common.photometry.Star;
 import org.tessexo.common.report.RunReport;
 import org.tessexo.spark.steps.FailurePolicy;
@@ -55,6 +56,8 @@ final class PhotometryJob extends Job {
     private static final Logger LOG = LoggerFactory.getLogger(PhotometryJob.class);
     public static final String LIGHTCURVES = "lightcurves";
     public static final String STARS = "stars.csv";
+    public static final String FIGURES = "figures";
+    public static final String FITS = "lightcurves-fits";
     /** Reading a frame's headers takes a millisecond: large partitions. */
     static final int FILES_PER_TASK = 500;
 
@@ -109,9 +112,11 @@ final class PhotometryJob extends Job {
                         : ". Check that --targets covers these CCDs (ra, dec in degrees)."));
             }
             writeStars(ctx, fields);
+            writeFigures(ctx, fields);
 
             t = System.nanoTime();
-            Broadcast<List<StarField>> shared = ctx.sc().broadcast(fields);
+            Broadcast<List<StarField>> shared = ctx.sc().broadcast(fields.stream().map(StarField::withoutFigure)
+                    .toList());
             int partitions = (int) Math.max(1, Math.min(100_000, (stars + ph.starsPerFile() - 1)
                     / ph.starsPerFile()));
             JavaPairRDD<Long, Iterable<CadenceBlock>> byStar = frames
@@ -123,6 +128,7 @@ final class PhotometryJob extends Job {
             Dataset<Row> table = ctx.spark().createDataset(records.rdd(), Encoders.bean(LightCurveRecord.class))
                     .select(LightCurveRecord.columns());
             Tables.writeParquet(table, ctx.out(), LIGHTCURVES, false);
+            int fitsWritten = writeFits(ctx, ph.fitsStars());
             // a frame's stars are all measured or none: a CCD's light curves are as long as its frames measured
             long measured = lengths(ctx, fields);
             long unmeasured = in.tally().used() - cubeCount - measured;
@@ -139,6 +145,7 @@ final class PhotometryJob extends Job {
             section.put("frames_not_measured", unmeasured);
             section.put("light_curves", ctx.out().uri(LIGHTCURVES));
             section.put("stars_table", ctx.out().uri(STARS));
+            section.put("fits_light_curves", fitsWritten);
             section.put("by_ccd", fields.stream().map(PhotometryJob::ccdSection).toList());
             report.photometry(section);
             LOG.info("Photometry: {} stars on {} CCDs, {} frames measured, {} pixel cubes", stars, fields.size(),
@@ -207,6 +214,73 @@ final class PhotometryJob extends Job {
                     refs.stream().map(Tuple2::_2).toList(), targets));
         }
         return groups;
+    }
+
+    /**
+     * The chosen stars' light curves as FITS files in SPOC's layout (lightcurves-fits/), read back from the Parquet
+     * written: a handful of rows reach the driver. A chosen id that no star has is a warning in the log.
+     */
+    private static int writeFits(JobContext ctx, List<String> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Dataset<Row> lc = ctx.spark().read().parquet(ctx.out().uri(LIGHTCURVES));
+        List<Row> rows = lc.where(lc.col("id").isin(ids.toArray())).collectAsList();
+        for (Row r : rows) {
+            SpocLightCurveFile.Target t = new SpocLightCurveFile.Target(r.getAs("id"),
+                    r.isNullAt(r.fieldIndex("tic")) ? 0 : r.<Long>getAs("tic"), r.<Integer>getAs("sector"),
+                    r.<Integer>getAs("camera"), r.<Integer>getAs("ccd"), r.<Double>getAs("ra"), r.<Double>getAs("dec"),
+                    r.isNullAt(r.fieldIndex("tmag")) ? Double.NaN : r.<Double>getAs("tmag"),
+                    r.<Double>getAs("aperture_px"));
+            byte[] fits = SpocLightCurveFile.write(t, doubles(r, "time"), floats(r, "sap_flux"), floats(r, "flux_err"),
+                    floats(r, "background"), floats(r, "flux"), floats(r, "centroid_x"), floats(r, "centroid_y"),
+                    floats(r, "pointing_x"), floats(r, "pointing_y"), ints(r, "quality"));
+            String name = t.id().replaceAll("[^A-Za-z0-9._+-]", "_") + String.format(java.util.Locale.ROOT,
+                    "-s%04d_lc.fits", t.sector());
+            try {
+                ctx.out().write(FITS + "/" + name, o -> o.write(fits));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("Cannot write " + ctx.out().uri(FITS + "/" + name) + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        if (rows.size() < ids.size()) {
+            LOG.warn("photometry.fits-stars: {} of {} ids name no star measured ({})", ids.size() - rows.size(),
+                    ids.size(), ids);
+        }
+        return rows.size();
+    }
+
+    private static double[] doubles(Row r, String name) {
+        return r.getList(r.fieldIndex(name)).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+
+    private static float[] floats(Row r, String name) {
+        List<Object> v = r.getList(r.fieldIndex(name));
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) v.get(i)).floatValue();
+        }
+        return out;
+    }
+
+    private static int[] ints(Row r, String name) {
+        return r.getList(r.fieldIndex(name)).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+    }
+
+    /** figures/reference-<ccd>.png: each CCD's reference image with its stars' apertures. */
+    private static void writeFigures(JobContext ctx, List<StarField> fields) {
+        for (StarField f : fields) {
+            if (f.figure().length == 0) {
+                continue;
+            }
+            try {
+                ctx.out().write(FIGURES + "/reference-" + f.group() + ".png", o -> o.write(f.figure()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("Cannot write a figure to " + ctx.out().uri(FIGURES) + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** stars.csv: every star measured, one line each, written from the driver (which holds them already). */

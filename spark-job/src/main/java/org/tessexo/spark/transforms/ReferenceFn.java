@@ -14,6 +14,7 @@ import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.photometry.FramePhotometry;
 import org.tessexo.common.photometry.FrameInfo;
 import org.tessexo.common.photometry.MedianStack;
+import org.tessexo.common.photometry.ReferenceFigure;
 import org.tessexo.common.photometry.Star;
 import org.tessexo.common.photometry.StarFinder;
 import org.tessexo.common.photometry.Wcs;
@@ -34,6 +35,9 @@ import java.util.Locale;
 public final class ReferenceFn implements Function<ReferenceFn.Group, StarField> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceFn.class);
+
+    /** The reference figure's longest side, pixels. */
+    static final int FIGURE_SIDE = 1024;
 
     private final Broadcast<SerializableHadoopConf> conf;
     private final DecoderSettings decoder;
@@ -97,7 +101,7 @@ public final class ReferenceFn implements Function<ReferenceFn.Group, StarField>
             double readVariance = FramePhotometry.readVariance(ref.frameNoise(), StarFinder.sky(ref, first.region()),
                     first.exposureSeconds());
             return new StarField(g.index(), g.group(), first, stars, frames.size(), ref.frameNoise(), readVariance,
-                    "");
+                    ReferenceFigure.png(ref, stars, FIGURE_SIDE), "");
         } catch (IOException | RuntimeException e) {
             HadoopFiles.ReadFailure f = HadoopFiles.ReadFailure.of(e);
             return StarField.failed(g.index(), g.group(), f.reason() + ": " + f.detail());
