@@ -16,16 +16,16 @@
 #      recovery rate against the injected signal-to-noise (40 trials per light curve, about 3 minutes);
 #   7. vetter: the vetting network's fit (one JVM, DL4J with oneDNN) against its PyTorch twin
 #      (bench/torch_vetter_twin.py) on the same views, batch and threads; and the cost of vetting one candidate
-#      (views + forward) against the search of its light curve.
-#
-#   bench/run.sh [--files N] [--links K] [--skip-s3]
+#      (views + forward) against the search of its light curve;
 #   8. photometry: the photometry command on full-size generated frames (SectorGenerator: 2078 x 2136, 10,000
 #      stars) against inspect on the same frames (the read-and-decode bound) and against the Python reference
 #      (../shared/bench/ffi_photometry_ref.py, astropy + numpy + a thread pool) on the same frames, stars and cores;
 #      the corner turn's shuffle bytes (Spark's event log), where the time goes, the peak resident memory.
+#   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
+#      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
 #
 #   bench/run.sh [--files N] [--links K] [--skip-s3] [--frames F]
-#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry]
+#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -42,7 +42,7 @@ cd "$ROOT"
 FILES=48
 LINKS=20
 S3=1
-ONLY=ingest,decode,training,memory,bls,recovery,injection,vetter,photometry
+ONLY=ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect
 FRAMES=24
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -378,5 +378,45 @@ print(f"   where the time goes (s): frame headers {t['frame-headers']}, referenc
       f" photometry + corner turn + write {t['photometry']}, total job {t['total']}")
 print(f"   corner turn: {shuffle / 1e6:.1f} MB shuffled ({shuffle / max(1, stars * frames):.0f} bytes per star and"
       f" frame); peak RSS {int(rss) // 1024} MB; CPU {float(u) + float(s_):.0f} s")
+PY
+fi
+
+if want detect; then
+  # the whole path, photometry, search and vetting of every star in one job (detect), on a whole sector: 1,300
+  # 30-minute frames (27 days, the mid-sector gap) of a 512 x 512 cut of a CCD with 1,000 stars
+  LONG="$WORK/sector-long"
+  if [ ! -f "$LONG/truth.csv" ]; then
+    rm -rf "$LONG"
+    echo "== writing a whole sector (1,344 cadences of 512 x 512 pixels, 1,000 stars) to $LONG" >&2
+    java -Xmx4g -cp "$(common_cp)" org.tessexo.common.demo.SectorGenerator "$LONG" 512 512 1344 1000 9 >&2
+  fi
+  TESS_DRIVER_MEMORY=6g /usr/bin/time -f "%e %M" -o "$WORK/detect.time" ./submit.sh detect --master "local[$CORES]" \
+    --input "$LONG/ffi" --output "$WORK/out-detect" --overwrite search.figures=0 > "$WORK/detect.log" 2>&1 \
+    || { tail -30 "$WORK/detect.log" >&2; exit 1; }
+  $PY - "$WORK/out-detect/run-report.json" "$WORK/out-detect/search/run-report.json" "$WORK/detect.time" \
+      "$LONG/truth.csv" "$WORK/out-detect/candidates.csv" <<'PY'
+import csv, json, math, sys
+r = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2]))
+wall, rss = open(sys.argv[3]).read().split()[-2:]
+t = r["timings_s"]; stars = r["photometry"]["stars"]; frames = r["photometry"]["frames_measured"]
+truth = list(csv.DictReader(open(sys.argv[4]))); cands = list(csv.DictReader(open(sys.argv[5])))
+def found(star, kind):
+    mine = [c for c in cands if c["x"] and math.hypot(float(c["x"]) - float(star["x"]),
+                                                     float(c["y"]) - float(star["y"])) < 0.5]
+    if kind == "planet":
+        p = float(star["period_days"])
+        return any(abs(float(c["period_days"]) - p) < 0.005 * p and c["disposition"] == "planet candidate"
+                   for c in mine)
+    return any(c["disposition"] == "planet candidate" for c in mine)
+planets = [x for x in truth if x["kind"] == "planet"]; binaries = [x for x in truth if x["kind"] == "binary"]
+phot = t["frame-headers"] + t["reference"] + t["photometry"]
+print()
+print(f"   detect, end to end on a whole generated sector ({frames} frames of 512 x 512, {stars} stars), local[2]:")
+print(f"   {t['total']} s ({float(wall):.0f} s with the JVM's start): photometry {phot:.1f} s"
+      f" ({phot / frames * 1000:.0f} ms per frame), search and vetting {t['search']:.1f} s"
+      f" ({t['search'] / stars * 1000:.0f} ms per light curve); {r['search']['candidates']} candidates;"
+      f" planets found and called planet candidates {sum(found(x, 'planet') for x in planets)} of {len(planets)},"
+      f" binaries called planets {sum(found(x, 'binary') for x in binaries)} of {len(binaries)}; peak RSS"
+      f" {int(rss) // 1024} MB")
 PY
 fi
