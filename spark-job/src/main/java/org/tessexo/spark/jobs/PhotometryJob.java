@@ -16,6 +16,7 @@ import org.tessexo.common.photometry.MedianStack;
 import org.tessexo.common.photometry.SpocLightCurveFile;
 import org.tessexo.common.photometry.Star;
 import org.tessexo.common.report.RunReport;
+import org.tessexo.spark.steps.Decode;
 import org.tessexo.spark.steps.FailurePolicy;
 import org.tessexo.spark.steps.Ingest;
 import org.tessexo.spark.steps.JobContext;
@@ -46,7 +47,8 @@ import java.util.Map;
  *   <li>list the frames and read their headers on the executors (CCD, time, quality, WCS; no pixels);</li>
  *   <li>per CCD (sector, camera, CCD), a reference image: the median of a few unflagged frames spread over the
  *   sector, made on an executor, and its stars, found there or placed from {@code --targets};</li>
- *   <li>every frame measured on the executors, one at a time, each star's measurement keyed by its star;</li>
+ *   <li>every frame measured on the executors, one at a time; each task hands each star its measurements of a block
+ *   of frames, keyed by the star ({@link PhotometryFn});</li>
  *   <li>the corner turn: measurements grouped by star and sorted by time into one row per star, written as Parquet
  *   ({@code lightcurves/}, the table {@code search} reads), with {@code stars.csv} and {@code outcomes/}.</li>
  * </ol>
@@ -78,7 +80,7 @@ final class PhotometryJob extends Job {
         PipelineSettings s = ctx.settings();
         PipelineSettings.Photometry ph = s.photometry();
         List<Star> targets = ph.targets().isBlank() ? null : TargetsTable.read(ctx.spark(), ph.targets());
-        int inFlight = org.tessexo.spark.steps.Decode.filesInFlight(s);
+        int inFlight = Decode.filesInFlight(s);
         Ingest.Spec<FrameRow> spec = new Ingest.Spec<>("frame-headers", FILES_PER_TASK,
                 conf -> new FrameHeaderFn(conf, s.fits(), inFlight), rows -> rows, StorageLevel.MEMORY_AND_DISK(),
                 OUTCOMES);
