@@ -230,6 +230,90 @@ class S3PipelineIT {
                 < 0.005 * planet.period()), planet + " in " + found.candidates);
     }
 
+    /**
+     * Listing and grouping at the scale of a real sector: the 20,512 keys of sector 1 (../shared/data/tess's
+     * listing), each a small frame (16 x 16 pixels, one star) whose headers carry the listing's camera, CCD, times
+     * and quality flags; the 16 CCDs come out as 16 groups of 1,282 frames, one light curve each, in time order.
+     */
+    @Test
+    void aWholeSectorsKeysAreListedAndGroupedByCcd() throws Exception {
+        store.createContainerInLocation(null, "sector1");
+        List<String> lines = Files.readAllLines(SparkTestSupport.realData().resolve("tess-s0001-ffi-listing.csv"));
+        java.util.Map<String, Integer> perCcd = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> flagged = new java.util.TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            int camera = Integer.parseInt(f[2]);
+            int ccd = Integer.parseInt(f[3]);
+            String group = String.format(java.util.Locale.ROOT, "s0001-%d-%d", camera, ccd);
+            perCcd.merge(group, 1, Integer::sum);
+            flagged.merge(group, Integer.parseInt(f[6]) != 0 ? 1 : 0, Integer::sum);
+            put("sector1", f[0], tinyFrame(camera, ccd, btjd(f[4]), btjd(f[5]), Integer.parseInt(f[6])));
+        }
+        assertEquals(20_512, perCcd.values().stream().mapToInt(Integer::intValue).sum());
+        SparkSession spark = s3Spark();
+        // 41,000 reads: the file system cache on (the class turns it off so that each test's settings apply; the
+        // bucket is this test's own, so no other test's instance can answer), else each read makes an S3A client
+        Configuration h = spark.sparkContext().hadoopConfiguration();
+        h.set("fs.s3a.impl.disable.cache", "false");
+        RunReport r;
+        try {
+            r = JobRunner.run(Command.PHOTOMETRY, SettingsLoader.load(null, null, List.of("fits.min-image-size=8",
+                    "photometry.aperture-radii-px=[1.0, 1.5]", "listing.files-in-flight=8"))
+                    .withInput("s3a://sector1/tess/public/ffi/s0001/").withOutput("s3a://results/sector1"), spark);
+        } finally {
+            h.set("fs.s3a.impl.disable.cache", "true");
+        }
+        assertEquals("ok", r.status, r.error);
+        assertEquals(20_512, r.listed);
+        assertEquals(20_512, r.images);
+        assertEquals(16, ((Number) r.photometry.get("ccds")).intValue(), r.photometry.toString());
+        assertEquals(20_512L, ((Number) r.photometry.get("frames_measured")).longValue());
+        var lc = spark.read().parquet("s3a://results/sector1/lightcurves");
+        List<org.apache.spark.sql.Row> rows = lc.collectAsList();
+        assertEquals(16, rows.size());
+        for (org.apache.spark.sql.Row row : rows) {
+            String group = String.format(java.util.Locale.ROOT, "s%04d-%d-%d", row.getInt(row.fieldIndex("sector")),
+                    row.getInt(row.fieldIndex("camera")), row.getInt(row.fieldIndex("ccd")));
+            List<Double> time = row.getList(row.fieldIndex("time"));
+            List<Integer> quality = row.getList(row.fieldIndex("quality"));
+            assertEquals(perCcd.get(group).intValue(), time.size(), group);
+            assertEquals(flagged.get(group).longValue(), quality.stream().filter(q -> q != 0).count(), group);
+            for (int i = 1; i < time.size(); i++) {
+                assertTrue(time.get(i) > time.get(i - 1), group + " in time order");
+            }
+        }
+    }
+
+    /** The listing's UTC start or stop as BTJD (without the barycentric correction: enough to order frames). */
+    static double btjd(String utc) {
+        java.time.Instant t = java.time.LocalDateTime.parse(utc).toInstant(java.time.ZoneOffset.UTC);
+        return t.getEpochSecond() / 86400.0 + 2440587.5 - 2457000;
+    }
+
+    /** A frame of 16 x 16 pixels, one star in the middle, with an FFI's cards. */
+    static byte[] tinyFrame(int camera, int ccd, double tstart, double tstop, int quality) throws Exception {
+        float[][] img = new float[16][16];
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                double r2 = (x - 7.6) * (x - 7.6) + (y - 8.3) * (y - 8.3);
+                img[y][x] = (float) (150 + 5000 * Math.exp(-r2 / 1.62) + ((x * 7 + y * 13) % 5) * 0.1);
+            }
+        }
+        nom.tam.fits.NullDataHDU primary = new nom.tam.fits.NullDataHDU();
+        primary.getHeader().addValue("SECTOR", 1, "");
+        primary.getHeader().addValue("CAMERA", camera, "");
+        primary.getHeader().addValue("CCD", ccd, "");
+        nom.tam.fits.ImageHDU cal = nom.tam.fits.ImageData.from(img).toHDU();
+        nom.tam.fits.Header h = cal.getHeader();
+        h.addValue("TSTART", tstart, "");
+        h.addValue("TSTOP", tstop, "");
+        h.addValue("DQUALITY", quality, "");
+        org.tessexo.common.photometry.Wcs.tan(8.5, 8.5, 300 + 20 * camera, -30 + 5 * ccd,
+                new double[] {-0.0058, 0, 0, 0.0058}).writeTo(h);
+        return org.tessexo.common.testing.FitsFixtures.bytes(primary, cal);
+    }
+
     @Test
     void missingBucketAndPrefixAreUserErrors() {
         SparkSession spark = s3Spark();
