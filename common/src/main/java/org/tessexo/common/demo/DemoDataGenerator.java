@@ -1,7 +1,6 @@
 package org.tessexo.common.demo;
 
 import nom.tam.fits.BasicHDU;
-import nom.tam.fits.Fits;
 import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
 import nom.tam.fits.ImageData;
@@ -10,11 +9,8 @@ import nom.tam.fits.NullDataHDU;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -82,15 +78,9 @@ public final class DemoDataGenerator {
                 rows.add(name + "," + (glow ? 1 : 0));
             }
             Path labels = dir.resolve(LABELS_FILE);
-            Path tmp = dir.resolve(LABELS_FILE + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write("file,label\n");
-                for (String r : rows) {
-                    w.write(r);
-                    w.write('\n');
-                }
-            }
-            Files.move(tmp, labels, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StringBuilder table = new StringBuilder("file,label\n");
+            rows.forEach(r -> table.append(r).append('\n'));
+            AtomicFiles.writeText(labels, table.toString());
             return new Summary(ffi, labels, files, positives);
         } catch (IOException | FitsException e) {
             throw new IllegalStateException("Cannot write the demo data set under " + dir + ": " + e.getMessage(), e);
@@ -196,13 +186,6 @@ public final class DemoDataGenerator {
         }
         BasicHDU<?> uncert = ImageData.from(unc).toHDU();
         uncert.getHeader().addValue("EXTNAME", "CAMERA.CCD 1.1 uncert", "extension name");
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Fits fits = new Fits()) {
-            fits.addHDU(primary);
-            fits.addHDU(cal);
-            fits.addHDU(uncert);
-            fits.write(tmp.toFile());
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeFits(file, primary, cal, uncert);
     }
 }

@@ -1,6 +1,5 @@
 package org.tessexo.common.demo;
 
-import nom.tam.fits.Fits;
 import nom.tam.fits.FitsException;
 import nom.tam.fits.Header;
 import nom.tam.fits.ImageData;
@@ -10,11 +9,8 @@ import org.tessexo.common.photometry.Wcs;
 import org.tessexo.common.vetting.TransitModel;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -348,16 +344,8 @@ public final class SectorGenerator {
                     s.epoch(), s.depth(), s.durationHours()));
             targets.append(String.format(Locale.ROOT, "%s,%.7f,%.7f,%.3f%n", s.id(), s.ra(), s.dec(), s.tmag()));
         }
-        atomically(dir.resolve(TRUTH_FILE), truth.toString());
-        atomically(dir.resolve(TARGETS_FILE), targets.toString());
-    }
-
-    private static void atomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            w.write(text);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeText(dir.resolve(TRUTH_FILE), truth.toString());
+        AtomicFiles.writeText(dir.resolve(TARGETS_FILE), targets.toString());
     }
 
     private static void write(Path file, float[][][] img, Spec spec, Wcs wcs, double tstart, double tstop,
@@ -390,13 +378,6 @@ public final class SectorGenerator {
         wcs.writeTo(c);
         ImageHDU unc = ImageData.from(img[1]).toHDU();
         unc.getHeader().addValue("EXTNAME", "CAMERA.CCD " + ccd + " uncert", "extension name");
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Fits fits = new Fits()) {
-            fits.addHDU(primary);
-            fits.addHDU(cal);
-            fits.addHDU(unc);
-            fits.write(tmp.toFile());
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeFits(file, primary, cal, unc);
     }
 }

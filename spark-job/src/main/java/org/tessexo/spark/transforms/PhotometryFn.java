@@ -126,8 +126,14 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
         private float[] buffer = new float[0];
         private boolean drained;
 
+        /** This task's CCDs by group, from the broadcast list once per partition. */
+        private final Map<String, StarField> byGroup = new HashMap<>();
+
         Blocks(Iterator<FrameRow> frames) {
             this.frames = frames;
+            for (StarField g : fields.value()) {
+                byGroup.put(g.group(), g);
+            }
         }
 
         @Override
@@ -165,8 +171,7 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
         /** Measures one frame into its CCD's block; the block when it is full, else null. */
         private Block measure(FrameRow f) {
             FrameInfo info = f.info();
-            StarField field = fields.value().stream().filter(g -> g.group().equals(info.group())).findFirst()
-                    .orElse(null);
+            StarField field = byGroup.get(info.group());
             if (field == null || field.stars().isEmpty()) {
                 return null;
             }
