@@ -23,9 +23,11 @@
 #      the corner turn's shuffle bytes (Spark's event log), where the time goes, the peak resident memory.
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
+#  10. vetter-cv (only when asked for: about 27 minutes): train-vetter's star-level 5-fold cross-validation on the
+#      TESSellator light curves, pooled AUC, by fold, recall, precision, real binaries called planet.
 #
 #   bench/run.sh [--files N] [--links K] [--skip-s3] [--frames F]
-#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect]
+#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -418,5 +420,24 @@ print(f"   {t['total']} s ({float(wall):.0f} s with the JVM's start): photometry
       f" planets found and called planet candidates {sum(found(x, 'planet') for x in planets)} of {len(planets)},"
       f" binaries called planets {sum(found(x, 'binary') for x in binaries)} of {len(binaries)}; peak RSS"
       f" {int(rss) // 1024} MB")
+PY
+fi
+
+if want vetter-cv; then
+  echo
+  echo "10. Vetter, star-level 5-fold cross-validation on the 322 TESSellator light curves (train-vetter"
+  echo "    vetter.folds=5; about 27 minutes on 2 cores; extra settings from VETTER_CV_SETTINGS)"
+  # shellcheck disable=SC2086
+  ./submit.sh train-vetter --input "$SHARED/data/real/tessellator" --labels "$SHARED/data/real/tessellator/INDEX.tsv" \
+    --output "$WORK/vetter-cv" --overwrite vetter.folds=5 ${VETTER_CV_SETTINGS:-} > "$WORK/vetter-cv.log" 2>&1
+  $PY - "$WORK/vetter-cv/run-report.json" <<'PY'
+import json, sys
+cv = json.load(open(sys.argv[1]))["vetting"]["cross_validation"]
+p = cv["pooled"]
+real = p.get("real", {}).get("eclipsing binary", {})
+print(f"   pooled AUC {p['auc_planet_vs_not']:.4f} over {p['examples']} examples; by fold "
+      + ", ".join(f"{a:.3f}" for a in cv["auc_by_fold"])
+      + f"; recall {p['recall']:.2f}, precision {p['precision']:.2f} at {p['threshold']};"
+      f" real binaries called planet {real.get('scored_planet', 0)} of {real.get('examples', 0)}")
 PY
 fi

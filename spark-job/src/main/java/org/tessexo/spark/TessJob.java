@@ -201,7 +201,7 @@ public final class TessJob {
         SectorGenerator.Summary sector = SectorGenerator.ensure(dir, SectorGenerator.Spec.small(d.seed()));
         System.out.printf(Locale.ROOT, "Demo sector: %d frames of %d stars in %s, truth in %s (%.1f s)%n",
                 sector.frames(), sector.stars().size(), sector.ffiDir(), sector.truth(), (System.nanoTime() - t) / 1e9);
-        String output = cli.command() == Command.DETECT ? d.output().replace("photometry", "detect") : d.output();
+        String output = cli.command() == Command.DETECT ? d.detectOutput() : d.output();
         return s.withInput(sector.ffiDir().toUri().toString())
                 .withOutput(cli.output() != null ? cli.output() : output);
     }

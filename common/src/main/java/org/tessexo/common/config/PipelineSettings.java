@@ -90,7 +90,8 @@ public record PipelineSettings(
     public record Vetting(String model, double threshold, double minScore, List<String> textSuffixes,
                           int planetsPerStar, int binariesPerStar, double minSnr, double maxSnr, int epochs,
                           int batchSize, double learningRate, double testFraction, long seed,
-                          org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch, int folds)
+                          org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch, int folds,
+                          int averagedEpochs, boolean mirror)
             implements Serializable {
     }
 
@@ -113,8 +114,12 @@ public record PipelineSettings(
     public record Photometry(String targets, int referenceFrames, double detectSigma, int maxStars,
                              double minSeparation, List<Double> apertureRadii, double annulusGap, double annulusWidth,
                              int starsPerFile, List<String> fitsStars, Demo demo) implements Serializable {
-        /** {@code --demo}: the generated sector under {@code data} (written once), measured into {@code output}. */
-        public record Demo(boolean run, String data, String output, long seed) implements Serializable {
+        /**
+         * {@code --demo}: the generated sector under {@code data} (written once), measured into {@code output}
+         * ({@code photometry}) or {@code detectOutput} ({@code detect}).
+         */
+        public record Demo(boolean run, String data, String output, String detectOutput, long seed)
+                implements Serializable {
         }
 
         public double[] radii() {
@@ -184,7 +189,8 @@ public record PipelineSettings(
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),
                 c.getDouble("vetter.min-snr"), c.getDouble("vetter.max-snr"), c.getInt("vetter.epochs"),
                 c.getInt("vetter.batch-size"), c.getDouble("vetter.learning-rate"),
-                c.getDouble("vetter.test-fraction"), c.getLong("vetter.seed"), trainSearch, c.getInt("vetter.folds"));
+                c.getDouble("vetter.test-fraction"), c.getLong("vetter.seed"), trainSearch, c.getInt("vetter.folds"),
+                c.getInt("vetter.averaged-epochs"), c.getBoolean("vetter.mirror"));
         Photometry photometry = new Photometry(c.getString("photometry.targets"),
                 c.getInt("photometry.reference-frames"), c.getDouble("photometry.detect-sigma"),
                 c.getInt("photometry.max-stars"), c.getDouble("photometry.min-separation-px"),
@@ -192,7 +198,7 @@ public record PipelineSettings(
                 c.getDouble("photometry.annulus.width-px"), c.getInt("photometry.stars-per-file"),
                 c.getStringList("photometry.fits-stars"), new Photometry.Demo(c.getBoolean("photometry.demo.run"),
                         c.getString("photometry.demo.data"), c.getString("photometry.demo.output"),
-                        c.getLong("photometry.demo.seed")));
+                        c.getString("photometry.demo.detect-output"), c.getLong("photometry.demo.seed")));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
@@ -300,6 +306,8 @@ public record PipelineSettings(
         require(vetting.minSnr() > 0 && vetting.maxSnr() >= vetting.minSnr(),
                 "tess.vetter: 0 < min-snr <= max-snr");
         require(vetting.epochs() >= 1 && vetting.batchSize() >= 1, "tess.vetter.epochs and batch-size must be >= 1");
+        require(vetting.averagedEpochs() >= 0,
+                "tess.vetter.averaged-epochs must be >= 0 (0 = keep the best epoch), got " + vetting.averagedEpochs());
         require(vetting.testFraction() > 0 && vetting.testFraction() < 1,
                 "tess.vetter.test-fraction must be in (0, 1)");
         require(vetting.folds() >= 1 && vetting.folds() <= MAX_FOLDS, "tess.vetter.folds must be 1 (one held-out split"

@@ -109,7 +109,14 @@ public final class Injector {
         return snr * sigma / Math.sqrt(inTransit);
     }
 
-    /** A planet transit, its SNR drawn log-uniformly in [minSnr, maxSnr]. */
+    /**
+     * The largest planet-to-star radius ratio injected: 2 Jupiter radii on the Sun, 1 on an M dwarf of 0.5 solar
+     * radii. Deeper dips are a binary's domain (fewer than 1% of the known transiting planets have a larger ratio);
+     * a planet whose drawn SNR asks for more is injected at this ratio, its SNR what that depth gives.
+     */
+    static final double MAX_PLANET_RATIO = 0.2;
+
+    /** A planet transit, its SNR drawn log-uniformly in [minSnr, maxSnr] (less when the ratio is capped). */
     public static Injected planet(LightCurve host, Random rnd, double minSnr, double maxSnr) {
         double[] t = host.time();
         double base = baseline(t);
@@ -125,7 +132,9 @@ public final class Injector {
         double duration = TransitModel.duration(period, a, p0, b);
         double depth = depthFor(snr, sigma, duration, period, base, cadence(t));
         // depth ~ p^2 x the centre's brightness over the mean (1 / (1 - u1/3 - u2/6)), somewhat less off centre
-        double p = Math.min(0.3, Math.sqrt(depth * (1 - u1 / 3 - u2 / 6) / centre(b, u1, u2)));
+        double wantedP = Math.sqrt(depth * (1 - u1 / 3 - u2 / 6) / centre(b, u1, u2));
+        double p = Math.min(MAX_PLANET_RATIO, wantedP);
+        snr *= Math.min(1, p * p / (wantedP * wantedP)); // a capped planet is as deep as it can be, no deeper
         duration = TransitModel.duration(period, a, p, b);
         double epoch = first(t) + rnd.nextDouble() * period;
         double[] model = TransitModel.planet(t, period, epoch, a, p, b, u1, u2);

@@ -46,6 +46,24 @@ public final class SignalViews {
                         double[] scalars, double depthPpm, double oddEvenSigma, double secondaryPpm,
                         double secondarySigma, Dip anySecondary) implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        /**
+         * The views with time running backwards (AstroNet's augmentation, Shallue and Vanderburg 2018): a transit or
+         * an eclipse is the same dip reflected, so a mirrored example is another valid one of the same class. The
+         * scalars do not change.
+         */
+        public Views mirrored() {
+            return new Views(reversed(global), reversed(local), reversed(secondary), reversed(odd), reversed(even),
+                    scalars, depthPpm, oddEvenSigma, secondaryPpm, secondarySigma, anySecondary);
+        }
+
+        private static double[] reversed(double[] a) {
+            double[] r = new double[a.length];
+            for (int i = 0; i < a.length; i++) {
+                r[i] = a[a.length - 1 - i];
+            }
+            return r;
+        }
     }
 
     public static Views of(LightCurve detrended, TransitSearch.Signal s) {

@@ -55,6 +55,9 @@ class SettingsLoaderTest {
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("training.approach=fast")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("preprocess.trim=maybe")));
         assertThrows(UserException.class, () -> SettingsLoader.load(null, null, List.of("noequals")));
+        UserException averaged = assertThrows(UserException.class,
+                () -> SettingsLoader.load(null, null, List.of("vetter.averaged-epochs=-1")));
+        assertTrue(averaged.getMessage().contains("0 = keep the best epoch"), averaged.getMessage());
         UserException shape = assertThrows(UserException.class,
                 () -> SettingsLoader.load(null, null, List.of("search.shape=trapezoid")));
         assertTrue(shape.getMessage().contains("limb-darkened"), "names the choices: " + shape.getMessage());

@@ -58,6 +58,31 @@ class SignalViewsTest {
     }
 
     @Test
+    void aMirroredExampleIsTheSameDipWithTimeReversed() {
+        // the eccentric secondary at phase 0.37 sits on one side of the global view; mirrored, on the other
+        SignalViews.Views v = SignalViews.of(curve(0.004, 0.004, 0.001, 0.37, 3), signal(0.004));
+        SignalViews.Views m = v.mirrored();
+        int n = v.global().length;
+        int lowest = argMin(v.global(), n / 4, n);   // away from the transit at the centre
+        assertEquals(n - 1 - lowest, argMin(m.global(), 0, n - n / 4));
+        for (int i = 0; i < v.local().length; i++) {
+            assertEquals(v.odd()[i], m.odd()[v.local().length - 1 - i]);
+        }
+        assertEquals(java.util.Arrays.toString(v.global()), java.util.Arrays.toString(m.mirrored().global()));
+        assertEquals(v.scalars(), m.scalars());
+    }
+
+    private static int argMin(double[] a, int from, int to) {
+        int best = from;
+        for (int i = from; i < to; i++) {
+            if (Math.abs(i - a.length / 2) > a.length / 8 && a[i] < a[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
     void anEccentricBinarysSecondaryIsFoundAwayFromPhaseHalf() {
         SignalViews.Views v = SignalViews.of(curve(0.004, 0.004, 0.001, 0.37, 3), signal(0.004));
         assertTrue(Math.abs(v.secondarySigma()) < 3, "nothing at phase 0.5: " + v.secondarySigma());

@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +48,11 @@ import java.util.Map;
 /**
  * The {@code train-vetter} command: list light curves, make the training examples on the executors (each light
  * curve itself when labelled, inverted, and with injected planets and binaries: searched, views made), split by
- * star, fit the {@link VetterNetwork} with parameter averaging (keeping the epoch that scores best on a validation
- * tenth of the training stars), score the held-out stars on the executors, and write
- * {@code vetter.zip}, the held-out scores ({@code examples/}) and the evaluation in the report. With
- * {@code vetter.folds} k above 1, k fits by star-level cross-validation: every star scored once by a vetter that
- * never saw it.
+ * star, fit the {@link VetterNetwork} with parameter averaging (keeping the mean of the later epochs' weights,
+ * or the epoch that scores best on a validation tenth of the training stars), score the held-out stars on the
+ * executors, and write {@code vetter.zip}, the held-out scores ({@code examples/}) and the evaluation in the
+ * report. With {@code vetter.folds} k above 1, k fits by star-level cross-validation: every star scored once by a
+ * vetter that never saw it.
  */
 final class TrainVetterJob extends Job {
     private static final Logger LOG = LoggerFactory.getLogger(TrainVetterJob.class);
@@ -128,9 +129,11 @@ final class TrainVetterJob extends Job {
             section.put("validation_examples", first.validationCount());
             section.put("validation_auc", first.validationAuc());
             section.put("chosen_epoch", first.chosenEpoch());
+            section.put("averaged_epochs", Math.min(v.averagedEpochs(), v.epochs()));
             section.put("workers", first.workers());
             section.put("approach", first.approach());
-            section.put("samples_per_s", Math.round(first.trainCount() * (double) v.epochs()
+            section.put("mirror", v.mirror());
+            section.put("samples_per_s", Math.round(first.samples() * (double) v.epochs()
                     / first.fitSeconds() * 10) / 10.0);
             section.put("evaluation", metrics.toMap());
             if (split.folds() > 1) {
@@ -174,14 +177,15 @@ final class TrainVetterJob extends Job {
     }
 
     /** One fit: the network chosen, its held-out stars scored (a small record per example), how it went. */
-    record Fitted(ComputationGraph net, long trainCount, int validationCount, List<Double> scores,
+    record Fitted(ComputationGraph net, long trainCount, long samples, int validationCount, List<Double> scores,
                   List<Double> validationAuc, int chosenEpoch, double fitSeconds, int workers, String approach,
                   JavaRDD<VettingMetrics.Scored> scored, List<VettingMetrics.Scored> heldOut) {
     }
 
     /**
-     * Fits the network on the stars that fold {@code k} does not hold out, keeping the epoch that scores best on
-     * a validation tenth of them, and scores the held-out stars on the executors with the vetter as it would be
+     * Fits the network on the stars that fold {@code k} does not hold out, keeping the mean of the weights after
+     * each of the last {@code vetter.averaged-epochs} epochs (chosen epoch 0), or with 0 the epoch that scores best
+     * on a validation tenth of them, and scores the held-out stars on the executors with the vetter as it would be
      * saved.
      */
     private static Fitted fit(JobContext ctx, JavaRDD<TrainingExamples.Example> examples, Split split, int k,
@@ -191,11 +195,14 @@ final class TrainVetterJob extends Job {
         JavaRDD<TrainingExamples.Example> notHeldOut = examples.filter(e -> !split.heldOut(e.star(), k));
         List<TrainingExamples.Example> validation = notHeldOut.filter(e -> split.validation(e.star()))
                 .take(MAX_VALIDATION); // a few hundred small records to the driver
+        boolean mirror = v.mirror();
         JavaRDD<MultiDataSet> train = notHeldOut.filter(e -> !split.validation(e.star()))
-                .map(e -> (MultiDataSet) VetterNetwork.example(e.views(), e.label()))
+                .flatMap(e -> (mirror ? List.of(e.views(), e.views().mirrored()) : List.of(e.views())).stream()
+                        .map(views -> (MultiDataSet) VetterNetwork.example(views, e.label())).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
-            long trainCount = train.count();
+            long samples = train.count(); // with vetter.mirror each example twice
+            long trainCount = mirror ? samples / 2 : samples;
             if (trainCount == 0) {
                 throw new NoValidDataException("No training examples: " + files
                         + " light curves gave none (see outcomes/)");
@@ -210,17 +217,31 @@ final class TrainVetterJob extends Job {
             List<Double> validationAuc = new ArrayList<>();
             ComputationGraph[] best = {null};
             int[] bestEpoch = {0};
+            INDArray[] sum = {null};
+            int[] averaged = {0};
+            int averageFrom = v.averagedEpochs() == 0 ? 0 : Math.max(1, v.epochs() - v.averagedEpochs() + 1);
             long t = System.nanoTime();
             trainer.fit(train, v.epochs(), (epoch, score, n) -> {
                 scores.add(score);
                 double auc = validationAuc(n, validation, v.threshold());
                 validationAuc.add(auc);
-                if (best[0] == null || !(auc <= validationAuc.get(bestEpoch[0] - 1))) {
+                if (averageFrom > 0) {
+                    if (epoch >= averageFrom) {
+                        sum[0] = sum[0] == null ? n.params().dup() : sum[0].addi(n.params());
+                        averaged[0]++;
+                    }
+                    best[0] = n.clone(); // the latest network; its weights become the mean at the end
+                } else if (best[0] == null || !(auc <= validationAuc.get(bestEpoch[0] - 1))) {
                     best[0] = n.clone();
                     bestEpoch[0] = epoch;
                 }
                 LOG.info("Vetter epoch {}: validation AUC {}", epoch, auc);
             });
+            if (averaged[0] > 0) {
+                best[0].setParams(sum[0].divi(averaged[0]));
+                LOG.info("Vetter: the mean of epochs {}-{}: validation AUC {}", averageFrom, v.epochs(),
+                        validationAuc(best[0], validation, v.threshold()));
+            }
             double fitSeconds = (System.nanoTime() - t) / 1e9;
 
             Vetter provisional = new Vetter(best[0], Vetter.info(v.threshold(), s.input(), trainCount, Double.NaN));
@@ -228,7 +249,7 @@ final class TrainVetterJob extends Job {
             JavaRDD<VettingMetrics.Scored> scored = examples.filter(e -> split.heldOut(e.star(), k))
                     .mapPartitions(new VetFn(vetterB)).persist(StorageLevel.MEMORY_AND_DISK_SER());
             List<VettingMetrics.Scored> heldOut = scored.collect(); // one small record per held-out example
-            return new Fitted(best[0], trainCount, validation.size(), scores, validationAuc, bestEpoch[0],
+            return new Fitted(best[0], trainCount, samples, validation.size(), scores, validationAuc, bestEpoch[0],
                     fitSeconds, trainer.workers(), trainer.approachName(), scored, heldOut);
         } finally {
             train.unpersist(false);
