@@ -38,6 +38,17 @@ class TrainingExamplesTest {
     }
 
     @Test
+    void aPlanetThatWouldNeedABinarysDepthIsCappedAndItsSnrSaysSo() {
+        LightCurve host = Injector.inverted(quiet(1));
+        Injector.Injected p = Injector.planet(host, new Random(3), 1e5, 1e5); // a depth only a binary has
+        Injector.Truth t = p.truth();
+        double ratio = Double.parseDouble(t.description().replaceAll(".*Rp/R\\*=([0-9.]+).*", "$1"));
+        assertEquals(Injector.MAX_PLANET_RATIO, ratio, 1e-4, t.description());
+        assertTrue(t.depth() < 0.06, "no deeper than a 0.2 ratio blocks: " + t);
+        assertTrue(t.snr() < 1e5 / 10, "the SNR recorded is what the capped depth gives: " + t);
+    }
+
+    @Test
     void aPlanetIsInjectedAtItsSnrAndFoundAtItsPeriod() {
         LightCurve host = Injector.inverted(quiet(1));
         Injector.Injected p = Injector.planet(host, new Random(1), 30, 30);
