@@ -18,7 +18,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                               List<String> overrides) {
 
     public enum Command {
-        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY, DETECT;
+        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY, DETECT, SERVE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -36,7 +36,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--input", "--output", "--labels", "--conf", "--master",
-            "--vetter", "--min-score", "--targets");
+            "--vetter", "--min-score", "--targets", "--model", "--port", "--host");
 
     public static final String USAGE = String.join("\n",
             "Usage: ./submit.sh COMMAND [options] [key=value ...]",
@@ -49,6 +49,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  train-vetter  train the vetting CNN on light curves (injected planets and binaries, labelled stars)",
             "  photometry    full-frame images into a light curve per star (Parquet lightcurves/ that search reads)",
             "  detect        photometry, search and vetting in one job: from FFIs to ranked planet candidates",
+            "  serve         an HTTP server: images scored, light curves searched and vetted (no Spark)",
             "Options:",
             "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
             "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",
@@ -62,6 +63,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --min-score X   search: leave out candidates whose planet score is below X",
             "  --targets URI   photometry: a CSV or Parquet table of stars (id, ra, dec, tmag) to measure",
             "  --demo          photometry, detect: on a generated sector (data/demo-sector/, written once)",
+            "  --model URI     serve: the model.zip (or a registry folder) to score images with",
+            "  --port N, --host H  serve: where to listen (default 127.0.0.1:8080)",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
             "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
 
@@ -90,6 +93,14 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                     "  --input URI  --output URI  --targets URI  --vetter URI  --min-score X  --overwrite  --strict\n"
                             + "  --demo        the generated sector (data/demo-sector/) into out/demo-detect/",
                     List.of("photometry", "search", "vetter", "listing", "fits", "failures", "s3a"))),
+            java.util.Map.entry(Command.SERVE, new CommandHelp(
+                    "an HTTP server that scores FITS images and searches light curves, with the batch jobs' code",
+                    "--model: a model.zip (or a registry folder: its current version); --vetter: the vetter.zip"
+                            + " (default: the shipped one); requests: FITS images, light curves (README \"Serving\")",
+                    "nothing: answers JSON (and PNG figures); GET /metrics for Prometheus, /openapi.json, / a page"
+                            + " to upload a file",
+                    "  --model URI  --vetter URI  --port N  --host H",
+                    List.of("serve", "search", "vetter", "fits", "s3a"))),
             java.util.Map.entry(Command.DEMO, new CommandHelp(
                     "write the sample data set (once) and train on it with local[*]",
                     "nothing: it writes 240 TESS-like FFIs and a labels table under data/demo/",
@@ -224,6 +235,12 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--vetter" -> overrides.add("vetter.model=" + value);
                 case "--min-score" -> overrides.add("vetter.min-score=" + value);
                 case "--targets" -> overrides.add("photometry.targets=" + value);
+                case "--model", "--port", "--host" -> {
+                    if (command != Command.SERVE) {
+                        throw new UserException(name + " applies to serve, not " + command.label() + ".");
+                    }
+                    overrides.add("serve." + name.substring(2) + "=" + value);
+                }
                 default -> {
                     if (a.startsWith("-")) {
                         throw new UserException("Unknown option '" + a + "'.\n" + USAGE);

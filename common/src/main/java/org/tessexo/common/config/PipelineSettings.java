@@ -37,6 +37,32 @@ public record PipelineSettings(
     public record S3a(String endpoint, String endpointRegion, boolean pathStyleAccess, String credentialsProvider,
                       int attemptsMaximum, int retryLimit, Duration retryInterval, Duration connectionTimeout,
                       String inputFadvise) implements Serializable {
+        /**
+         * These settings as Hadoop's {@code fs.s3a.*} properties (prefix them with {@code spark.hadoop.} for
+         * Spark), in a fixed order; the endpoint and its region only when set.
+         */
+        public java.util.Map<String, String> hadoopProperties() {
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            String p = "fs.s3a.";
+            m.put(p + "aws.credentials.provider", credentialsProvider);
+            if (!endpoint.isEmpty()) {
+                m.put(p + "endpoint", endpoint);
+                if (endpoint.startsWith("http://")) {
+                    m.put(p + "connection.ssl.enabled", "false");
+                }
+            }
+            if (!endpointRegion.isEmpty()) {
+                m.put(p + "endpoint.region", endpointRegion);
+            }
+            m.put(p + "path.style.access", Boolean.toString(pathStyleAccess));
+            m.put(p + "attempts.maximum", Integer.toString(attemptsMaximum));
+            m.put(p + "retry.limit", Integer.toString(retryLimit));
+            m.put(p + "retry.interval", retryInterval.toMillis() + "ms");
+            m.put(p + "connection.timeout", Long.toString(connectionTimeout.toMillis()));
+            m.put(p + "connection.establish.timeout", Long.toString(connectionTimeout.toMillis()));
+            m.put(p + "experimental.input.fadvise", inputFadvise);
+            return m;
+        }
     }
 
     public record Training(int epochs, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,

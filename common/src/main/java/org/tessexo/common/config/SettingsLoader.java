@@ -47,6 +47,28 @@ public final class SettingsLoader {
      */
     public static PipelineSettings load(String userFileText, String userFileName, List<String> overrides,
                                         boolean demo) {
+        return settings(merged(userFileText, userFileName, overrides, demo));
+    }
+
+    /**
+     * The whole {@code tess} tree, checked as {@link #load} checks it, for a program with sections of its own
+     * beside the pipeline's (the HTTP server's {@code tess.serve}); {@link #settings} makes the pipeline's of it.
+     */
+    public static Config tree(String userFileText, String userFileName, List<String> overrides) {
+        return merged(userFileText, userFileName, overrides, false).getConfig(ROOT);
+    }
+
+    /** The pipeline's settings of a {@link #tree}'s root, or of a merged configuration. */
+    public static PipelineSettings settings(Config merged) {
+        Config tess = merged.hasPath(ROOT) ? merged.getConfig(ROOT) : merged;
+        try {
+            return PipelineSettings.from(tess);
+        } catch (ConfigException e) {
+            throw new UserException("Bad configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static Config merged(String userFileText, String userFileName, List<String> overrides, boolean demo) {
         Config reference = reference();
         Config layered = ConfigFactory.empty();
         for (String kv : overrides) {
@@ -77,11 +99,7 @@ public final class SettingsLoader {
             throw new UserException("Bad configuration: " + e.getMessage()
                     + ". See conf/ and the README's configuration section for the expected keys and types.", e);
         }
-        try {
-            return PipelineSettings.from(merged.getConfig(ROOT));
-        } catch (ConfigException e) {
-            throw new UserException("Bad configuration: " + e.getMessage(), e);
-        }
+        return merged;
     }
 
     static Config parseOverride(String kv) {

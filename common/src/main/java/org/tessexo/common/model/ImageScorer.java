@@ -28,8 +28,12 @@ public final class ImageScorer {
         this.preprocessor = new Preprocessor(metadata.preprocess());
     }
 
-    /** Class probabilities for one file, or the reason it has none. */
-    public record Score(float[] probabilities, String reason) {
+    /**
+     * Class probabilities for one file (in the order of the metadata's classes), or the reason it has none
+     * ({@code reason} "reason: detail", null when scored); and what the decoder made of it: the outcome, the HDU
+     * used (-1 when none) and its size.
+     */
+    public record Score(float[] probabilities, String reason, Outcome outcome, int hdu, int height, int width) {
     }
 
     /** Class probabilities for a FITS file in memory, or the reason it has none. */
@@ -48,13 +52,13 @@ public final class ImageScorer {
 
     private Score score(DecodeResult d) {
         if (d.outcome() != Outcome.IMAGE) {
-            return new Score(null, d.fullReason());
+            return new Score(null, d.fullReason(), d.outcome(), d.hdu(), d.height(), d.width());
         }
         Preprocessor.Result p = preprocessor.apply(d.image());
         if (!p.ok()) {
-            return new Score(null, p.reason());
+            return new Score(null, p.reason(), Outcome.SKIPPED, d.hdu(), d.height(), d.width());
         }
-        return new Score(probabilities(p.values()), null);
+        return new Score(probabilities(p.values()), null, Outcome.IMAGE, d.hdu(), d.height(), d.width());
     }
 
     /** Class probabilities for an already preprocessed input. */

@@ -80,6 +80,17 @@ public final class ModelPackage {
         return new Loaded(net, readMetadata(file));
     }
 
+    /** A model from a file's bytes (as read from any Hadoop URI), without the optimizer's state. */
+    public static Loaded load(byte[] zip) throws IOException {
+        Path tmp = Files.createTempFile("tess-model-", ".zip");
+        try {
+            Files.write(tmp, zip);
+            return load(tmp, false);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     public static ModelMetadata readMetadata(Path file) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry e = zip.getEntry(METADATA_ENTRY);

@@ -18,6 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,11 +58,15 @@ class ModelPackageTest {
         ImageScorer scorer = new ImageScorer(loaded);
         ImageScorer.Score s = scorer.score(fits);
         assertNull(s.reason());
+        assertEquals(org.tessexo.common.fits.Outcome.IMAGE, s.outcome());
+        assertEquals(1, s.hdu(), "the CAL HDU, second in the file");
         assertEquals(2, s.probabilities().length);
         assertEquals(1.0, s.probabilities()[0] + s.probabilities()[1], 1e-5);
         ImageScorer.Score none = scorer.score(
                 FitsFixtures.bytes(FitsFixtures.emptyPrimary(), FitsFixtures.table("LIGHTCURVE")));
         assertNull(none.probabilities());
+        assertEquals(-1, none.hdu());
+        assertNotEquals(org.tessexo.common.fits.Outcome.IMAGE, none.outcome());
         assertTrue(none.reason().contains("CAL"), none.reason());
     }
 }

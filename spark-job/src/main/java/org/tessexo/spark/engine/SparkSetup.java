@@ -97,23 +97,6 @@ public final class SparkSetup {
     }
 
     static void applyS3a(SparkConf conf, PipelineSettings.S3a s3a) {
-        String p = "spark.hadoop.fs.s3a.";
-        conf.setIfMissing(p + "aws.credentials.provider", s3a.credentialsProvider());
-        if (!s3a.endpoint().isEmpty()) {
-            conf.setIfMissing(p + "endpoint", s3a.endpoint());
-            if (s3a.endpoint().startsWith("http://")) {
-                conf.setIfMissing(p + "connection.ssl.enabled", "false");
-            }
-        }
-        if (!s3a.endpointRegion().isEmpty()) {
-            conf.setIfMissing(p + "endpoint.region", s3a.endpointRegion());
-        }
-        conf.setIfMissing(p + "path.style.access", Boolean.toString(s3a.pathStyleAccess()));
-        conf.setIfMissing(p + "attempts.maximum", Integer.toString(s3a.attemptsMaximum()));
-        conf.setIfMissing(p + "retry.limit", Integer.toString(s3a.retryLimit()));
-        conf.setIfMissing(p + "retry.interval", s3a.retryInterval().toMillis() + "ms");
-        conf.setIfMissing(p + "connection.timeout", Long.toString(s3a.connectionTimeout().toMillis()));
-        conf.setIfMissing(p + "connection.establish.timeout", Long.toString(s3a.connectionTimeout().toMillis()));
-        conf.setIfMissing(p + "experimental.input.fadvise", s3a.inputFadvise());
+        s3a.hadoopProperties().forEach((k, v) -> conf.setIfMissing("spark.hadoop." + k, v));
     }
 }

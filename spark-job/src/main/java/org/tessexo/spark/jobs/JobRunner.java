@@ -58,6 +58,8 @@ public final class JobRunner {
             case TRAIN_VETTER -> new TrainVetterJob();
             case PHOTOMETRY -> new PhotometryJob();
             case DETECT -> new DetectJob();
+            case SERVE -> throw new UserException("serve is an HTTP server, not a Spark job: run ./submit.sh serve"
+                    + " (it starts without Spark).");
         };
         PipelineSettings s = qualified(settings, spark);
         long t0 = System.nanoTime();

@@ -12,9 +12,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.PipelineSettings;
-import org.tessexo.common.lightcurve.LightCurve;
+import org.tessexo.common.detect.CandidateColumns;
 import org.tessexo.common.lightcurve.SingleEvents;
-import org.tessexo.common.lightcurve.TimeSystem;
 import org.tessexo.common.lightcurve.TransitSearch;
 import org.tessexo.common.vetting.Verdict;
 import org.tessexo.common.report.RunReport;
@@ -117,30 +116,22 @@ final class SearchJob extends Job {
             r -> OutcomeTable.row(r, null, null, null, r.target() == null ? null : r.target().tic(),
                     r.target() == null ? null : r.target().sector(), r.cadences(), r.signals().size()));
 
-    /**
-     * The candidates table: CONTRACT's columns first, in its order (tic, sector, camera, ccd, file, rank, period,
-     * epoch in BTJD, duration, depth, SNR, SDE, transits, flux), then the vetting (planet score, disposition), the
-     * catalog name, whether the signal passed search.min-sde, the epoch in BJD and the file's own time system, edge
-     * transits, flags, the vetting's other scores and features, and the SNR against the measured noise on the
-     * transit's time scale. Numbers are rounded to their precision.
-     */
-    static final StructType CANDIDATE_SCHEMA = new StructType()
-            .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
-            .add("camera", DataTypes.IntegerType).add("ccd", DataTypes.IntegerType)
-            .add("file", DataTypes.StringType).add("rank", DataTypes.IntegerType)
-            .add("period_days", DataTypes.DoubleType).add("epoch_btjd", DataTypes.DoubleType)
-            .add("duration_hours", DataTypes.DoubleType).add("depth_ppm", DataTypes.DoubleType)
-            .add("snr", DataTypes.DoubleType).add("sde", DataTypes.DoubleType)
-            .add("transits", DataTypes.IntegerType).add("flux", DataTypes.StringType)
-            .add("planet_score", DataTypes.DoubleType).add("disposition", DataTypes.StringType)
-            .add("target", DataTypes.StringType).add("passed_min_sde", DataTypes.BooleanType)
-            .add("epoch_bjd", DataTypes.DoubleType).add("time_system", DataTypes.StringType)
-            .add("edge_transits", DataTypes.IntegerType).add("flags", DataTypes.StringType)
-            .add("binary_score", DataTypes.DoubleType).add("false_alarm_score", DataTypes.DoubleType)
-            .add("fold_depth_ppm", DataTypes.DoubleType).add("odd_even_sigma", DataTypes.DoubleType)
-            .add("secondary_ppm", DataTypes.DoubleType).add("secondary_sigma", DataTypes.DoubleType)
-            .add("any_secondary_ppm", DataTypes.DoubleType).add("any_secondary_sigma", DataTypes.DoubleType)
-            .add("any_secondary_phase", DataTypes.DoubleType).add("snr_red", DataTypes.DoubleType);
+    /** The candidates table: {@link CandidateColumns}, the columns every writer of candidates shares. */
+    static final StructType CANDIDATE_SCHEMA = candidateSchema();
+
+    private static StructType candidateSchema() {
+        StructType t = new StructType();
+        for (CandidateColumns.Column c : CandidateColumns.COLUMNS) {
+            t = t.add(c.name(), switch (c.type()) {
+                case LONG -> DataTypes.LongType;
+                case INT -> DataTypes.IntegerType;
+                case DOUBLE -> DataTypes.DoubleType;
+                case STRING -> DataTypes.StringType;
+                case BOOLEAN -> DataTypes.BooleanType;
+            });
+        }
+        return t;
+    }
 
     static final StructType EVENT_SCHEMA = new StructType()
             .add("tic", DataTypes.LongType).add("sector", DataTypes.IntegerType)
@@ -224,38 +215,15 @@ final class SearchJob extends Job {
 
     /** {@code x} rounded to {@code digits} decimals; null for NaN or infinity (an empty cell). */
     static Double round(double x, int digits) {
-        if (!Double.isFinite(x)) {
-            return null;
-        }
-        return java.math.BigDecimal.valueOf(x).setScale(digits, java.math.RoundingMode.HALF_EVEN).doubleValue();
+        return CandidateColumns.round(x, digits);
     }
 
     static Row candidateRow(SearchRow r, int i) {
-        LightCurve.Target t = r.target();
-        TransitSearch.Signal g = r.signals().get(i);
-        Verdict v = r.verdict(i);
-        double nan = Double.NaN;
-        return RowFactory.create(t.tic(), t.sector(), t.camera(), t.ccd(), r.path(), g.rank(),
-                round(g.period(), 6), round(g.epoch(), 5), round(g.duration() * 24, 3), round(g.depth() * 1e6, 0),
-                round(g.snr(), 2), round(g.sde(), 2), g.transitsObserved(), t.fluxColumn(),
-                round(v == null ? nan : v.planetScore(), 4), v == null ? "" : v.disposition(), t.name(), g.passed(),
-                round(g.epoch() + TimeSystem.BTJD_ZERO, 5), t.timeSystem(), g.edgeTransits(),
-                Verdict.flags(g, v, ","), round(v == null ? nan : v.binaryScore(), 4),
-                round(v == null ? nan : v.falseAlarmScore(), 4), round(v == null ? nan : v.depthPpm(), 0),
-                round(v == null ? nan : v.oddEvenSigma(), 2), round(v == null ? nan : v.secondaryPpm(), 0),
-                round(v == null ? nan : v.secondarySigma(), 2),
-                round(v == null ? nan : v.anySecondary().depth() * 1e6, 0),
-                round(v == null ? nan : v.anySecondary().sigma(), 2),
-                round(v == null ? nan : v.anySecondary().phase(), 4), round(g.redSnr(), 2));
+        return RowFactory.create(CandidateColumns.values(r.path(), r.target(), r.signals().get(i), r.verdict(i)));
     }
 
     private static Map<String, Object> asMap(SearchRow r, int i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Row row = candidateRow(r, i);
-        for (int f = 0; f < CANDIDATE_SCHEMA.fields().length; f++) {
-            m.put(CANDIDATE_SCHEMA.fields()[f].name(), row.get(f));
-        }
-        return m;
+        return CandidateColumns.asMap(r.path(), r.target(), r.signals().get(i), r.verdict(i));
     }
 
     /**

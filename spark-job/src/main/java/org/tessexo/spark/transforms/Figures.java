@@ -2,13 +2,10 @@ package org.tessexo.spark.transforms;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tessexo.common.detect.LightCurveSearch;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
-import org.tessexo.common.lightcurve.TransitFigure;
-import org.tessexo.common.lightcurve.TimeSystem;
 import org.tessexo.common.lightcurve.TransitSearch;
-import org.tessexo.common.vetting.SignalViews;
-import org.tessexo.common.vetting.Vetter;
 import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.ParquetLightCurves;
 import org.tessexo.spark.io.SerializableHadoopConf;
@@ -18,7 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Executors: figures of a search's strongest candidates. Each file is searched again (a handful of files, once
@@ -44,25 +40,14 @@ public final class Figures {
             LOG.warn("{}: no figure, the file now reads as {}", path, lc.reason());
             return out;
         }
-        TransitSearch.Result r = new TransitSearch(settings).search(lc.lightCurve());
+        LightCurveSearch.Searched s = new LightCurveSearch(settings,
+                vetter == null ? null : () -> VetterCache.get(vetter)).run(lc.lightCurve(), "", path);
         LightCurve.Target t = lc.lightCurve().target();
-        for (TransitSearch.Signal g : r.signals()) {
-            if (ranks.contains(g.rank())) {
-                String file = new org.apache.hadoop.fs.Path(path).getName();
-                String name = figureName(file, g.rank());
-                SignalViews.Views v = SignalViews.of(r.forViews(), g);
-                String verdict = "";
-                if (vetter != null) {
-                    Vetter.Score sc = VetterCache.get(vetter).score(List.of(v)).get(0);
-                    verdict = String.format(Locale.ROOT, "planet score %.3f: %s", sc.planet(),
-                            sc.disposition().label());
-                }
-                String title = String.format(Locale.ROOT, "%s, %s, signal %d (%s)%s",
-                        t.name().isEmpty() ? "target unknown" : t.name(),
-                        t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file,
-                        t.timeSystem().equals(TimeSystem.BTJD) ? "" : ", times from " + t.timeSystem());
-                out.add(new Tuple2<>(name, TransitFigure.png(r.detrended(), r.periodogram(), g, v.global(),
-                        new double[][] {v.local(), v.odd(), v.even(), v.secondary()}, verdict, title, 1200, 1100)));
+        String file = new org.apache.hadoop.fs.Path(path).getName();
+        for (int i = 0; i < s.signals().size(); i++) {
+            int rank = s.signals().get(i).rank();
+            if (ranks.contains(rank)) {
+                out.add(new Tuple2<>(figureName(file, rank), LightCurveSearch.figure(s, i, t, file, 1200, 1100)));
             }
         }
         return out;

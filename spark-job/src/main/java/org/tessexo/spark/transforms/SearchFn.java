@@ -2,22 +2,16 @@ package org.tessexo.spark.transforms;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.tessexo.common.detect.LightCurveSearch;
 import org.tessexo.common.fits.MemoryBudget;
+import org.tessexo.common.lightcurve.TransitSearch;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.lightcurve.LightCurve;
 import org.tessexo.common.lightcurve.LightCurveReader;
-import org.tessexo.common.lightcurve.TransitSearch;
-import org.tessexo.common.vetting.SignalViews;
-import org.tessexo.common.vetting.Verdict;
-import org.tessexo.common.vetting.Vetter;
-import org.tessexo.spark.io.HadoopFiles;
 import org.tessexo.spark.io.ListedFile;
 import org.tessexo.spark.io.Prefetching;
 import org.tessexo.spark.io.SerializableHadoopConf;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -27,7 +21,6 @@ import java.util.List;
  */
 public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, SearchRow> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(SearchFn.class);
     public static final String TOO_LARGE = LightCurveFiles.TOO_LARGE;
 
     private final Broadcast<SerializableHadoopConf> conf;
@@ -61,63 +54,23 @@ public final class SearchFn implements FlatMapFunction<Iterator<ListedFile>, Sea
     @Override
     public Iterator<SearchRow> call(Iterator<ListedFile> files) {
         LightCurveReader reader = new LightCurveReader(fluxColumn);
-        TransitSearch search = new TransitSearch(settings);
+        LightCurveSearch search = new LightCurveSearch(settings,
+                vetter == null ? null : () -> VetterCache.get(vetter.value()));
         MemoryBudget budget = MemoryBudget.ofThisJvm(concurrentTasks, 1);
         return Prefetching.map(LightCurveFiles.reads(files, conf.value().get(), reader, budget, maxBytes), 1,
                 "tess-search", read -> searchOne(read, search));
     }
 
-    SearchRow searchOne(LightCurveFiles.Read read, TransitSearch search) {
+    static SearchRow searchOne(LightCurveFiles.Read read, LightCurveSearch search) {
         String key = read.path();
         if (read.lightCurve() == null) {
-            return row(key, read.outcome(), read.reason(), read.detail(), read.bytes());
+            return new SearchRow(key, read.outcome(), read.reason(), read.detail(), null, 0, read.bytes(), List.of(),
+                    List.of(), List.of());
         }
         LightCurve lc = read.lightCurve();
-        try {
-            TransitSearch.Result r = search.search(lc);
-            // What was done to the data or the search (a time conversion, a sort, a capped grid), in the detail.
-            String notes = join(read.notes(), r.notes());
-            if (!r.ok()) {
-                return new SearchRow(key, Outcome.SKIPPED, r.reason(), join(r.detrended().size()
-                        + " cadences", notes), lc.target(), r.detrended().size(), read.bytes(),
-                        List.of(), List.of(), List.of());
-            }
-            return new SearchRow(key, Outcome.SEARCHED, "", notes, lc.target(), r.detrended().size(), read.bytes(),
-                    r.signals(), vet(r), r.events());
-        } catch (RuntimeException e) {
-            LOG.warn("{}: search failed", key, e);
-            return row(key, Outcome.FAILED, "search error", e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    read.bytes());
-        } catch (OutOfMemoryError e) {
-            // A backstop: the file's size was checked before reading; its tables may still decode larger.
-            return row(key, Outcome.FAILED, HadoopFiles.OUT_OF_MEMORY, e.getMessage() + " (raise the executor"
-                    + " memory)", read.bytes());
-        }
-    }
-
-    private static String join(String a, String b) {
-        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
-    }
-
-    private static SearchRow row(String key, Outcome o, String reason, String detail, long bytes) {
-        return new SearchRow(key, o, reason, detail, null, 0, bytes, List.of(), List.of(), List.of());
-    }
-
-    /** Each signal's views, scored by the vetter when there is one. */
-    private List<Verdict> vet(TransitSearch.Result r) {
-        List<SignalViews.Views> views = new ArrayList<>();
-        for (TransitSearch.Signal g : r.signals()) {
-            views.add(SignalViews.of(r.forViews(), g));
-        }
-        List<Verdict> out = new ArrayList<>();
-        if (vetter == null) {
-            views.forEach(v -> out.add(Verdict.unscored(v)));
-            return out;
-        }
-        List<Vetter.Score> scores = VetterCache.get(vetter.value()).score(views);
-        for (int i = 0; i < views.size(); i++) {
-            out.add(Verdict.of(scores.get(i), views.get(i)));
-        }
-        return out;
+        LightCurveSearch.Searched s = search.run(lc, read.notes(), key);
+        return new SearchRow(key, s.outcome(), s.reason(), s.detail(),
+                s.outcome() == Outcome.FAILED ? null : lc.target(), s.cadences(), read.bytes(), s.signals(),
+                s.verdicts(), s.events());
     }
 }
