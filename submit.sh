@@ -6,7 +6,9 @@
 # flags, so a laptop needs only Java 17 and Maven. Spark's options (--master, --deploy-mode, --executor-memory,
 # --driver-memory, --num-executors, --executor-cores, --conf spark.x=y, ...) go to Spark; --conf FILE (no '=')
 # is a HOCON file for the job; everything else goes to the job.
-# Environment: MVN_PROFILES (e.g. cuda), TESS_DRIVER_MEMORY (local JVM heap, default 6g), SPARK_SUBMIT (path).
+# Environment: MVN_PROFILES (e.g. cuda), TESS_DRIVER_MEMORY (local JVM heap, default 6g), SPARK_SUBMIT (path),
+# TESS_SERVE_MEMORY (the HTTP server's heap, default 4g).
+# ./submit.sh serve ... starts the HTTP server (serve/): a plain JVM, no Spark.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
@@ -25,6 +27,21 @@ stale() {
   [ ! -f "$JAR" ] || [ ! -f "$CP_FILE" ] && return 0
   [ -n "$(find pom.xml common/pom.xml common/src spark-job/pom.xml spark-job/src -newer "$JAR" -type f -print -quit 2>/dev/null)" ]
 }
+SERVE_JAR="$ROOT/serve/target/tess-exo-serve-$VERSION.jar"
+SERVE_CP="$ROOT/serve/target/serve-classpath.txt"
+serve_stale() {
+  [ ! -f "$SERVE_JAR" ] || [ ! -f "$SERVE_CP" ] && return 0
+  [ -n "$(find pom.xml common/pom.xml common/src serve/pom.xml serve/src -newer "$SERVE_JAR" -type f -print -quit 2>/dev/null)" ]
+}
+if [ "${1:-}" = "serve" ]; then
+  if serve_stale; then
+    echo "[submit.sh] building the server (the first build downloads its dependencies)..." >&2
+    mvn -B -q -DskipTests ${MVN_PROFILES:+-P$MVN_PROFILES} package -pl serve -am >&2
+  fi
+  exec java "-Xmx${TESS_SERVE_MEMORY:-4g}" -Dorg.slf4j.simpleLogger.showDateTime=true \
+    -Dorg.slf4j.simpleLogger.log.org.apache.hadoop=warn -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn \
+    -cp "$SERVE_JAR:$(cat "$SERVE_CP")" org.tessexo.serve.ServeMain "$@"
+fi
 if stale; then
   echo "[submit.sh] building the job jar (the first build downloads about 1 GB of dependencies)..." >&2
   mvn -B -q -DskipTests ${MVN_PROFILES:+-P$MVN_PROFILES} package >&2
