@@ -23,11 +23,15 @@
 #      the corner turn's shuffle bytes (Spark's event log), where the time goes, the peak resident memory.
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
+#  11. serve (only when asked for: about 6 minutes): the HTTP server (./submit.sh serve, its own JVM) under 1, 4 and
+#      16 concurrent clients on loopback, images (the demo model on a demo FFI) and light curves (WASP-126's alert
+#      light curve): throughput, p50 and p99 latency; its heap after collection and resident memory over 10,000
+#      image requests; and the batch search's cost per light curve on the same file (8 copies, local[2]).
 #  10. vetter-cv (only when asked for: about 27 minutes): train-vetter's star-level 5-fold cross-validation on the
 #      TESSellator light curves, pooled AUC, by fold, recall, precision, real binaries called planet.
 #
 #   bench/run.sh [--files N] [--links K] [--skip-s3] [--frames F]
-#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv]
+#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv,serve]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -439,5 +443,37 @@ print(f"   pooled AUC {p['auc_planet_vs_not']:.4f} over {p['examples']} examples
       + ", ".join(f"{a:.3f}" for a in cv["auc_by_fold"])
       + f"; recall {p['recall']:.2f}, precision {p['precision']:.2f} at {p['threshold']};"
       f" real binaries called planet {real.get('scored_planet', 0)} of {real.get('examples', 0)}")
+PY
+fi
+
+if want serve; then
+  echo
+  echo "11. Serving: ./submit.sh serve on loopback, $CORES cores (tess.serve.max-concurrent = $CORES, queue 16)"
+  [ -f out/demo/model.zip ] || ./submit.sh demo > "$WORK/serve-demo.log" 2>&1
+  SERVE_CP="$WORK/serve-test.classpath"
+  [ -f "$SERVE_CP" ] && [ "$SERVE_CP" -nt serve/pom.xml ] || mvn -B -q -pl serve -am dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$SERVE_CP" >&2
+  mvn -B -q -pl serve -am test-compile -DskipTests >&2
+  PORT=18093
+  ./submit.sh serve --model out/demo/model.zip --port $PORT > "$WORK/serve.log" 2>&1 &
+  SERVE_PID=$!
+  trap 'kill $SERVE_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 1; done
+  JPID=$(pgrep -f "ServeMain.*--port $PORT" | head -1)
+  IMG=$(ls data/demo/ffi/*.fits | head -1)
+  LC="$SHARED/data/tess/hlsp_tess-data-alerts_tess_phot_00025155310-s01_tess_v1_lc.fits"
+  java -cp "serve/target/test-classes:serve/target/classes:common/target/classes:$(cat "$SERVE_CP")" \
+    org.tessexo.serve.ServeLoad $PORT "$JPID" "$IMG" "$LC" 10000
+  kill $SERVE_PID; wait $SERVE_PID 2>/dev/null || true
+  trap - EXIT
+  rm -rf "$WORK/serve-lc" && mkdir -p "$WORK/serve-lc"
+  for i in 1 2 3 4 5 6 7 8; do ln -f "$LC" "$WORK/serve-lc/copy-$i-$(basename "$LC")"; done
+  ./submit.sh search --input "$WORK/serve-lc" --output "$WORK/serve-search" --overwrite > "$WORK/serve-search.log" 2>&1
+  $PY - "$WORK/serve-search/run-report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = r["timings_s"]
+print(f"   batch search of the same light curve, 8 copies, local[2]: {t.get('search', float('nan'))} s searching"
+      f" ({t.get('search', float('nan')) / 8 * 2:.2f} s per light curve per core), {t['total']} s in all; timings {t}")
 PY
 fi

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.PipelineSettings;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,10 @@ public final class TessServer implements AutoCloseable {
         metrics.gauge("tess_serve_jvm_heap_used_bytes",
                 () -> Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         metrics.gauge("tess_serve_jvm_heap_max_bytes", () -> Runtime.getRuntime().maxMemory());
+        // The heap the last collection left: what is really held, the measure of a leak.
+        metrics.gauge("tess_serve_jvm_heap_after_gc_bytes", () -> ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(m -> m.getType() == MemoryType.HEAP && m.getCollectionUsage() != null)
+                .mapToLong(m -> m.getCollectionUsage().getUsed()).sum());
         server.start();
         this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tess-model-watch");
