@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Models {
     private static final Logger LOG = LoggerFactory.getLogger(Models.class);
     static final String NONE = "none";
-    static final String CURRENT = "current";
+    static final String CURRENT = org.tessexo.common.model.Registry.CURRENT;
 
     /** What one generation holds; {@code modelZip} null: no image model; {@code vetterZip} null: no vetting. */
     record Generation(long id, String modelUri, byte[] modelZip, ModelMetadata metadata, String modelVersion,

@@ -60,7 +60,7 @@ final class ServeFixtures {
     static ServeSettings settings(Path model, String... overrides) {
         List<String> o = new ArrayList<>(List.of("serve.port=0", "serve.host=127.0.0.1", "serve.reload-check-s=0",
                 "serve.model=" + (model == null ? "" : model.toUri())));
-        o.addAll(List.of(overrides));
+        o.addAll(List.of(overrides)); // the test's own, which win
         return ServeSettings.from(SettingsLoader.tree(null, null, o).getConfig("serve"));
     }
 

@@ -288,4 +288,38 @@ class ServeIT {
             assertEquals(4, get(p, "/readyz").json().at("/models/generation").asLong());
         }
     }
+
+    @Test
+    void followsARegistrysCurrentVersion() throws Exception {
+        // The layout retrain writes (common's Registry): versions, and a pointer to the one served.
+        Path registry = dir.resolve("registry");
+        for (String v : List.of("v0001", "v0002")) {
+            Files.createDirectories(registry.resolve(v));
+            ServeFixtures.model(registry.resolve(v + "/model.zip"), v.hashCode());
+            Files.writeString(registry.resolve(v + "/" + org.tessexo.common.model.Registry.VERSION_INFO), "{}");
+        }
+        Files.writeString(registry.resolve(org.tessexo.common.model.Registry.CURRENT), "v0001\n");
+        try (TessServer s = new TessServer(ServeFixtures.settings(registry, "serve.reload-check-s=0.2"),
+                ServeFixtures.pipeline("vetter.model=none"))) {
+            int p = s.port();
+            assertEquals("v0001", get(p, "/v1/models").json().get("image_model_version").asText());
+            assertEquals(200, post(p, ServeHandler.IMAGES, FITS, ServeFixtures.image()).status());
+            // A promotion: the pointer moves, the watch reloads, no request is refused.
+            Files.writeString(registry.resolve(org.tessexo.common.model.Registry.CURRENT), "v0002\n");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            String served = "";
+            while (!served.equals("v0002") && System.nanoTime() < deadline) {
+                assertEquals(200, post(p, ServeHandler.IMAGES, FITS, ServeFixtures.image()).status());
+                served = get(p, "/v1/models").json().get("image_model_version").asText();
+            }
+            assertEquals("v0002", served, "the file watch followed current");
+            assertTrue(get(p, "/v1/models").json().get("image_model").asText().endsWith("v0002/model.zip"));
+            assertTrue(get(p, "/metrics").text().contains("tess_serve_model_reloads_total{result=\"loaded\"} 1"));
+            // A pointer to a version that is not there: the watch keeps serving v0002.
+            Files.writeString(registry.resolve(org.tessexo.common.model.Registry.CURRENT), "v0009\n");
+            Reply r = post(p, ServeHandler.RELOAD, null, new byte[0]);
+            assertEquals(409, r.status(), r.text());
+            assertEquals("v0002", get(p, "/v1/models").json().get("image_model_version").asText());
+        }
+    }
 }

@@ -164,6 +164,11 @@ public final class TessJob {
         }
         if (cli.output() != null) {
             s = s.withOutput(cli.output());
+        } else if (cli.command() == Command.RETRAIN && !s.retrain().registry().isBlank()) {
+            // A retrain's own report and outcomes go beside the registry's versions, one folder per run.
+            String registry = s.retrain().registry().replaceAll("/+$", "");
+            s = s.withOutput(registry + "/runs/" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
+                    Locale.ROOT).withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
         }
         if (cli.labels() != null) {
             s = s.withLabels(cli.labels());

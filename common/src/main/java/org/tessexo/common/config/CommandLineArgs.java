@@ -18,7 +18,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                               List<String> overrides) {
 
     public enum Command {
-        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY, DETECT, SERVE;
+        DEMO, TRAIN, SINGLE, INSPECT, SEARCH, TRAIN_VETTER, PHOTOMETRY, DETECT, SERVE, RETRAIN;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -36,7 +36,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
     }
 
     private static final Set<String> WITH_VALUE = Set.of("--input", "--output", "--labels", "--conf", "--master",
-            "--vetter", "--min-score", "--targets", "--model", "--port", "--host");
+            "--vetter", "--min-score", "--targets", "--model", "--port", "--host", "--registry");
 
     public static final String USAGE = String.join("\n",
             "Usage: ./submit.sh COMMAND [options] [key=value ...]",
@@ -50,6 +50,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  photometry    full-frame images into a light curve per star (Parquet lightcurves/ that search reads)",
             "  detect        photometry, search and vetting in one job: from FFIs to ranked planet candidates",
             "  serve         an HTTP server: images scored, light curves searched and vetted (no Spark)",
+            "  retrain       train the registry's current model further on new files; promote it if not worse",
             "Options:",
             "  --input URI     a folder, a prefix or one file (s3a://, file://, hdfs:// or a plain path)",
             "  --output URI    the output folder (run-report.json, outcomes/, model.zip)",
@@ -65,6 +66,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             "  --demo          photometry, detect: on a generated sector (data/demo-sector/, written once)",
             "  --model URI     serve: the model.zip (or a registry folder) to score images with",
             "  --port N, --host H  serve: where to listen (default 127.0.0.1:8080)",
+            "  --registry URI  retrain: the model registry folder (serve --model follows its current version)",
             "  key=value       any configuration key, e.g. training.epochs=3 (see conf/ and README.md)",
             "./submit.sh COMMAND --help: what the command reads and writes, its options and settings.");
 
@@ -101,6 +103,15 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                             + " to upload a file",
                     "  --model URI  --vetter URI  --port N  --host H",
                     List.of("serve", "search", "vetter", "fits", "s3a"))),
+            java.util.Map.entry(Command.RETRAIN, new CommandHelp(
+                    "train the registry's current image CNN further on new files, promote it only if not worse",
+                    "--registry: the model registry folder (made at the first run); --input: FITS images, of which"
+                            + " those the current version has not trained on are new; --labels: their labels",
+                    "--registry: a new version folder (model.zip, manifest.csv, version.json, run-report.json) and"
+                            + " its current pointer when promoted, else candidates/RUN/; --output (default"
+                            + " REGISTRY/runs/RUN): run-report.json, outcomes/",
+                    "  --registry URI  --input URI  --labels URI  --output URI  --strict",
+                    List.of("retrain", "training", "listing", "labels-table", "failures", "s3a"))),
             java.util.Map.entry(Command.DEMO, new CommandHelp(
                     "write the sample data set (once) and train on it with local[*]",
                     "nothing: it writes 240 TESS-like FFIs and a labels table under data/demo/",
@@ -235,6 +246,12 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 case "--vetter" -> overrides.add("vetter.model=" + value);
                 case "--min-score" -> overrides.add("vetter.min-score=" + value);
                 case "--targets" -> overrides.add("photometry.targets=" + value);
+                case "--registry" -> {
+                    if (command != Command.RETRAIN) {
+                        throw new UserException("--registry applies to retrain, not " + command.label() + ".");
+                    }
+                    overrides.add("retrain.registry=" + value);
+                }
                 case "--model", "--port", "--host" -> {
                     if (command != Command.SERVE) {
                         throw new UserException(name + " applies to serve, not " + command.label() + ".");

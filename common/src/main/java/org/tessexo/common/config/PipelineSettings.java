@@ -28,7 +28,7 @@ public record PipelineSettings(
         Demo demo,
         int maxProblems,
         Failures failures,
-        Search search, Vetting vetting, Photometry photometry) implements Serializable {
+        Search search, Vetting vetting, Photometry photometry, Retrain retrain) implements Serializable {
 
     /** @param filesInFlight files read at once per partition; 0 = 4 for s3a, 1 otherwise */
     public record Listing(List<String> suffixes, int partitions, int filesInFlight) implements Serializable {
@@ -162,6 +162,14 @@ public record PipelineSettings(
             implements Serializable {
     }
 
+    /**
+     * {@code retrain}: the registry folder, the epochs of a warm start, the replay share (old files trained on again
+     * per new file), the promotion margin, and the evaluation set's share of the first input.
+     */
+    public record Retrain(String registry, int epochs, double learningRate, double replay, double maxDrop,
+                          double maxLossRise, double evaluationFraction, long seed) implements Serializable {
+    }
+
     /** Maps the validated {@code tess} tree; the checks here are the ones types alone cannot express. */
     static PipelineSettings from(Config c) {
         Listing listing = new Listing(c.getStringList("listing.suffixes"), c.getInt("listing.partitions"),
@@ -225,10 +233,14 @@ public record PipelineSettings(
                 c.getStringList("photometry.fits-stars"), new Photometry.Demo(c.getBoolean("photometry.demo.run"),
                         c.getString("photometry.demo.data"), c.getString("photometry.demo.output"),
                         c.getString("photometry.demo.detect-output"), c.getLong("photometry.demo.seed")));
+        Retrain retrain = new Retrain(c.getString("retrain.registry"), c.getInt("retrain.epochs"),
+                c.getDouble("retrain.learning-rate"),
+                c.getDouble("retrain.replay"), c.getDouble("retrain.max-drop"), c.getDouble("retrain.max-loss-rise"),
+                c.getDouble("retrain.evaluation-fraction"), c.getLong("retrain.seed"));
         PipelineSettings s = new PipelineSettings(c.getString("input"), c.getString("output"), c.getString("labels"),
                 listing, s3a, fits, pre, model, training, labelsTable, demo, c.getInt("report.max-problems"),
                 new Failures(c.getDouble("failures.max-fraction"), c.getLong("failures.max-count"),
-                        c.getBoolean("failures.strict")), search, vetting, photometry);
+                        c.getBoolean("failures.strict")), search, vetting, photometry, retrain);
         s.validate();
         return s;
     }
@@ -338,6 +350,13 @@ public record PipelineSettings(
                 "tess.vetter.test-fraction must be in (0, 1)");
         require(vetting.folds() >= 1 && vetting.folds() <= MAX_FOLDS, "tess.vetter.folds must be 1 (one held-out split"
                 + " of test-fraction) or 2 to " + MAX_FOLDS + " (star-level cross-validation)");
+        require(retrain.epochs() >= 1, "tess.retrain.epochs must be >= 1");
+        require(retrain.learningRate() >= 0, "tess.retrain.learning-rate must be >= 0 (0: the model's own)");
+        require(retrain.replay() >= 0, "tess.retrain.replay must be >= 0 (0: no old files trained on again)");
+        require(retrain.maxDrop() >= 0 && retrain.maxDrop() < 1, "tess.retrain.max-drop must be in [0, 1)");
+        require(retrain.maxLossRise() >= 0, "tess.retrain.max-loss-rise must be >= 0");
+        require(retrain.evaluationFraction() > 0 && retrain.evaluationFraction() < 1,
+                "tess.retrain.evaluation-fraction must be in (0, 1)");
         var ph = photometry;
         require(ph.referenceFrames() >= 1 && ph.referenceFrames() <= 100,
                 "tess.photometry.reference-frames must be in 1..100");
@@ -391,18 +410,31 @@ public record PipelineSettings(
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * The same settings with a model's own input rules: how it decodes and preprocesses (from its metadata), its
+     * shape, and the training's epochs ({@code retrain} continues a model as it was built).
+     */
+    public PipelineSettings withModel(DecoderSettings newFits, PreprocessSettings newPreprocess, ModelSettings newModel,
+                                      int epochs) {
+        Training t = new Training(epochs, training.batchSizePerWorker(), training.averagingFrequency(),
+                training.prefetchBatches(), training.approach(), training.testFraction(), training.splitSeed(),
+                training.storageLevel(), training.checkpointEvery(), training.checkpointKeep());
+        return new PipelineSettings(input, output, labels, listing, s3a, newFits, newPreprocess, newModel, t,
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry, retrain);
+    }
+
     public PipelineSettings withInput(String newInput) {
         return new PipelineSettings(newInput, output, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search, vetting, photometry);
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry, retrain);
     }
 
     public PipelineSettings withOutput(String newOutput) {
         return new PipelineSettings(input, newOutput, labels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search, vetting, photometry);
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry, retrain);
     }
 
     public PipelineSettings withLabels(String newLabels) {
         return new PipelineSettings(input, output, newLabels, listing, s3a, fits, preprocess, model, training,
-                labelsTable, demo, maxProblems, failures, search, vetting, photometry);
+                labelsTable, demo, maxProblems, failures, search, vetting, photometry, retrain);
     }
 }

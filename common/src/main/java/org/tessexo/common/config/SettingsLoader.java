@@ -71,8 +71,8 @@ public final class SettingsLoader {
     private static Config merged(String userFileText, String userFileName, List<String> overrides, boolean demo) {
         Config reference = reference();
         Config layered = ConfigFactory.empty();
-        for (String kv : overrides) {
-            layered = layered.withFallback(parseOverride(kv));
+        for (String kv : overrides) { // a key given twice: the later one wins, as on any command line
+            layered = parseOverride(kv).withFallback(layered);
         }
         if (userFileText != null) {
             Config file;

@@ -5,13 +5,15 @@ import java.util.Comparator;
 
 /**
  * Held-out evaluation of a two-class model: accuracy, precision, recall at a threshold, and the exact area under
- * the ROC curve (Mann-Whitney U, ties counted half). Class 1 is the positive class. Fields are null when they are
- * undefined (no samples, no positive predictions, a single class).
+ * the ROC curve (Mann-Whitney U, ties counted half), and the log loss (the mean cross-entropy of the labels under the
+ * scores, each clipped to [1e-7, 1 - 1e-7]: how sure and how right). Class 1 is the positive class. Fields are null
+ * when they are undefined (no samples, no positive predictions, a single class).
  */
-public record BinaryMetrics(int samples, Double accuracy, Double precision, Double recall, Double auc) {
+public record BinaryMetrics(int samples, Double accuracy, Double precision, Double recall, Double auc,
+                            Double logLoss) {
 
     public static BinaryMetrics empty() {
-        return new BinaryMetrics(0, null, null, null, null);
+        return new BinaryMetrics(0, null, null, null, null, null);
     }
 
     /** @param scores probability of class 1 per sample; @param labels 0 or 1 per sample */
@@ -42,7 +44,12 @@ public record BinaryMetrics(int samples, Double accuracy, Double precision, Doub
         }
         Double precision = tp + fp == 0 ? null : (double) tp / (tp + fp);
         Double recall = tp + fn == 0 ? null : (double) tp / (tp + fn);
-        return new BinaryMetrics(n, (double) (tp + tn) / n, precision, recall, auc(scores, labels));
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double p = Math.min(1 - 1e-7, Math.max(1e-7, scores[i]));
+            loss -= labels[i] == 1 ? Math.log(p) : Math.log(1 - p);
+        }
+        return new BinaryMetrics(n, (double) (tp + tn) / n, precision, recall, auc(scores, labels), loss / n);
     }
 
     static Double auc(double[] scores, int[] labels) {

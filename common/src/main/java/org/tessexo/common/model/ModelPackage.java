@@ -82,10 +82,15 @@ public final class ModelPackage {
 
     /** A model from a file's bytes (as read from any Hadoop URI), without the optimizer's state. */
     public static Loaded load(byte[] zip) throws IOException {
+        return load(zip, false);
+    }
+
+    /** @param withUpdater also restore the optimizer's state, to continue training (retrain's warm start) */
+    public static Loaded load(byte[] zip, boolean withUpdater) throws IOException {
         Path tmp = Files.createTempFile("tess-model-", ".zip");
         try {
             Files.write(tmp, zip);
-            return load(tmp, false);
+            return load(tmp, withUpdater);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -89,6 +89,8 @@ public final class RunReport {
     public final Map<String, Object> vetting;
     /** The photometry section: CCDs, stars, frames measured, light curves written (photometry only). */
     public final Map<String, Object> photometry;
+    /** The retrain section: the registry, what was new, the metrics of both models, the decision (retrain only). */
+    public final Map<String, Object> retrain;
     private final Tally tally;
     private final Training training;
     private final Search search;
@@ -110,6 +112,7 @@ public final class RunReport {
         warnings = List.copyOf(b.warnings);
         vetting = b.vetting == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.vetting));
         photometry = b.photometry == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.photometry));
+        retrain = b.retrain == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.retrain));
         timings = Collections.unmodifiableMap(new LinkedHashMap<>(b.timings));
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
         listed = tally.listed();
@@ -185,6 +188,7 @@ public final class RunReport {
             e.put("precision", ev.precision());
             e.put("recall", ev.recall());
             e.put("auc", ev.auc());
+            e.put("log_loss", ev.logLoss());
             t.put("evaluation", e);
             t.put("checkpoint", training.checkpoint());
             if (training.resumedFromEpoch() != null) {
@@ -201,6 +205,9 @@ public final class RunReport {
             c.put("strongest", search.strongest());
             c.put("figures", search.figures());
             m.put("search", c);
+        }
+        if (retrain != null) {
+            m.put("retrain", retrain);
         }
         if (photometry != null) {
             m.put("photometry", photometry);
@@ -243,6 +250,7 @@ public final class RunReport {
         private Search search;
         private Map<String, Object> vetting;
         private Map<String, Object> photometry;
+        private Map<String, Object> retrain;
         private String model;
         private final List<String> warnings = new ArrayList<>();
         private final Map<String, Double> timings = new LinkedHashMap<>();
@@ -282,6 +290,11 @@ public final class RunReport {
 
         public synchronized Builder photometry(Map<String, Object> p) {
             this.photometry = p;
+            return this;
+        }
+
+        public synchronized Builder retrain(Map<String, Object> r) {
+            this.retrain = new LinkedHashMap<>(r);
             return this;
         }
 

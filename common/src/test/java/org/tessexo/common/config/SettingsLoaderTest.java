@@ -36,6 +36,15 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceTakesTheLaterValue() {
+        // As on any command line: "./submit.sh train training.epochs=3 ... training.epochs=5" trains 5 epochs.
+        PipelineSettings s = SettingsLoader.load(null, null, List.of("training.epochs=3", "fits.hdu=A",
+                "tess.training.epochs=5", "fits.hdu=B"));
+        assertEquals(5, s.training().epochs());
+        assertEquals("B", s.fits().hdu());
+    }
+
+    @Test
     void unknownKeysAreRejectedWithTheirName() {
         UserException e = assertThrows(UserException.class,
                 () -> SettingsLoader.load(null, null, List.of("training.epoch=3")));

@@ -17,6 +17,11 @@ class BinaryMetricsTest {
         assertEquals(2.0 / 3, m.recall(), 1e-12);
         // 9 positive-negative pairs, 8 ordered correctly (0.3 < 0.6 is the miss)
         assertEquals(8.0 / 9, m.auc(), 1e-12);
+        // the definition (scikit-learn's log_loss): -mean(y ln p + (1 - y) ln(1 - p)) = 0.462879
+        double expected = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.3) + Math.log(0.4) + Math.log(0.8)
+                + Math.log(0.9)) / 6;
+        assertEquals(expected, m.logLoss(), 1e-12);
+        assertEquals(0.462879, m.logLoss(), 1e-6);
     }
 
     @Test

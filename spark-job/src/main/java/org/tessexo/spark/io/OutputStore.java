@@ -5,7 +5,10 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.errors.UserException;
@@ -69,6 +72,11 @@ public final class OutputStore {
         this.fs = HadoopFiles.fileSystem(root, conf);
     }
 
+    /** The id of the run that writes here (in temporary names and the claim). */
+    public String runId() {
+        return runId;
+    }
+
     public Path path(String name) {
         return new Path(root, checkName(name));
     }
@@ -127,11 +135,11 @@ public final class OutputStore {
         fs.delete(path(name), true);
     }
 
-    /** File names directly under {@code dir} (empty when it does not exist). */
+    /** The names in a folder of the output ("" for the output itself), sorted; none when it does not exist. */
     public List<String> list(String dir) throws IOException {
         List<String> names = new ArrayList<>();
         try {
-            for (FileStatus s : fs.listStatus(path(dir))) {
+            for (FileStatus s : fs.listStatus(dir.isEmpty() ? root : path(dir))) {
                 names.add(s.getPath().getName());
             }
         } catch (FileNotFoundException e) {
@@ -371,7 +379,25 @@ public final class OutputStore {
         return t;
     }
 
+    /**
+     * Puts {@code tmp} in {@code target}'s place. A file replaces the old one in one step where the store can (a
+     * local disk's rename(2), HDFS's rename with OVERWRITE), so a reader always finds one whole version (the
+     * registry's {@code current} pointer relies on it); a folder replaces the old one by delete and rename.
+     */
     private void commit(Path tmp, Path target) throws IOException {
+        if (!fs.getFileStatus(tmp).isDirectory()) {
+            if (fs instanceof RawLocalFileSystem) {
+                java.nio.file.Files.move(java.nio.file.Path.of(fs.makeQualified(tmp).toUri()),
+                        java.nio.file.Path.of(fs.makeQualified(target).toUri()),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return;
+            }
+            if ("hdfs".equalsIgnoreCase(fs.getUri().getScheme())) {
+                FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, target, Options.Rename.OVERWRITE);
+                return;
+            }
+        }
         fs.delete(target, true);
         if (!fs.rename(tmp, target)) {
             throw new IOException("Cannot rename " + tmp + " to " + target);

@@ -58,6 +58,7 @@ public final class JobRunner {
             case TRAIN_VETTER -> new TrainVetterJob();
             case PHOTOMETRY -> new PhotometryJob();
             case DETECT -> new DetectJob();
+            case RETRAIN -> new RetrainJob();
             case SERVE -> throw new UserException("serve is an HTTP server, not a Spark job: run ./submit.sh serve"
                     + " (it starts without Spark).");
         };

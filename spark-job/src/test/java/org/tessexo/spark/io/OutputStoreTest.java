@@ -140,4 +140,36 @@ class OutputStoreTest {
         assertFalse(Files.exists(tmp.resolve("a.json")));
         assertEquals(List.of(), names(tmp));
     }
+
+    @Test
+    void aReplacedFileIsNeverMissingForAReader(@TempDir Path tmp) throws Exception {
+        // The registry's "current" pointer is replaced while servers read it: the old delete-then-rename left a
+        // moment without the file.
+        OutputStore store = new OutputStore(tmp.toString(), new Configuration(), "r");
+        store.writeText("current", "v0000");
+        Path current = tmp.resolve("current");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                try {
+                    String v = Files.readString(current);
+                    assertTrue(v.matches("v\\d{4}"), v);
+                    reads.incrementAndGet();
+                } catch (IOException e) {
+                    missing.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        for (int i = 1; i <= 500; i++) {
+            store.writeText("current", String.format(java.util.Locale.ROOT, "v%04d", i));
+        }
+        done.set(true);
+        reader.join();
+        assertEquals("v0500", Files.readString(current));
+        assertTrue(reads.get() > 0);
+        assertEquals(0, missing.get(), "reads that found no file, of " + reads.get());
+    }
 }
