@@ -48,8 +48,8 @@ class ServeIT {
     static void start() throws Exception {
         Path model = dir.resolve("model.zip");
         ServeFixtures.model(model, 1);
-        server = new TessServer(ServeFixtures.settings(model, "serve.max-body-bytes=5000000",
-                "serve.idle-timeout-s=2", "serve.request-timeout-s=6"), ServeFixtures.pipeline());
+        server = new TessServer(ServeFixtures.settings(model, "serve.max-body-bytes=5000000"),
+                ServeFixtures.pipeline());
         port = server.port();
     }
 
@@ -127,12 +127,27 @@ class ServeIT {
         byte[] good = ServeFixtures.image();
         byte[] truncated = Arrays.copyOf(good, good.length - 3000);
         byte[] notFits = "SIMPLE? no, a text file\n".repeat(200).getBytes(StandardCharsets.US_ASCII);
-        for (byte[] bad : List.of(tableOnly, truncated, notFits)) {
+        // A decode bomb: a 20000 x 20000 float image (1.6 GB) claimed by a 1 MB gzip body.
+        StringBuilder header = new StringBuilder();
+        for (String card : List.of("SIMPLE  =                    T", "BITPIX  =                  -32",
+                "NAXIS   =                    2", "NAXIS1  =                20000", "NAXIS2  =                20000",
+                "EXTNAME = 'CAL     '", "END")) {
+            header.append(String.format(java.util.Locale.ROOT, "%-80s", card));
+        }
+        while (header.length() % 2880 != 0) {
+            header.append(' ');
+        }
+        byte[] claim = java.util.Arrays.copyOf(header.toString().getBytes(StandardCharsets.US_ASCII),
+                header.length() + (1 << 20));
+        byte[] bomb = ServeFixtures.gzip(claim);
+        for (byte[] bad : List.of(tableOnly, truncated, notFits, bomb)) {
             Reply r = post(port, ServeHandler.IMAGES, FITS, bad);
             assertEquals(422, r.status(), r.text());
             noInternals(r);
             assertEquals(batch.decode(bad).reason(), r.json().get("reason").asText(), r.text());
         }
+        assertEquals(FitsImageDecoder.TOO_LARGE, post(port, ServeHandler.IMAGES, "application/gzip", bomb).json()
+                .get("reason").asText(), "refused before a byte of the claimed image is allocated");
         Reply empty = post(port, ServeHandler.IMAGES, FITS, new byte[0]);
         assertEquals(400, empty.status());
         assertEquals("empty body", empty.json().at("/error/reason").asText());
@@ -186,8 +201,8 @@ class ServeIT {
     }
 
     /** A raw request on a socket: what a browser or curl never sends, but a hostile or broken client does. */
-    static String raw(String head, byte[] body, int trickleMs) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+    static String raw(int to, String head, byte[] body, int trickleMs) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", to)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));
@@ -209,8 +224,9 @@ class ServeIT {
     @Test
     void hugeSlowAndSilentBodiesAreRefusedWithoutReadingThem() throws Exception {
         long t0 = System.nanoTime();
-        String huge = raw("POST " + ServeHandler.IMAGES + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/fits\r\n"
-                + "Content-Length: 1073741824\r\nConnection: close\r\n\r\n", null, 0);
+        String huge = raw(port, "POST " + ServeHandler.IMAGES + " HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/fits\r\nContent-Length: 1073741824\r\nConnection: close\r\n\r\n",
+                null, 0);
         assertTrue(huge.startsWith("HTTP/1.1 413"), huge);
         assertTrue(huge.contains("body too large"), huge);
         assertTrue((System.nanoTime() - t0) / 1e9 < 20, "answered without waiting for a gigabyte");
@@ -219,15 +235,22 @@ class ServeIT {
         Reply big = post(port, ServeHandler.IMAGES, FITS, new byte[6_000_000]);
         assertEquals(413, big.status());
 
-        // Announces 100 bytes, sends 10 and goes quiet: the idle timeout (2 s) answers 408.
-        String silent = raw("POST " + ServeHandler.IMAGES + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/fits\r\n"
-                + "Content-Length: 100\r\nConnection: close\r\n\r\n", new byte[10], 0);
-        assertTrue(silent.startsWith("HTTP/1.1 408") || silent.isEmpty(), silent);
-        // Sends a byte every 100 ms, never idle for 2 s, past the request's 6 s: 408 too.
-        String slow = raw("POST " + ServeHandler.IMAGES + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/fits\r\n"
-                + "Content-Length: 200\r\nConnection: close\r\n\r\n", new byte[200], 50);
-        assertTrue(slow.startsWith("HTTP/1.1 408"), slow);
-        assertFalse(slow.contains("Exception"), slow);
+        // Clients too slow for a server with short limits (a second server: 2 s idle, 4 s per request).
+        try (TessServer strict = new TessServer(ServeFixtures.settings(dir.resolve("model.zip"),
+                "serve.idle-timeout-s=2", "serve.request-timeout-s=4"), ServeFixtures.pipeline("vetter.model=none"))) {
+            // Announces 100 bytes, sends 10 and goes quiet: the idle timeout answers 408 (or closes).
+            String silent = raw(strict.port(), "POST " + ServeHandler.IMAGES + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/fits\r\nContent-Length: 100\r\nConnection: close\r\n\r\n",
+                    new byte[10], 0);
+            assertTrue(silent.startsWith("HTTP/1.1 408") || silent.isEmpty(), silent);
+            // A byte every 50 ms, never idle for 2 s, past the request's 4 s: 408 too.
+            String slow = raw(strict.port(), "POST " + ServeHandler.IMAGES + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/fits\r\nContent-Length: 200\r\nConnection: close\r\n\r\n",
+                    new byte[200], 50);
+            assertTrue(slow.startsWith("HTTP/1.1 408"), slow);
+            assertTrue(slow.contains("body too slow"), slow);
+            assertFalse(slow.contains("Exception"), slow);
+        }
         // The server still answers.
         assertEquals(200, post(port, ServeHandler.IMAGES, FITS, ServeFixtures.image()).status());
     }

@@ -7,8 +7,6 @@ import org.tessexo.common.demo.DemoDataGenerator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,18 +22,10 @@ class InterruptIT {
     void ctrlCDuringTrainingSaysHowToResume(@TempDir Path tmp) throws Exception {
         DemoDataGenerator.Summary demo = DemoDataGenerator.generate(tmp.resolve("demo"), 40, 96, 100, 5);
         Path out = tmp.resolve("o");
-        Path root = Path.of("").toAbsolutePath().getParent(); // the module's parent: the project
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Files.readAllLines(root.resolve("conf/java17-opens.txt")));
-        cmd.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"),
-                "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
-                "-cp", System.getProperty("java.class.path"), TessJob.class.getName(),
-                "train", "--input", demo.ffiDir().toString(), "--labels", demo.labels().toString(),
-                "--output", out.toString(), "training.epochs=500", "preprocess.height=24", "preprocess.width=24",
-                "training.batch-size-per-worker=8"));
         Path log = tmp.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = SparkTestSupport.jobProcess(log, "train", "--input", demo.ffiDir().toString(), "--labels",
+                demo.labels().toString(), "--output", out.toString(), "training.epochs=500", "preprocess.height=24",
+                "preprocess.width=24", "training.batch-size-per-worker=8");
         Path state = out.resolve("checkpoints/state.json");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.exists(state) && p.isAlive() && System.nanoTime() < deadline) {

@@ -145,16 +145,9 @@ class RetrainIT {
 
     /** The retrain of a bad batch, with many epochs, in its own JVM: something to kill. */
     private static Process killable(Path registry, DemoDataGenerator.Summary d, Path out, Path log) throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(Files.readAllLines(root.resolve("conf/java17-opens.txt")));
-        cmd.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"),
-                "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
-                "-cp", System.getProperty("java.class.path"), TessJob.class.getName(),
-                "retrain", "--registry", registry.toString(), "--input", d.ffiDir().toString(), "--labels",
-                d.labels().toString(), "--output", out.toString(), "retrain.epochs=500", "preprocess.height=64",
-                "preprocess.width=64", "training.batch-size-per-worker=16"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return SparkTestSupport.jobProcess(log, "retrain", "--registry", registry.toString(), "--input",
+                d.ffiDir().toString(), "--labels", d.labels().toString(), "--output", out.toString(),
+                "retrain.epochs=500", "preprocess.height=64", "preprocess.width=64",
+                "training.batch-size-per-worker=16");
     }
 }

@@ -31,6 +31,22 @@ public final class SparkTestSupport {
         return session;
     }
 
+    /**
+     * A command in its own JVM, as submit.sh starts it locally (local[2], 2 GB, the Java 17 flags), its output in
+     * {@code log}: a job to interrupt or kill.
+     */
+    public static Process jobProcess(Path log, String... args) throws java.io.IOException {
+        Path root = Path.of("").toAbsolutePath().getParent(); // the module's parent: the project
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.nio.file.Files.readAllLines(root.resolve("conf/java17-opens.txt")));
+        cmd.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"),
+                "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
+                "-cp", System.getProperty("java.class.path"), TessJob.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     public static Path realData() {
         return org.tessexo.common.testing.FitsFixtures.realData();
     }
