@@ -150,4 +150,49 @@ class RetrainIT {
                 "retrain.epochs=500", "preprocess.height=64", "preprocess.width=64",
                 "training.batch-size-per-worker=16");
     }
+
+    @Test
+    void theVetterToo(@TempDir Path tmp) throws Exception {
+        // Generated quiet and rotating stars, three "sectors" of them; the examples are injected planets and
+        // binaries and inverted false alarms, so no labels table is needed.
+        Path registry = tmp.resolve("vetters");
+        List<String> settings = List.of("retrain.model=vetter", "vetter.epochs=12", "retrain.epochs=3",
+                "vetter.min-snr=12", "vetter.max-snr=40", "vetter.planets-per-star=3", "vetter.binaries-per-star=2",
+                "retrain.evaluation-fraction=0.3");
+        List<Double> aucs = new ArrayList<>();
+        for (int sector = 1; sector <= 3; sector++) {
+            Path stars = tmp.resolve("s" + sector);
+            org.tessexo.common.demo.LightCurveGenerator.write(stars, 36, 40 + sector);
+            List<String> o = new ArrayList<>(settings);
+            o.add("retrain.registry=" + registry);
+            PipelineSettings s = SettingsLoader.load(null, null, o).withInput(stars.toString())
+                    .withOutput(tmp.resolve("run" + sector).toString());
+            RunReport r = JobRunner.run(Command.RETRAIN, s, SparkTestSupport.spark());
+            assertEquals("ok", r.status, r.error);
+            assertEquals(36, ((Number) r.retrain.get("new_files")).intValue());
+            Object decision = r.retrain.get("decision");
+            double auc = ((Number) r.retrain.get("new_auc")).doubleValue();
+            if (sector == 1) {
+                assertEquals("promoted", decision, r.retrain.toString());
+                assertTrue(auc >= 0.75, "the first vetter separates planets from the rest: " + r.retrain);
+            } else {
+                double before = ((Number) r.retrain.get("current_auc")).doubleValue();
+                double lossBefore = ((Number) r.retrain.get("current_log_loss")).doubleValue();
+                double loss = ((Number) r.retrain.get("new_log_loss")).doubleValue();
+                boolean rule = auc >= before - 0.02 && loss <= lossBefore + 0.1;
+                assertEquals(rule ? "promoted" : "kept current", decision, "the rule, applied: " + r.retrain);
+                assertEquals(aucs.get(aucs.size() - 1), before, 1e-9, "the current vetter is scored on the same"
+                        + " evaluation examples as when it was promoted");
+            }
+            if ("promoted".equals(decision)) {
+                aucs.add(auc);
+            }
+        }
+        String current = current(registry);
+        assertEquals("v" + String.format(java.util.Locale.ROOT, "%04d", aucs.size()), current);
+        org.tessexo.common.vetting.Vetter v = org.tessexo.common.vetting.Vetter.load(
+                Files.readAllBytes(registry.resolve(current + "/vetter.zip")), false);
+        assertNotNull(v.network());
+        assertTrue(aucs.size() >= 2, "a warm-started vetter was promoted at least once: " + aucs);
+    }
 }

@@ -104,14 +104,16 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                     "  --model URI  --vetter URI  --port N  --host H",
                     List.of("serve", "search", "vetter", "fits", "s3a"))),
             java.util.Map.entry(Command.RETRAIN, new CommandHelp(
-                    "train the registry's current image CNN further on new files, promote it only if not worse",
-                    "--registry: the model registry folder (made at the first run); --input: FITS images, of which"
-                            + " those the current version has not trained on are new; --labels: their labels",
-                    "--registry: a new version folder (model.zip, manifest.csv, version.json, run-report.json) and"
+                    "train the registry's current model further on new files, promote it only if not worse",
+                    "--registry: the model registry folder (made at the first run); --input: FITS images (or light"
+                            + " curves, retrain.model=vetter), of which those the current version has not trained on"
+                            + " are new; --labels: their labels",
+                    "--registry: a new version folder (model.zip or vetter.zip, manifest.csv, version.json,"
+                            + " run-report.json) and"
                             + " its current pointer when promoted, else candidates/RUN/; --output (default"
                             + " REGISTRY/runs/RUN): run-report.json, outcomes/",
                     "  --registry URI  --input URI  --labels URI  --output URI  --strict",
-                    List.of("retrain", "training", "listing", "labels-table", "failures", "s3a"))),
+                    List.of("retrain", "training", "vetter", "listing", "labels-table", "failures", "s3a"))),
             java.util.Map.entry(Command.DEMO, new CommandHelp(
                     "write the sample data set (once) and train on it with local[*]",
                     "nothing: it writes 240 TESS-like FFIs and a labels table under data/demo/",

@@ -166,7 +166,7 @@ public record PipelineSettings(
      * {@code retrain}: the registry folder, the epochs of a warm start, the replay share (old files trained on again
      * per new file), the promotion margin, and the evaluation set's share of the first input.
      */
-    public record Retrain(String registry, int epochs, double learningRate, double replay, double maxDrop,
+    public record Retrain(String registry, String model, int epochs, double learningRate, double replay, double maxDrop,
                           double maxLossRise, double evaluationFraction, long seed) implements Serializable {
     }
 
@@ -233,7 +233,8 @@ public record PipelineSettings(
                 c.getStringList("photometry.fits-stars"), new Photometry.Demo(c.getBoolean("photometry.demo.run"),
                         c.getString("photometry.demo.data"), c.getString("photometry.demo.output"),
                         c.getString("photometry.demo.detect-output"), c.getLong("photometry.demo.seed")));
-        Retrain retrain = new Retrain(c.getString("retrain.registry"), c.getInt("retrain.epochs"),
+        Retrain retrain = new Retrain(c.getString("retrain.registry"), c.getString("retrain.model").trim()
+                .toLowerCase(java.util.Locale.ROOT), c.getInt("retrain.epochs"),
                 c.getDouble("retrain.learning-rate"),
                 c.getDouble("retrain.replay"), c.getDouble("retrain.max-drop"), c.getDouble("retrain.max-loss-rise"),
                 c.getDouble("retrain.evaluation-fraction"), c.getLong("retrain.seed"));
@@ -350,6 +351,8 @@ public record PipelineSettings(
                 "tess.vetter.test-fraction must be in (0, 1)");
         require(vetting.folds() >= 1 && vetting.folds() <= MAX_FOLDS, "tess.vetter.folds must be 1 (one held-out split"
                 + " of test-fraction) or 2 to " + MAX_FOLDS + " (star-level cross-validation)");
+        require(retrain.model().equals("image") || retrain.model().equals("vetter"),
+                "tess.retrain.model must be \"image\" (the image CNN, model.zip) or \"vetter\" (vetter.zip)");
         require(retrain.epochs() >= 1, "tess.retrain.epochs must be >= 1");
         require(retrain.learningRate() >= 0, "tess.retrain.learning-rate must be >= 0 (0: the model's own)");
         require(retrain.replay() >= 0, "tess.retrain.replay must be >= 0 (0: no old files trained on again)");

@@ -83,14 +83,7 @@ final class TrainVetterJob extends Job {
         PipelineSettings.Vetting v = s.vetting();
         Map<String, TrainingExamples.Known> known = labels(ctx);
         Broadcast<Map<String, TrainingExamples.Known>> knownB = ctx.sc().broadcast(known);
-        int tasks = SparkSetup.concurrentTasks(ctx.sc().getConf());
-        TrainingExamples.Plan plan = new TrainingExamples.Plan(v.planetsPerStar(), v.binariesPerStar(), v.minSnr(),
-                v.maxSnr());
-        Ingest.Spec<ExampleRow> spec = new Ingest.Spec<>("examples", FILES_PER_TASK,
-                conf -> new ExamplesFn(conf, s.search().fluxColumn(), v.trainSearch(), s.fits().maxImageBytes(),
-                        tasks, knownB, plan, v.seed()), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(),
-                OUTCOMES);
-        Ingest.Ingested<ExampleRow> in = ingest(ctx, report, listLightCurves(ctx, report), spec);
+        Ingest.Ingested<ExampleRow> in = ingest(ctx, report, listLightCurves(ctx, report), examplesSpec(ctx, knownB));
         JavaRDD<ExampleRow> rows = in.rows();
         try {
             report.warnings(FailurePolicy.check(ctx, in.tally(), "light curves with examples"));
@@ -156,6 +149,25 @@ final class TrainVetterJob extends Job {
         }
     }
 
+    /** The ingest step of the vetter's training: each light curve into its examples (ExamplesFn). */
+    static Ingest.Spec<ExampleRow> examplesSpec(JobContext ctx, Broadcast<Map<String, TrainingExamples.Known>> known) {
+        PipelineSettings s = ctx.settings();
+        PipelineSettings.Vetting v = s.vetting();
+        int tasks = SparkSetup.concurrentTasks(ctx.sc().getConf());
+        TrainingExamples.Plan plan = new TrainingExamples.Plan(v.planetsPerStar(), v.binariesPerStar(), v.minSnr(),
+                v.maxSnr());
+        return new Ingest.Spec<>("examples", FILES_PER_TASK,
+                conf -> new ExamplesFn(conf, s.search().fluxColumn(), v.trainSearch(), s.fits().maxImageBytes(),
+                        tasks, known, plan, v.seed()), rows -> rows, StorageLevel.MEMORY_AND_DISK_SER(), OUTCOMES);
+    }
+
+    /** A new, untrained vetting network with the settings' learning rate. */
+    static ComputationGraph newNetwork(PipelineSettings.Vetting v) {
+        VetterNetwork.Settings ns = VetterNetwork.Settings.defaults();
+        return VetterNetwork.build(new VetterNetwork.Settings(ns.seed(), ns.globalFilters(), ns.localFilters(),
+                ns.kernel(), ns.dense(), v.learningRate(), ns.l2(), ns.dropout()));
+    }
+
     /**
      * Which stars a fit holds out: with one fold, {@code testFraction} of them; with k folds, fold {@code k} of a
      * star-level k-fold split (fold 0 is what one split of 1/k holds out).
@@ -209,9 +221,7 @@ final class TrainVetterJob extends Job {
             }
             LOG.info("Vetter{}: {} training examples, {} for validation ({})", split.folds() > 1 ? " fold "
                     + (k + 1) + " of " + split.folds() : "", trainCount, validation.size(), bySource);
-            VetterNetwork.Settings ns = VetterNetwork.Settings.defaults();
-            ComputationGraph net = VetterNetwork.build(new VetterNetwork.Settings(ns.seed(), ns.globalFilters(),
-                    ns.localFilters(), ns.kernel(), ns.dense(), v.learningRate(), ns.l2(), ns.dropout()));
+            ComputationGraph net = newNetwork(v);
             Dl4jGraphTrainer trainer = new Dl4jGraphTrainer(ctx.sc(), net, s.training(), v.batchSize());
             List<Double> scores = new ArrayList<>();
             List<Double> validationAuc = new ArrayList<>();
@@ -283,7 +293,7 @@ final class TrainVetterJob extends Job {
     }
 
     /** The labels table (driver: a small file), file name → known signal; empty without --labels. */
-    private static Map<String, TrainingExamples.Known> labels(JobContext ctx) {
+    static Map<String, TrainingExamples.Known> labels(JobContext ctx) {
         String uri = ctx.settings().labels();
         if (uri == null || uri.isBlank()) {
             return new java.util.HashMap<>();
@@ -300,7 +310,7 @@ final class TrainVetterJob extends Job {
         }
     }
 
-    private static byte[] bytes(Vetter v) {
+    static byte[] bytes(Vetter v) {
         try {
             Path tmp = Files.createTempFile("tess-vetter-", ".zip");
             try {
