@@ -98,7 +98,7 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             java.util.Map.entry(Command.SERVE, new CommandHelp(
                     "an HTTP server that scores FITS images and searches light curves, with the batch jobs' code",
                     "--model: a model.zip (or a registry folder: its current version); --vetter: the vetter.zip"
-                            + " (default: the shipped one); requests: FITS images, light curves (README \"Serving\")",
+                            + " (default: the shipped one); requests: FITS images, light curves (README \"Serving over HTTP\")",
                     "nothing: answers JSON (and PNG figures); GET /metrics for Prometheus, /openapi.json, / a page"
                             + " to upload a file",
                     "  --model URI  --vetter URI  --port N  --host H",
@@ -163,8 +163,9 @@ public record CommandLineArgs(Command command, String input, String output, Stri
                 .append("Reads:  ").append(h.reads()).append('\n')
                 .append("Writes: ").append(h.writes()).append("\n\n")
                 .append("Options:\n").append(h.options()).append('\n')
-                .append("  --conf FILE   a HOCON file layered over the defaults; --conf spark.x=y goes to Spark\n")
-                .append("  --master M    Spark master (default local[*])\n\n")
+                .append(command == Command.SERVE ? "  --conf FILE   a HOCON file layered over the defaults\n\n"
+                        : "  --conf FILE   a HOCON file layered over the defaults; --conf spark.x=y goes to Spark\n"
+                        + "  --master M    Spark master (default local[*])\n\n")
                 .append("Settings (key=value, the tess. prefix may be left out; defaults shown):\n");
         com.typesafe.config.Config tess = com.typesafe.config.ConfigFactory.defaultReference().getConfig("tess");
         for (String section : h.sections()) {
