@@ -98,7 +98,8 @@ public record CommandLineArgs(Command command, String input, String output, Stri
             java.util.Map.entry(Command.SERVE, new CommandHelp(
                     "an HTTP server that scores FITS images and searches light curves, with the batch jobs' code",
                     "--model: a model.zip (or a registry folder: its current version); --vetter: the vetter.zip"
-                            + " (default: the shipped one); requests: FITS images, light curves (README \"Serving over HTTP\")",
+                            + " (default: the shipped one); requests: FITS images, light curves (README \"Serving over"
+                            + " HTTP\")",
                     "nothing: answers JSON (and PNG figures); GET /metrics for Prometheus, /openapi.json, / a page"
                             + " to upload a file",
                     "  --model URI  --vetter URI  --port N  --host H",
