@@ -118,6 +118,26 @@ class ServeIT {
         Reply z = post(port, ServeHandler.IMAGES, "application/gzip", ServeFixtures.gzip(ServeFixtures.image()));
         assertEquals(200, z.status(), z.text());
         assertEquals(j.get("probabilities"), z.json().get("probabilities"), "gzip decodes to the same image");
+
+        // Tile-compressed (RICE, lossless on integers): the same probabilities as the plain integer image.
+        int[][] counts = new int[64][64];
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                counts[y][x] = 1000 + 37 * y + (x * x) % 101;
+            }
+        }
+        byte[] plain = FitsFixtures.bytes(FitsFixtures.emptyPrimary(), FitsFixtures.image(counts, "CAL", null));
+        nom.tam.image.compression.hdu.CompressedImageHDU c = nom.tam.image.compression.hdu.CompressedImageHDU
+                .fromImageHDU(FitsFixtures.image(counts, "CAL", null), 64, 16);
+        c.setCompressAlgorithm("RICE_1");
+        c.compress();
+        byte[] packed = FitsFixtures.bytes(FitsFixtures.emptyPrimary(), c);
+        Reply a = post(port, ServeHandler.IMAGES, FITS, plain);
+        Reply b = post(port, ServeHandler.IMAGES, FITS, packed);
+        assertEquals(200, a.status(), a.text());
+        assertEquals(200, b.status(), b.text());
+        assertEquals(a.json().get("probabilities"), b.json().get("probabilities"), b.text());
+        assertEquals(64, b.json().get("width").asInt());
     }
 
     @Test
