@@ -102,11 +102,14 @@ final class ServeHandler extends Handler.Abstract {
     private Answer route(Request request, String path, long t0) {
         String method = request.getMethod();
         String allowed = ROUTES.get(path);
+        long deadline = t0 + settings.requestTimeoutMs() * 1_000_000L;
         if (allowed == null) {
-            return Answer.error(404, "no such endpoint", path + ": see GET /openapi.json for the endpoints");
+            return afterDraining(request, deadline, Answer.error(404, "no such endpoint", path
+                    + ": see GET /openapi.json for the endpoints"));
         }
         if (!allowed.equals(method)) {
-            return Answer.error(405, "method not allowed", path + " takes " + allowed).withHeader("Allow", allowed);
+            return afterDraining(request, deadline, Answer.error(405, "method not allowed", path + " takes "
+                    + allowed).withHeader("Allow", allowed));
         }
         return switch (path) {
             case "/" -> new Answer(200, "text/html; charset=utf-8", page, Map.of());
@@ -115,7 +118,7 @@ final class ServeHandler extends Handler.Abstract {
             case "/readyz" -> ready();
             case "/metrics" -> Answer.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.text());
             case MODELS -> Answer.json(200, describe(models.current()));
-            case RELOAD -> reload();
+            case RELOAD -> afterDraining(request, deadline, reload());
             default -> admitted(request, path, t0);
         };
     }
@@ -163,25 +166,32 @@ final class ServeHandler extends Handler.Abstract {
         return Answer.json(200, m);
     }
 
-    /** The scoring endpoints: admitted (or refused at once), the body read within limits, then scored. */
+    /**
+     * The scoring endpoints: admitted (or refused at once), the body read within limits, then scored. A request
+     * refused before its body is read (busy, wrong type, no model) has its body read and dropped first, within the
+     * limits: a client still sending would otherwise lose the answer to a closed connection.
+     */
     private Answer admitted(Request request, String path, long t0) {
+        long deadline = t0 + settings.requestTimeoutMs() * 1_000_000L;
         if (!scoring.tryAdmit()) {
-            return Answer.error(503, "server busy", "all " + settings.maxConcurrent() + " scoring slots and "
-                    + settings.queue() + " queue places are taken; retry shortly").withHeader("Retry-After", "1");
+            return afterDraining(request, deadline, Answer.error(503, "server busy", "all " + settings.maxConcurrent()
+                    + " scoring slots and " + settings.queue() + " queue places are taken; retry shortly")
+                    .withHeader("Retry-After", "1"));
         }
         try {
-            long deadline = t0 + settings.requestTimeoutMs() * 1_000_000L;
             boolean images = path.equals(IMAGES);
             Fields query = Request.extractQueryParameters(request);
             String type = mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
             if (type != null && !FITS_TYPES.contains(type) && (images || !TEXT_TYPES.contains(type))) {
-                return Answer.error(415, "unsupported content type", "got " + type + "; send the file as the raw"
-                        + " body with Content-Type application/fits (or application/octet-stream, application/gzip"
-                        + (images ? "" : ", text/csv, text/plain for a text light curve") + "), e.g. curl"
-                        + " -H 'Content-Type: application/fits' --data-binary @file.fits");
+                return afterDraining(request, deadline, Answer.error(415, "unsupported content type", "got " + type
+                        + "; send the file as the raw body with Content-Type application/fits (or"
+                        + " application/octet-stream, application/gzip" + (images ? ""
+                        : ", text/csv, text/plain for a text light curve") + "), e.g. curl"
+                        + " -H 'Content-Type: application/fits' --data-binary @file.fits"));
             }
             if (images && models.current().modelZip() == null) {
-                return Answer.error(503, "no image model", "this server was started without --model");
+                return afterDraining(request, deadline, Answer.error(503, "no image model", "this server was started"
+                        + " without --model"));
             }
             Body body = readBody(request, deadline);
             if (body.problem() != null) {
@@ -195,6 +205,42 @@ final class ServeHandler extends Handler.Abstract {
         }
     }
 
+    /** A body is read and dropped up to this multiple of the limit, so that its sender still gets the answer. */
+    static final int DRAIN_FACTOR = 2;
+
+    /**
+     * {@code answer}, after the request's body (one not needed, or too large) has been read and dropped, no memory
+     * kept; past {@link #DRAIN_FACTOR} x the limit or the deadline, with the connection to be closed instead (a
+     * client still sending may then see no answer: the price of not reading a gigabyte).
+     */
+    private Answer afterDraining(Request request, long deadline, Answer answer) {
+        if (request.getLength() > DRAIN_FACTOR * settings.maxBodyBytes()) {
+            return closing(answer);
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            return drainRest(in, 0, deadline) ? answer : closing(answer);
+        } catch (IOException | RuntimeException e) {
+            return closing(answer);
+        }
+    }
+
+    /** Reads and drops the rest of a body; false when it did not end within the drain limit or the deadline. */
+    private boolean drainRest(InputStream in, long read, long deadline) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = read;
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            total += n;
+            if (total > DRAIN_FACTOR * settings.maxBodyBytes() || System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Answer closing(Answer answer) {
+        return answer.withHeader("Connection", "close");
+    }
+
     private record Body(byte[] bytes, Answer problem) {
     }
 
@@ -203,19 +249,20 @@ final class ServeHandler extends Handler.Abstract {
         long length = request.getLength();
         long max = settings.maxBodyBytes();
         if (length > max) {
-            return new Body(null, tooLarge(length + " bytes announced"));
+            return new Body(null, afterDraining(request, deadline, tooLarge(length + " bytes announced")));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(length, 8192), 1 << 20));
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Content.Source.asInputStream(request)) {
             for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                 if (out.size() + (long) n > max) {
-                    return new Body(null, tooLarge("more than " + max + " bytes sent"));
+                    Answer a = tooLarge("more than " + max + " bytes sent");
+                    return new Body(null, drainRest(in, out.size() + (long) n, deadline) ? a : closing(a));
                 }
                 out.write(buf, 0, n);
                 if (System.nanoTime() > deadline) {
-                    return new Body(null, Answer.error(408, "body too slow", "the body did not arrive within"
-                            + " tess.serve.request-timeout-s (" + out.size() + " bytes received)"));
+                    return new Body(null, closing(Answer.error(408, "body too slow", "the body did not arrive"
+                            + " within tess.serve.request-timeout-s (" + out.size() + " bytes received)")));
                 }
             }
         } catch (IOException | RuntimeException e) {
