@@ -212,8 +212,9 @@ public final class TessJob {
     }
 
     private static void printSummary(Command command, RunReport r) {
-        System.out.printf(Locale.ROOT, "%s: %d listed, %d %s, %d skipped, %d failed%s%n", command.label(),
-                r.listed, r.images, command == Command.SEARCH ? "light curves searched"
+        System.out.printf(Locale.ROOT, "%s: %d %s, %d %s, %d skipped, %d failed%s%n", command.label(),
+                r.listed, command == Command.RETRAIN ? "read (new, replayed, evaluation)" : "listed", r.images,
+                command == Command.SEARCH ? "light curves searched"
                         : command == Command.PHOTOMETRY || command == Command.DETECT ? "frames" : "images", r.skipped,
                 r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
         if (r.photometry != null) {
@@ -236,6 +237,17 @@ public final class TessJob {
             } else {
                 System.out.println("Candidates: " + r.output + "/candidates/ (parquet, csv); single dips: " + r.output
                         + "/events/; figures: " + r.figures.size() + " in " + r.output + "/figures/");
+            }
+        }
+        if (r.retrain != null) {
+            Object version = r.retrain.get("version");
+            System.out.println("Registry " + r.retrain.get("registry") + ": " + r.retrain.get("decision")
+                    + (version != null ? " as " + version : "") + " (" + r.retrain.get("reason") + ")");
+            if (r.retrain.get("candidate") != null) {
+                System.out.println("The model not promoted: " + r.retrain.get("candidate"));
+            }
+            if (r.model != null) {
+                System.out.println("Model:  " + r.model);
             }
         }
         if (r.labels != null) {
