@@ -212,11 +212,18 @@ public final class TessJob {
     }
 
     private static void printSummary(Command command, RunReport r) {
-        System.out.printf(Locale.ROOT, "%s: %d %s, %d %s, %d skipped, %d failed%s%n", command.label(),
-                r.listed, command == Command.RETRAIN ? "read (new, replayed, evaluation)" : "listed", r.images,
-                command == Command.SEARCH ? "light curves searched"
-                        : command == Command.PHOTOMETRY || command == Command.DETECT ? "frames" : "images", r.skipped,
-                r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
+        if (command == Command.RETRAIN && r.retrain != null) {
+            Object fresh = r.retrain.get("new_files");
+            System.out.printf(Locale.ROOT, "retrain: %s listed, %s new%s%n", r.retrain.get("listed"), fresh,
+                    Integer.valueOf(0).equals(fresh) ? "" : String.format(Locale.ROOT, "; %d files read (new,"
+                            + " replayed, evaluation set): %d used, %d skipped, %d failed%s", r.listed, r.images,
+                            r.skipped, r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")"));
+        } else {
+            System.out.printf(Locale.ROOT, "%s: %d listed, %d %s, %d skipped, %d failed%s%n", command.label(),
+                    r.listed, r.images, command == Command.SEARCH ? "light curves searched"
+                            : command == Command.PHOTOMETRY || command == Command.DETECT ? "frames" : "images",
+                    r.skipped, r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
+        }
         if (r.photometry != null) {
             System.out.printf(Locale.ROOT, "%s stars on %s CCDs measured on %s frames%n", r.photometry.get("stars"),
                     r.photometry.get("ccds"), r.photometry.get("frames_measured"));
