@@ -65,12 +65,6 @@ final class Metrics {
         reloads.computeIfAbsent(label("result", result), k -> new LongAdder()).increment();
     }
 
-    /** Requests answered with this status on this endpoint so far. */
-    long requests(String endpoint, int status) {
-        LongAdder a = requests.get(label("endpoint", endpoint) + "," + label("status", Integer.toString(status)));
-        return a == null ? 0 : a.sum();
-    }
-
     String text() {
         StringBuilder sb = new StringBuilder(4096);
         counter(sb, "tess_serve_requests_total", "Requests answered, by endpoint and HTTP status.", requests);

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Models {
     private static final Logger LOG = LoggerFactory.getLogger(Models.class);
-    static final String NONE = "none";
     static final String CURRENT = org.tessexo.common.model.Registry.CURRENT;
 
     /** What one generation holds; {@code modelZip} null: no image model; {@code vetterZip} null: no vetting. */
@@ -60,10 +59,6 @@ final class Models {
         return current.get();
     }
 
-    boolean hasImageModel() {
-        return !modelUri.isEmpty();
-    }
-
     /**
      * Reads and checks the models, and swaps them in when they changed (or always, with {@code force}).
      *
@@ -73,7 +68,7 @@ final class Models {
         Generation old = current.get();
         try {
             Resolved model = modelUri.isEmpty() ? null : resolve(modelUri, "model.zip");
-            Resolved vetter = vetterUri.isEmpty() || vetterUri.equalsIgnoreCase(NONE) ? null
+            Resolved vetter = vetterUri.isEmpty() || vetterUri.equalsIgnoreCase(Vetter.NONE) ? null
                     : resolve(vetterUri, "vetter.zip");
             String fingerprint = (model == null ? "-" : model.fingerprint) + "|"
                     + (vetter == null ? vetterUri : vetter.fingerprint);
@@ -92,7 +87,7 @@ final class Models {
             }
             byte[] vetterZip;
             String vetterDescription;
-            if (vetterUri.equalsIgnoreCase(NONE)) {
+            if (vetterUri.equalsIgnoreCase(Vetter.NONE)) {
                 vetterZip = null;
                 vetterDescription = "none (tess.vetter.model = none)";
             } else {

@@ -23,12 +23,6 @@ public record ServeSettings(String model, String host, int port, long maxBodyByt
         return s;
     }
 
-    /** The same settings with another model URI and port (tests, a second server). */
-    public ServeSettings with(String newModel, int newPort) {
-        return new ServeSettings(newModel, host, newPort, maxBodyBytes, maxConcurrent, queue, requestTimeoutMs,
-                idleTimeoutMs, reloadCheckMs, shutdownGraceMs);
-    }
-
     private void validate() {
         require(port >= 0 && port <= 65535, "tess.serve.port must be in 0..65535 (0: any free port)");
         require(maxBodyBytes >= 2880, "tess.serve.max-body-bytes must be at least one FITS block (2880)");

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *                        fingerprint), run-report.json
  *   evaluation.csv       the fixed evaluation set (file, size, label), chosen at the first version, never trained on
  *   candidates/RUN/      a model that was trained but not promoted, and why
- *   .staging-RUN/        a version being written (a crash leaves it; it is never served and is cleaned up)
+ *   .vNNNN.RUN.tmp/      a version being written (a crash leaves it; it is never served, the next run removes it)
  * </pre>
  * A version folder appears whole (written as staging, then renamed) before {@code current} names it, and
  * {@code current} is replaced whole: a crash at any point leaves {@code current} naming a complete version.
@@ -33,7 +33,6 @@ public final class Registry {
     public static final String EVALUATION = "evaluation.csv";
     public static final String VERSION_INFO = "version.json";
     public static final String CANDIDATES = "candidates";
-    public static final String STAGING_PREFIX = ".staging-";
     private static final Pattern VERSION = Pattern.compile("v(\\d{4,})");
 
     private Registry() {

@@ -29,6 +29,8 @@ import java.util.zip.ZipInputStream;
  */
 public final class Vetter {
     public static final String ENTRY = "tess-vetter.json";
+    /** tess.vetter.model's value for no vetting ("" is the shipped vetter, anything else a vetter.zip URI). */
+    public static final String NONE = "none";
     /** The vetter shipped in the jar, trained by {@code train-vetter} on ../shared/data (README: Vetting). */
     public static final String SHIPPED = "/org/tessexo/vetting/vetter.zip";
 

@@ -96,7 +96,8 @@ public final class VettingMetrics {
         return new VettingMetrics(overall, m);
     }
 
-    private static BinaryMetrics binary(List<Scored> examples, double threshold) {
+    /** Planet candidate against the rest: the planet probability's metrics (AUC, log loss, ...). */
+    public static BinaryMetrics binary(List<Scored> examples, double threshold) {
         double[] scores = new double[examples.size()];
         int[] labels = new int[examples.size()];
         for (int i = 0; i < scores.length; i++) {

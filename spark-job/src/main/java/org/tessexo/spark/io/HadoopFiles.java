@@ -24,7 +24,7 @@ public final class HadoopFiles {
     public static final String NOT_FOUND = "file not found";
     public static final String TIMEOUT = "read timed out";
     public static final String TRUNCATED = org.tessexo.common.fits.FitsImageDecoder.TRUNCATED;
-    public static final String OUT_OF_MEMORY = "out of memory";
+    public static final String OUT_OF_MEMORY = org.tessexo.common.detect.LightCurveSearch.OUT_OF_MEMORY;
 
     private static final Set<String> OBJECT_STORES =
             Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "cos", "obs");

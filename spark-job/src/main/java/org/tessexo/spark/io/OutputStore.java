@@ -366,6 +366,12 @@ public final class OutputStore {
         return (atomicRename() ? temporary(path(name)) : path(name)).toString();
     }
 
+    /** {@link #folderTarget}'s name inside the output, for {@link #write}. */
+    public String folderTargetName(String name) {
+        Path target = atomicRename() ? temporary(path(name)) : path(name);
+        return name.substring(0, name.lastIndexOf('/') + 1) + target.getName();
+    }
+
     public void commitFolder(String name) throws IOException {
         if (atomicRename()) {
             commit(temporary(path(name)), path(name));

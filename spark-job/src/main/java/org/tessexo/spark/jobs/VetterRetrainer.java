@@ -170,14 +170,7 @@ final class VetterRetrainer implements Retrainer {
                                        double threshold) {
         Broadcast<byte[]> b = ctx.sc().broadcast(vetter);
         try {
-            List<VettingMetrics.Scored> scored = examples.mapPartitions(new VetFn(b)).collect();
-            double[] p = new double[scored.size()];
-            int[] y = new int[scored.size()];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = scored.get(i).planetScore();
-                y[i] = scored.get(i).label() == Vetter.Kind.PLANET ? 1 : 0;
-            }
-            return BinaryMetrics.compute(p, y, threshold);
+            return VettingMetrics.binary(examples.mapPartitions(new VetFn(b)).collect(), threshold);
         } finally {
             b.destroy();
         }

@@ -124,11 +124,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private void writeFolder(String name, Map<String, byte[]> files) throws IOException {
-        String target = store.folderTarget(name);
-        String relative = target.substring(target.lastIndexOf('/', target.length() - 2) + 1);
-        if (name.contains("/")) {
-            relative = name.substring(0, name.lastIndexOf('/') + 1) + relative;
-        }
+        String relative = store.folderTargetName(name);
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             byte[] bytes = f.getValue();
             store.write(relative + "/" + f.getKey(), out -> out.write(bytes));

@@ -12,7 +12,7 @@ import java.io.IOException;
  * vetter is the user's error, exit 2, before any work), then broadcast as bytes.
  */
 public final class VetterFiles {
-    public static final String NONE = "none";
+    public static final String NONE = Vetter.NONE;
 
     private VetterFiles() {
     }

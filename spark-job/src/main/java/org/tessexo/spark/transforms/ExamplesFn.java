@@ -4,6 +4,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tessexo.common.detect.LightCurveSearch;
 import org.tessexo.common.fits.MemoryBudget;
 import org.tessexo.common.fits.Outcome;
 import org.tessexo.common.lightcurve.LightCurveReader;
@@ -76,8 +77,8 @@ public final class ExamplesFn implements FlatMapFunction<Iterator<ListedFile>, E
             return new ExampleRow(key, Outcome.SEARCHED, "", read.notes(), read.bytes(), examples);
         } catch (RuntimeException e) {
             LOG.warn("{}: examples failed", key, e);
-            return new ExampleRow(key, Outcome.FAILED, "search error", e.getClass().getSimpleName() + ": "
-                    + e.getMessage(), read.bytes(), List.of());
+            return new ExampleRow(key, Outcome.FAILED, LightCurveSearch.SEARCH_ERROR, e.getClass().getSimpleName()
+                    + ": " + e.getMessage(), read.bytes(), List.of());
         } catch (OutOfMemoryError e) {
             return new ExampleRow(key, Outcome.FAILED, HadoopFiles.OUT_OF_MEMORY, e.getMessage()
                     + " (raise the executor memory)", read.bytes(), List.of());
