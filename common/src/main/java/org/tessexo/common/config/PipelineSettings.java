@@ -208,7 +208,7 @@ public record PipelineSettings(
                         c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
                         c.getDouble("search.time-budget-s"), spacing(c.getString("search.period.spacing")),
                         c.getInt("search.bins-per-cadence"), c.getInt("search.prewhiten"),
-                        shape(c.getString("search.shape")), c.getInt("search.detrend.bands"));
+                        shape(c.getString("search.shape")));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch =
                 new org.tessexo.common.lightcurve.TransitSearch.Settings(transit.qualityMask(), transit.window(),
@@ -217,8 +217,7 @@ public record PipelineSettings(
                         c.getInt("vetter.training-search.oversample"),
                         c.getDouble("vetter.training-search.frequency-factor"), 1, transit.minSde(),
                         transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget(),
-                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten(), transit.shape(),
-                        transit.bands());
+                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten(), transit.shape());
         Vetting vetting = new Vetting(c.getString("vetter.model"), c.getDouble("vetter.threshold"),
                 c.getDouble("vetter.min-score"), c.getStringList("vetter.text-suffixes"),
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),
@@ -332,8 +331,6 @@ public record PipelineSettings(
         require(t.binsPerCadence() >= 0 && t.binsPerCadence() <= 100,
                 "tess.search.bins-per-cadence must be in 0..100 (0: bins sized to the shortest duration only)");
         require(t.prewhiten() >= 0 && t.prewhiten() <= 50, "tess.search.prewhiten must be in 0..50 (0: off)");
-        require(t.bands() >= 1 && t.bands() <= t.durations(), "tess.search.detrend.bands must be in 1.."
-                + t.durations() + " (tess.search.duration.count; 1: one window for every duration)");
         require(t.frequencyFactor() > 0, "tess.search.frequency-factor must be > 0");
         require(t.maxDutyCycle() > 0 && t.maxDutyCycle() <= 1, "tess.search.max-duty-cycle must be in (0, 1]");
         require(t.maxSignals() >= 1 && t.maxSignals() <= 20, "tess.search.max-signals must be in 1..20");

@@ -58,31 +58,6 @@ public final class BoxLeastSquares {
             return sd > 0 ? (power[i] - mean) / sd : 0;
         }
 
-        /** The SDE of every period: (power - mean power) / standard deviation of power. */
-        public double[] standardized() {
-            double mean = 0;
-            int n = 0;
-            for (double p : power) {
-                if (Double.isFinite(p)) {
-                    mean += p;
-                    n++;
-                }
-            }
-            mean /= Math.max(1, n);
-            double var = 0;
-            for (double p : power) {
-                if (Double.isFinite(p)) {
-                    var += (p - mean) * (p - mean);
-                }
-            }
-            double sd = Math.sqrt(var / Math.max(1, n - 1));
-            double[] z = new double[power.length];
-            for (int i = 0; i < z.length; i++) {
-                z[i] = sd > 0 && Double.isFinite(power[i]) ? (power[i] - mean) / sd : Double.NEGATIVE_INFINITY;
-            }
-            return z;
-        }
-
         public double snr(int i) {
             return depth[i] / depthErr[i];
         }

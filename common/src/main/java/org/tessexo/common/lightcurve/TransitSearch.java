@@ -36,29 +36,14 @@ public final class TransitSearch {
      * @param prewhiten      at most this many periodic signals of the star, faster than the detrending window and
      *                       not dip trains, removed before the search ({@link Prewhitening}; 0: none)
      * @param shape          the transit model searched for: a box (BLS) or a limb-darkened template (TLS-like)
-     * @param bands          the trial durations are split into this many bands, shortest to longest, each searched
-     *                       on the light curve detrended with a window that follows its own longest duration
-     *                       ({@code window} x its longest / the longest of all; 1: one window for all)
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
                            double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
-                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape, int bands)
+                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape)
             implements java.io.Serializable {
         public static final BoxLeastSquares.Shape DEFAULT_SHAPE = BoxLeastSquares.Shape.BOX;
-        /** Duration bands, each with its own detrending window (see reference.conf's search.detrend.bands). */
-        public static final int DEFAULT_BANDS = 3;
-
-        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
-                        double minDurationHours, double maxDurationHours, int durations, int oversample,
-                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
-                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence,
-                        int prewhiten, BoxLeastSquares.Shape shape) {
-            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
-                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
-                    spacing, binsPerCadence, prewhiten, shape, DEFAULT_BANDS);
-        }
 
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
@@ -230,17 +215,12 @@ public final class TransitSearch {
 
     /** Cleaned, normalized, detrended and clipped: the light curve the BLS searches (no signals yet). */
     public Result prepare(LightCurve raw) {
-        return prepare(raw, s.window());
-    }
-
-    /** As above, detrended with a window of {@code window} days. */
-    Result prepare(LightCurve raw, double window) {
         LightCurve lc = clean(raw);
         String sorted = raw.isSorted() ? "" : "cadences sorted by time (the file's were not)";
         if (lc.size() < 100) {
             return new Result(lc, null, List.of(), List.of(), TOO_FEW).withNotes(sorted);
         }
-        double[] trend = Detrender.trend(lc.time(), lc.flux(), window, s.method());
+        double[] trend = Detrender.trend(lc.time(), lc.flux(), s.window(), s.method());
         double[] flat = new double[lc.size()];
         for (int i = 0; i < flat.length; i++) {
             flat[i] = lc.flux()[i] / trend[i];
@@ -248,7 +228,7 @@ public final class TransitSearch {
         String whitened = "";
         double[] unwhitenedFlat = null;
         if (s.prewhiten() > 0) {
-            Prewhitening.Result w = prewhiten(lc.time(), flat, window);
+            Prewhitening.Result w = prewhiten(lc.time(), flat);
             if (!w.removed().isEmpty()) {
                 // a sine series fitted to a train of brightenings moves the level: normalize again (the clip
                 // below and the views measure from 1)
@@ -298,7 +278,7 @@ public final class TransitSearch {
     /** The longest, in detrending windows: the sliding biweight leaves little of anything slower. */
     static final double PREWHITEN_MAX_WINDOWS = 4;
 
-    private Prewhitening.Result prewhiten(double[] time, double[] flat, double window) {
+    private Prewhitening.Result prewhiten(double[] time, double[] flat) {
         int n = 0;
         for (double f : flat) {
             n += Double.isFinite(f) ? 1 : 0;
@@ -312,7 +292,7 @@ public final class TransitSearch {
             }
         }
         double minPeriod = Math.max(PREWHITEN_MIN_PERIOD, 3 * cadence(t));
-        Prewhitening.Result w = Prewhitening.apply(t, f, minPeriod, PREWHITEN_MAX_WINDOWS * window,
+        Prewhitening.Result w = Prewhitening.apply(t, f, minPeriod, PREWHITEN_MAX_WINDOWS * s.window(),
                 s.prewhiten());
         double[] out = flat.clone();
         for (int i = 0, j = 0; i < flat.length; i++) {
@@ -360,10 +340,12 @@ public final class TransitSearch {
                     + " baseline asks for %d; search.max-periods)", grid.periods().length, baseline, grid.wanted()));
         }
 
-        List<Band> bands = bands(raw, prepared, grid, baseline);
+        double minBin = s.binsPerCadence() > 0 ? cadence(detrended.time()) / s.binsPerCadence() : 0;
         List<Signal> signals = new ArrayList<>();
+        boolean[] inTransit = new boolean[detrended.size()];
         double[][] edges = edges(detrended.time());
         double[][] first = null;
+        double[] work = detrended.flux().clone();
         int rank = 1;
         // A signal found again at a period already listed (its residual) is masked wider and not listed: at most
         // as many extra searches as signals.
@@ -374,73 +356,41 @@ public final class TransitSearch {
                         + " search.time-budget-s = %.0f)", rank - 1, elapsed, s.timeBudget()));
                 break;
             }
-            // Each band's periodogram on its own light curve, in units of its own scatter (its SDE at every
-            // period); the bands' maximum at each period is the periodogram searched, and its SDE is measured on
-            // that maximum, so that more bands do not mean more false alarms.
-            List<LightCurve> maskedByBand = new ArrayList<>();
-            List<BoxLeastSquares> blsByBand = new ArrayList<>();
-            List<BoxLeastSquares.Periodogram> pgByBand = new ArrayList<>();
-            List<Band> searched = new ArrayList<>();
-            for (Band band : bands) {
-                LightCurve c = band.curve();
-                LightCurve m = c.withFlux(band.work(), c.fluxErr()).select(not(band.inTransit()));
-                if (m.size() < 100) {
-                    continue;
-                }
-                BoxLeastSquares b = new BoxLeastSquares(m.time(), m.flux(), m.fluxErr());
-                searched.add(band);
-                maskedByBand.add(m);
-                blsByBand.add(b);
-                pgByBand.add(b.power(band.grid(), s.oversample(), BoxLeastSquares.Binning.FULL, s.maxDutyCycle(),
-                        band.minBin(), true, s.shape()));
-            }
-            if (searched.isEmpty()) {
+            LightCurve masked = detrended.withFlux(work, detrended.fluxErr()).select(not(inTransit));
+            if (masked.size() < 100) {
                 break;
             }
-            double[] combined = new double[grid.periods().length];
-            int[] from = new int[combined.length];
-            java.util.Arrays.fill(combined, Double.NEGATIVE_INFINITY);
-            for (int k = 0; k < pgByBand.size(); k++) {
-                double[] z = pgByBand.get(k).standardized();
-                for (int i = 0; i < combined.length; i++) {
-                    if (z[i] > combined[i]) {
-                        combined[i] = z[i];
-                        from[i] = k;
-                    }
-                }
-            }
-            BoxLeastSquares.Periodogram all = new BoxLeastSquares.Periodogram(grid.periods(), combined, combined,
-                    combined, combined, combined);
-            int best = all.best();
-            double sde = all.sde(best);
-            int k = from[best];
-            Band chosen = searched.get(k);
-            LightCurve masked = maskedByBand.get(k);
-            BoxLeastSquares bls = blsByBand.get(k);
-            BoxLeastSquares.Periodogram pg = pgByBand.get(k);
+            BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
+            BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
+                    s.maxDutyCycle(), minBin, true, s.shape());
+            int b = pg.best();
+            double sde = pg.sde(b);
             if (first == null) {
-                first = thin(grid.periods(), pgByBand.size() == 1 ? pg.power() : combined, PERIODOGRAM_POINTS);
+                first = thin(pg.periods(), pg.power(), PERIODOGRAM_POINTS);
             }
             if (rank > 1 && sde < s.minSde()) {
                 break;
             }
-            BoxLeastSquares.Periodogram fine = refine(bls, pg, best, chosen.grid().durations(),
-                    chosen.minBin());
+            BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
             int f = fine.best();
             double period = fine.periods()[f];
             double epoch = fine.epoch()[f];
             double duration = fine.duration()[f];
             boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
-            double[] time = chosen.curve().time();
-            boolean[] quiet = not(chosen.inTransit());
+            double[] time = detrended.time();
+            boolean[] quiet = not(inTransit);
             for (int i = 0; i < time.length; i++) {
                 quiet[i] &= Math.abs(phase(time[i], period, epoch)) >= duration;
             }
             int observed = transitsObserved(masked.time(), period, epoch, duration);
-            double redSnr = RedNoise.snr(fine.depth()[f],
-                    RedNoise.sigmaOver(time, chosen.work(), quiet, duration), observed);
-            for (Band band : bands) {
-                band.takeOut(period, epoch, duration, repeat ? 1.5 : 1);
+            double redSnr = RedNoise.snr(fine.depth()[f], RedNoise.sigmaOver(time, work, quiet, duration), observed);
+            // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
+            double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
+            for (int i = 0; i < work.length; i++) {
+                work[i] /= model[i];
+            }
+            for (int i = 0; i < time.length; i++) {
+                inTransit[i] |= Math.abs(phase(time[i], period, epoch)) < (repeat ? 1.5 : 1) * duration;
             }
             if (repeat) {
                 continue;
@@ -455,63 +405,6 @@ public final class TransitSearch {
                 MAX_SINGLE_EVENTS);
         return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first,
                 prepared.unwhitened());
-    }
-
-    /**
-     * One band of trial durations, searched on its own detrended light curve: {@code work} is its flux with the
-     * found signals' phase curves divided out, {@code inTransit} their transits, masked.
-     */
-    private record Band(LightCurve curve, double[] work, boolean[] inTransit, PeriodGrid grid, double minBin) {
-        Band(LightCurve curve, PeriodGrid grid, double minBin) {
-            this(curve, curve.flux().clone(), new boolean[curve.size()], grid, minBin);
-        }
-
-        /**
-         * A found signal taken out whole: its folded phase curve divided out (a binary's secondary and
-         * ellipsoidal wave go with it), then its transits masked, {@code widen} durations wide.
-         */
-        void takeOut(double period, double epoch, double duration, double widen) {
-            double[] time = curve.time();
-            double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
-            for (int i = 0; i < work.length; i++) {
-                work[i] /= model[i];
-                inTransit[i] |= Math.abs(phase(time[i], period, epoch)) < widen * duration;
-            }
-        }
-    }
-
-    /**
-     * The trial durations split into {@code search.detrend.bands} bands of neighbouring durations; the longest band
-     * is searched on {@code prepared} (the window of the settings), each shorter one on the light curve detrended
-     * with that window shortened in proportion to the band's longest duration (wotan's rule, a window of about
-     * three times the transit, band by band): a 2-hour transit is searched where a star's variability slower than
-     * half a day is gone, a 10-hour one where its depth is kept. All bands share the period grid; each has its own phase
-     * bins.
-     */
-    private List<Band> bands(LightCurve raw, Result prepared, PeriodGrid grid, double baseline) {
-        double[] all = grid.durations().clone();
-        java.util.Arrays.sort(all);
-        int n = Math.max(1, Math.min(s.bands(), all.length));
-        double longest = all[all.length - 1];
-        List<Band> out = new ArrayList<>();
-        for (int b = 0; b < n; b++) {
-            double[] durations = java.util.Arrays.copyOfRange(all, b * all.length / n, (b + 1) * all.length / n);
-            LightCurve curve;
-            PeriodGrid g;
-            if (b == n - 1) {
-                curve = prepared.detrended();
-                g = new PeriodGrid(grid.periods(), durations);
-            } else {
-                Result r = prepare(raw, s.window() * durations[durations.length - 1] / longest);
-                if (!r.ok()) {
-                    continue;
-                }
-                curve = r.detrended();
-                g = new PeriodGrid(grid.periods(), durations);
-            }
-            out.add(new Band(curve, g, s.binsPerCadence() > 0 ? cadence(curve.time()) / s.binsPerCadence() : 0));
-        }
-        return out;
     }
 
     /** Trial periods between a peak's neighbours on the grid, where its period is refined. */

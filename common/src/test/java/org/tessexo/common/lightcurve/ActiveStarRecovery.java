@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  *
  * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
  * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS},
- * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X}, {@code -Dbands=N} set
+ * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X} set
  * the search's variant (the search before issue 14: {@code -Dspacing=frequency -DbinsPerCadence=0 -Dprewhiten=0
  * -Dwindow=0.75});
  * {@code -Dinvert=true} inverts every host first (its eclipses become brightenings the search clips, its noise and
@@ -100,8 +100,7 @@ public final class ActiveStarRecovery {
                 d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
                 d.spacing().name()).toUpperCase(Locale.ROOT)), Integer.getInteger("binsPerCadence",
                 d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten()),
-                BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name()).toUpperCase(Locale.ROOT)),
-                Integer.getInteger("bands", d.bands())));
+                BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name()).toUpperCase(Locale.ROOT))));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();
         for (Path f : picked) {
