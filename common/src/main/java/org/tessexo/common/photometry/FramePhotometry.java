@@ -99,8 +99,17 @@ public final class FramePhotometry {
         double r2 = r * r;
         for (int y = ya; y <= yb; y++) {
             for (int x = xa; x <= xb; x++) {
-                int inside = 0;
-                for (int sy = 0; sy < SUBSAMPLES; sy++) {
+                // the pixel wholly outside or wholly inside the circle: no sub-samples needed (the same count)
+                double nx = Math.max(0, Math.abs(x - cx) - 0.5);
+                double ny = Math.max(0, Math.abs(y - cy) - 0.5);
+                if (nx * nx + ny * ny > r2) {
+                    continue;
+                }
+                double fx = Math.abs(x - cx) + 0.5;
+                double fy = Math.abs(y - cy) + 0.5;
+                boolean whole = fx * fx + fy * fy <= r2;
+                int inside = whole ? SUBSAMPLES * SUBSAMPLES : 0;
+                for (int sy = 0; sy < SUBSAMPLES && !whole; sy++) {
                     double py = y - 0.5 + (sy + 0.5) / SUBSAMPLES - cy;
                     for (int sx = 0; sx < SUBSAMPLES; sx++) {
                         double px = x - 0.5 + (sx + 0.5) / SUBSAMPLES - cx;
@@ -116,18 +125,25 @@ public final class FramePhotometry {
     }
 
     private static int[] ring(double cx, double cy, double r0, double r1, ScienceRegion region, int width) {
-        List<Integer> out = new ArrayList<>();
-        for (int y = Math.max(region.rowStart() - 1, (int) Math.floor(cy - r1));
-             y <= Math.min(region.rowEnd() - 1, (int) Math.ceil(cy + r1)); y++) {
-            for (int x = Math.max(region.colStart() - 1, (int) Math.floor(cx - r1));
-                 x <= Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r1)); x++) {
-                double d = Math.hypot(x - cx, y - cy);
-                if (d >= r0 && d <= r1) {
-                    out.add(y * width + x);
+        int ya = Math.max(region.rowStart() - 1, (int) Math.floor(cy - r1));
+        int yb = Math.min(region.rowEnd() - 1, (int) Math.ceil(cy + r1));
+        int xa = Math.max(region.colStart() - 1, (int) Math.floor(cx - r1));
+        int xb = Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r1));
+        int[] out = new int[Math.max(0, (yb - ya + 1) * (xb - xa + 1))];
+        int n = 0;
+        double lo = r0 * r0;
+        double hi = r1 * r1;
+        for (int y = ya; y <= yb; y++) {
+            double dy = y - cy;
+            for (int x = xa; x <= xb; x++) {
+                double dx = x - cx;
+                double d2 = dx * dx + dy * dy;
+                if (d2 >= lo && d2 <= hi) {
+                    out[n++] = y * width + x;
                 }
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /**

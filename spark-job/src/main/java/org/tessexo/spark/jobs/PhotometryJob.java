@@ -5,7 +5,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -127,12 +129,16 @@ final class PhotometryJob extends Job {
             JavaRDD<LightCurveRecord> records = byStar.map(new LightCurveRows(shared))
                     .union(cubes.repartition((int) Math.max(1, Math.min(cubeCount, 64)))
                             .mapPartitions(new CubeRows(in.conf(), ph.radii())));
+            Observation lengths = new Observation("light-curve-lengths");
             Dataset<Row> table = ctx.spark().createDataset(records.rdd(), Encoders.bean(LightCurveRecord.class))
-                    .select(LightCurveRecord.columns());
+                    .select(LightCurveRecord.columns())
+                    .observe(lengths, functions.collect_set(functions.struct(functions.col("sector"),
+                            functions.col("camera"), functions.col("ccd"), functions.size(functions.col("time"))))
+                            .as(LENGTHS));
             Tables.writeParquet(table, ctx.out(), LIGHTCURVES, false);
             int fitsWritten = writeFits(ctx, ph.fitsStars());
             // a frame's stars are all measured or none: a CCD's light curves are as long as its frames measured
-            long measured = lengths(ctx, fields);
+            long measured = framesMeasured(lengths, fields);
             long unmeasured = in.tally().used() - cubeCount - measured;
             report.timing("photometry", t);
             if (unmeasured > 0) {
@@ -157,23 +163,37 @@ final class PhotometryJob extends Job {
         }
     }
 
+    private static final String LENGTHS = "lengths";
+
     /**
-     * The frames measured: per CCD of frames, its longest light curve, read back from the Parquet written (one
-     * column's sizes).
+     * The frames measured: per CCD of frames, its longest light curve. The distinct (sector, camera, ccd, length)
+     * of the rows are observed while the table is written (a handful per CCD): no second read of the light curves.
      */
-    private static long lengths(JobContext ctx, List<StarField> fields) {
+    private static long framesMeasured(Observation lengths, List<StarField> fields) {
         java.util.Set<String> ccds = new java.util.HashSet<>();
         fields.forEach(f -> ccds.add(f.group()));
-        Dataset<Row> lc = ctx.spark().read().parquet(ctx.out().uri(LIGHTCURVES));
-        List<Row> perCcd = lc.groupBy("sector", "camera", "ccd").agg(org.apache.spark.sql.functions.max(
-                org.apache.spark.sql.functions.size(lc.col("time")))).collectAsList();
-        long n = 0;
-        for (Row r : perCcd) {
+        Map<String, Integer> longest = new java.util.HashMap<>();
+        Object seen;
+        try {
+            seen = lengths.getAsJava().get(LENGTHS); // an array column comes back as a Scala Seq
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the light curves' lengths were gathered", e);
+        }
+        List<?> rows = seen instanceof scala.collection.Seq<?> seq
+                ? scala.collection.JavaConverters.seqAsJavaListConverter(seq).asJava() : List.of();
+        for (Object o : rows) {
+            Row r = (Row) o;
+            if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(3)) {
+                continue;
+            }
             String group = String.format(java.util.Locale.ROOT, "s%04d-%d-%d", r.getInt(0), r.getInt(1),
                     r.getInt(2));
-            n += ccds.contains(group) && !r.isNullAt(3) ? ((Number) r.get(3)).longValue() : 0;
+            if (ccds.contains(group)) {
+                longest.merge(group, r.getInt(3), Math::max);
+            }
         }
-        return n;
+        return longest.values().stream().mapToLong(Integer::longValue).sum();
     }
 
     private static Map<String, Object> ccdSection(StarField f) {

@@ -85,9 +85,9 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
 
         Block(StarField field) {
             this.field = field;
-            this.phot = new FramePhotometry(field.stars(), field.reference().height(), field.reference().width(),
-                    field.reference().region(), settings.annulusGap(), settings.annulusWidth())
-                    .withReadVariance(field.readVariance());
+            this.phot = PhotometryPlans.get(fields.id(), field.group(), () -> new FramePhotometry(field.stars(),
+                    field.reference().height(), field.reference().width(), field.reference().region(),
+                    settings.annulusGap(), settings.annulusWidth()).withReadVariance(field.readVariance()));
             this.capacity = blockFrames(field.stars().size());
         }
 
