@@ -347,20 +347,41 @@ if want photometry; then
     --conf "spark.eventLog.dir=file://$EVENTS" > "$WORK/phot.log" 2>&1 || { tail -30 "$WORK/phot.log" >&2; exit 1; }
   TESS_DRIVER_MEMORY=6g ./submit.sh inspect --master "local[$CORES]" --input "$SECTOR/ffi" --output "$WORK/out-phot-inspect" \
     --overwrite > "$WORK/phot-inspect.log" 2>&1 || { tail -30 "$WORK/phot-inspect.log" >&2; exit 1; }
+  # the same on the first half of the frames: the difference of the two runs is the cost of a frame more, without
+  # the fixed costs (start-up, the JIT, the reference) that a real sector's 1,300 frames spread thin
+  HALF="$WORK/half-$FRAMES"
+  rm -rf "$HALF" && mkdir -p "$HALF"
+  find "$SECTOR/ffi" -name '*.fits' | sort | head -n $((FRAMES / 2)) | while read -r f; do ln -s "$f" "$HALF/"; done
+  TESS_DRIVER_MEMORY=6g ./submit.sh photometry --master "local[$CORES]" --input "$HALF" --output "$WORK/out-phot-half" \
+    --overwrite > "$WORK/phot-half.log" 2>&1 || { tail -30 "$WORK/phot-half.log" >&2; exit 1; }
+  TESS_DRIVER_MEMORY=6g ./submit.sh inspect --master "local[$CORES]" --input "$HALF" \
+    --output "$WORK/out-phot-half-inspect" --overwrite > "$WORK/phot-half-inspect.log" 2>&1 \
+    || { tail -30 "$WORK/phot-half-inspect.log" >&2; exit 1; }
   # the Python reference measures the same stars (our stars.csv: x, y zero-based) on the same frames and cores
   PYREF=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$SECTOR/ffi" --stars "$WORK/out-phot/stars.csv" \
     --threads $CORES --radius 2.5 | tail -1)
   $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" "$EVENTS" \
-      "$PYREF" "$FRAMES" <<'PY'
+      "$PYREF" "$FRAMES" "$CORES" "$WORK/out-phot-half/run-report.json" "$WORK/out-phot-half-inspect/run-report.json" \
+      <<'PY'
 import glob, json, re, sys
 r = json.load(open(sys.argv[1])); i = json.load(open(sys.argv[2]))
 u, s_, rss = open(sys.argv[3]).read().split()[-3:]
 shuffle = 0
+stage_names = {}
+run_ms = {}
 for f in glob.glob(sys.argv[4] + "/*"):
     for line in open(f):
+        if '"Event":"SparkListenerStageSubmitted"' in line:
+            si = json.loads(line)["Stage Info"]
+            stage_names[si["Stage ID"]] = si["Stage Name"]
         if '"Event":"SparkListenerTaskEnd"' in line:
-            m = json.loads(line).get("Task Metrics", {}).get("Shuffle Write Metrics", {})
-            shuffle += m.get("Shuffle Bytes Written", 0)
+            e = json.loads(line)
+            m = e.get("Task Metrics", {})
+            shuffle += m.get("Shuffle Write Metrics", {}).get("Shuffle Bytes Written", 0)
+            run_ms[e["Stage ID"]] = run_ms.get(e["Stage ID"], 0) + m.get("Executor Run Time", 0)
+# the measuring map (frames in, stars' blocks out) and the corner turn's reduce with the Parquet write, in core-ms
+measuring = sum(v for k, v in run_ms.items() if stage_names.get(k, "").startswith("mapPartitionsToPair at PhotometryJob"))
+writing = sum(v for k, v in run_ms.items() if stage_names.get(k, "").startswith("parquet at"))
 frames = int(sys.argv[6]); t = r["timings_s"]; ph = r["photometry"]
 steps = t["frame-headers"] + t["reference"] + t["photometry"]
 ours = frames / steps
@@ -382,6 +403,17 @@ print(f"| Python reference (astropy + numpy, 2 threads, {sys.argv[5].split('star
 print()
 print(f"   where the time goes (s): frame headers {t['frame-headers']}, reference + stars {t['reference']},"
       f" photometry + corner turn + write {t['photometry']}, total job {t['total']}")
+cores = int(sys.argv[7])
+inspect_core_ms = 1000 * cores * i["timings_s"]["decode"] / frames
+print(f"   core-ms per frame over the whole run (fixed costs and the JIT included): measuring (read, decode, every"
+      f" star) {measuring / frames:.0f}, the corner turn's reduce and the Parquet write {writing / frames:.0f};"
+      f" inspect {inspect_core_ms:.0f}")
+hp = json.load(open(sys.argv[8])); hi = json.load(open(sys.argv[9]))
+half = frames // 2
+step_ms = 1000 * (t["photometry"] - hp["timings_s"]["photometry"]) / (frames - half)
+insp_ms = 1000 * (i["timings_s"]["decode"] - hi["timings_s"]["decode"]) / (frames - half)
+print(f"   a frame more ({half} frames against {frames}, wall, {cores} cores): photometry step {step_ms:.0f} ms, inspect"
+      f" {insp_ms:.0f} ms: step / inspect = {insp_ms / max(1e-9, step_ms):.2f} in frames/s")
 print(f"   corner turn: {shuffle / 1e6:.1f} MB shuffled ({shuffle / max(1, stars * frames):.0f} bytes per star and"
       f" frame); peak RSS {int(rss) // 1024} MB; CPU {float(u) + float(s_):.0f} s")
 PY
