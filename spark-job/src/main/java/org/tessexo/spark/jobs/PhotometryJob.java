@@ -180,8 +180,10 @@ final class PhotometryJob extends Job {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the light curves' lengths were gathered", e);
         }
-        List<?> rows = seen instanceof scala.collection.Seq<?> seq
-                ? scala.collection.JavaConverters.seqAsJavaListConverter(seq).asJava() : List.of();
+        if (!(seen instanceof scala.collection.Seq<?> seq)) {
+            throw new IllegalStateException("the light curves' lengths came back as " + seen);
+        }
+        List<?> rows = scala.collection.JavaConverters.seqAsJavaListConverter(seq).asJava();
         for (Object o : rows) {
             Row r = (Row) o;
             if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(3)) {
