@@ -72,8 +72,13 @@ public record FrameInfo(String group, int sector, int camera, int ccd, double ts
             region = new ScienceRegion(1, image.width(), 1, image.height());
         }
         Integer q = image.quality();
-        return new Parsed(new FrameInfo(String.format("s%04d-%d-%d", sector, camera, ccd), sector, camera, ccd,
+        return new Parsed(new FrameInfo(group(sector, camera, ccd), sector, camera, ccd,
                 tstart, tstop, q == null ? 0 : q, exposure, image.height(), image.width(), region, wcs), "", "");
+    }
+
+    /** A CCD's group name, {@code s0001-1-1}: its frames share a reference, stars and light curves. */
+    public static String group(int sector, int camera, int ccd) {
+        return String.format(java.util.Locale.ROOT, "s%04d-%d-%d", sector, camera, ccd);
     }
 
     private static int intCard(Header h, Header p, String key) {

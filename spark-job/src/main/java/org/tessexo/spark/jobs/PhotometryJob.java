@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tessexo.common.config.PipelineSettings;
 import org.tessexo.common.errors.NoValidDataException;
+import org.tessexo.common.photometry.FrameInfo;
 import org.tessexo.common.photometry.MedianStack;
 import org.tessexo.common.photometry.SpocLightCurveFile;
 import org.tessexo.common.photometry.Star;
@@ -189,8 +190,7 @@ final class PhotometryJob extends Job {
             if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(3)) {
                 continue;
             }
-            String group = String.format(java.util.Locale.ROOT, "s%04d-%d-%d", r.getInt(0), r.getInt(1),
-                    r.getInt(2));
+            String group = FrameInfo.group(r.getInt(0), r.getInt(1), r.getInt(2));
             if (ccds.contains(group)) {
                 longest.merge(group, r.getInt(3), Math::max);
             }

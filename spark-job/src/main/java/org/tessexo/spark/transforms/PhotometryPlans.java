@@ -13,8 +13,11 @@ import java.util.function.Supplier;
  * from any thread. Plans of an earlier broadcast (an earlier job in this JVM) are dropped when a new one is seen.
  */
 final class PhotometryPlans {
-    private static final Map<String, FramePhotometry> PLANS = new ConcurrentHashMap<>();
+    private static final Map<Key, FramePhotometry> PLANS = new ConcurrentHashMap<>();
     private static long broadcast = -1;
+
+    private record Key(long broadcast, String group) {
+    }
 
     private PhotometryPlans() {
     }
@@ -22,11 +25,11 @@ final class PhotometryPlans {
     static FramePhotometry get(long broadcastId, String group, Supplier<FramePhotometry> build) {
         synchronized (PLANS) {
             if (broadcastId != broadcast) {
-                PLANS.keySet().removeIf(k -> !k.startsWith(broadcastId + "/"));
+                PLANS.keySet().removeIf(k -> k.broadcast() != broadcastId);
                 broadcast = broadcastId;
             }
         }
-        return PLANS.computeIfAbsent(broadcastId + "/" + group, k -> build.get());
+        return PLANS.computeIfAbsent(new Key(broadcastId, group), k -> build.get());
     }
 
     /** Plans held now. */
