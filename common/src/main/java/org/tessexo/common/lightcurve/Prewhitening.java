@@ -54,14 +54,32 @@ public final class Prewhitening {
      * @param maxTerms  at most this many frequencies removed
      */
     public static Result apply(double[] time, double[] flux, double minPeriod, double maxPeriod, int maxTerms) {
+        return apply(time, flux, null, minPeriod, maxPeriod, maxTerms);
+    }
+
+    /**
+     * As {@link #apply(double[], double[], double, double, int)}, with cadences that neither the spectrum nor the
+     * fits see (upward outliers: flares, or a binary's eclipses turned over, which a sine series would otherwise
+     * chase, leaving its ringing on every other cadence); the variability found is taken out of them too.
+     *
+     * @param use the cadences the spectrum and the fits use; null: all
+     */
+    public static Result apply(double[] time, double[] flux, boolean[] use, double minPeriod, double maxPeriod,
+                               int maxTerms) {
         int n = time.length;
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             y[i] = flux[i] - 1;
         }
         List<Term> removed = new ArrayList<>();
-        double baseline = time[n - 1] - time[0];
-        if (n < 50 || !(baseline > 2 * minPeriod)) {
+        int[] used = used(use, n);
+        double[] t = new double[used.length];
+        for (int j = 0; j < used.length; j++) {
+            t[j] = time[used[j]];
+        }
+        int m = t.length;
+        double baseline = m == 0 ? 0 : t[m - 1] - t[0];
+        if (m < 50 || !(baseline > 2 * minPeriod)) {
             return new Result(flux.clone(), removed);
         }
         maxPeriod = Math.min(maxPeriod, baseline / 2);
@@ -73,8 +91,12 @@ public final class Prewhitening {
             return new Result(flux.clone(), removed);
         }
         boolean[] excluded = new boolean[nf];
+        double[] yu = new double[m];
         for (int term = 0; term < maxTerms; term++) {
-            double[][] binned = binned(time, y, minPeriod / SPECTRUM_BINS_PER_PERIOD);
+            for (int j = 0; j < m; j++) {
+                yu[j] = y[used[j]];
+            }
+            double[][] binned = binned(t, yu, minPeriod / SPECTRUM_BINS_PER_PERIOD);
             double[] amp = amplitudeSpectrum(binned[0], binned[1], fmin, df, nf);
             int best = -1;
             for (int k = 0; k < nf; k++) {
@@ -88,11 +110,11 @@ public final class Prewhitening {
                 break;
             }
             double period = 1 / refine(binned[0], binned[1], fmin + best * df, df);
-            double[] model = harmonicFit(time, y, period, HARMONICS);
-            if (model == null) {
+            double[] coef = harmonicFit(t, yu, period, HARMONICS);
+            if (coef == null) {
                 break;
             }
-            if (dipTrain(time, y, period, model)) {
+            if (dipTrain(t, yu, period, evaluate(t, period, HARMONICS, coef))) {
                 // A transit or an eclipse: left in, its harmonics (and half its frequency's) no longer looked at
                 for (int h = 1; h <= 40; h++) {
                     double f = h / (2 * period);
@@ -103,6 +125,7 @@ public final class Prewhitening {
                 }
                 continue;
             }
+            double[] model = evaluate(time, period, HARMONICS, coef);
             for (int i = 0; i < n; i++) {
                 y[i] -= model[i];
             }
@@ -113,6 +136,17 @@ public final class Prewhitening {
             out[i] = 1 + y[i];
         }
         return new Result(out, removed);
+    }
+
+    private static int[] used(boolean[] use, int n) {
+        int[] idx = new int[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (use == null || use[i]) {
+                idx[m++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(idx, m);
     }
 
     /**
@@ -200,12 +234,16 @@ public final class Prewhitening {
         return amp;
     }
 
-    /** Least-squares fit of a constant and {@code harmonics} sine-cosine pairs at the period; the model without it. */
+    /**
+     * Least-squares fit of a constant and {@code harmonics} sine-cosine pairs at the period: the coefficients
+     * ({@link #evaluate} gives the model without the constant); null when singular.
+     */
     static double[] harmonicFit(double[] t, double[] y, double period, int harmonics) {
-        double[] model = weightedFit(t, y, period, harmonics, null);
-        if (model == null) {
+        double[] coef = weightedFit(t, y, period, harmonics, null);
+        if (coef == null) {
             return null;
         }
+        double[] model = evaluate(t, period, harmonics, coef);
         // Once more with Tukey's biweight on the residuals: a transit's cadences weigh less in the fit
         double[] r = new double[t.length];
         for (int i = 0; i < t.length; i++) {
@@ -218,7 +256,7 @@ public final class Prewhitening {
         }
         double scale = BIWEIGHT_C * 1.4826 * RobustStats.median(dev, dev.length);
         if (!(scale > 0)) {
-            return model;
+            return coef;
         }
         double[] w = new double[t.length];
         for (int i = 0; i < t.length; i++) {
@@ -226,7 +264,7 @@ public final class Prewhitening {
             w[i] = u * u < 1 ? (1 - u * u) * (1 - u * u) : 0;
         }
         double[] robust = weightedFit(t, y, period, harmonics, w);
-        return robust == null ? model : robust;
+        return robust == null ? coef : robust;
     }
 
     /** Tukey's biweight tuning constant, in robust sigmas. */
@@ -255,10 +293,13 @@ public final class Prewhitening {
                 ata[a][b] = ata[b][a];
             }
         }
-        double[] coef = solve(ata, aty);
-        if (coef == null) {
-            return null;
-        }
+        return solve(ata, aty);
+    }
+
+    /** The fitted sine series at each time, without its constant. */
+    static double[] evaluate(double[] t, double period, int harmonics, double[] coef) {
+        int p = 1 + 2 * harmonics;
+        double[] row = new double[p];
         double[] model = new double[t.length];
         for (int i = 0; i < t.length; i++) {
             basis(t[i], period, harmonics, row);

@@ -291,8 +291,15 @@ public final class TransitSearch {
                 f[j++] = flat[i];
             }
         }
+        // the upward outliers the search clips (flares; a binary's eclipses turned over) are not fitted: a sine
+        // series that chases them rings on every other cadence
+        double sigma = 1.4826 * RobustStats.mad(f);
+        boolean[] use = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            use[j] = f[j] - 1 < s.clipSigma() * sigma;
+        }
         double minPeriod = Math.max(PREWHITEN_MIN_PERIOD, 3 * cadence(t));
-        Prewhitening.Result w = Prewhitening.apply(t, f, minPeriod, PREWHITEN_MAX_WINDOWS * s.window(),
+        Prewhitening.Result w = Prewhitening.apply(t, f, use, minPeriod, PREWHITEN_MAX_WINDOWS * s.window(),
                 s.prewhiten());
         double[] out = flat.clone();
         for (int i = 0, j = 0; i < flat.length; i++) {
