@@ -285,14 +285,17 @@ if want recovery; then
   echo
   echo "5b. Injection and recovery on real hosts (ActiveStarRecovery): every 3rd TESSellator light curve (30-minute,"
   echo "    mostly eclipsing binaries), trapezoid transits at SNR 5-15: the hosts inverted (real noise and"
-  echo "    variability without the eclipses), with prewhitening on, with the limb-darkened template on limb-darkened"
-  echo "    injections against the box on the same; the hosts as they are (binaries); the 2-minute light curves for"
-  echo "    their speed. About 20 minutes on 2 cores."
+  echo "    variability without the eclipses), with prewhitening on, with prewhitening and a 0.75-day window, with the"
+  echo "    limb-darkened template on limb-darkened injections against the box on the same; the hosts as they are"
+  echo "    (binaries), also with prewhitening and the 0.75-day window; the 2-minute light curves for their speed."
+  echo "    About 27 minutes on 2 cores."
   CP="$(common_cp)"
   TESSELLATOR="$SHARED/data/real/tessellator"
   for variant in "inverted:-Dinvert=true" "inverted-prewhitened:-Dinvert=true -Dprewhiten=10" \
+      "inverted-prewhitened-window:-Dinvert=true -Dprewhiten=10 -Dwindow=0.75" \
       "inverted-limb-box:-Dinvert=true -Dinject=limb-darkened" \
-      "inverted-limb-template:-Dinvert=true -Dinject=limb-darkened -Dshape=limb_darkened" "binaries:"; do
+      "inverted-limb-template:-Dinvert=true -Dinject=limb-darkened -Dshape=limb_darkened" "binaries:" \
+      "binaries-prewhitened-window:-Dprewhiten=10 -Dwindow=0.75"; do
     name="${variant%%:*}"
     echo "   $name"
     # shellcheck disable=SC2086

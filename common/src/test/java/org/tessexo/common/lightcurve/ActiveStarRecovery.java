@@ -43,6 +43,8 @@ import java.util.stream.Stream;
  * variability stay): real noise without the binaries' own eclipses, classed quiet or active.
  * {@code -Dinject=limb-darkened}: limb-darkened transits instead of trapezoids (same mean depth).
  * A folder's {@code INDEX.tsv} (TESSellator's) labels its binaries. STRIDE: every n-th host of the sorted list.
+ * The summary also gives each class's median red-noise factor ({@link #beta}) of the light curves searched without
+ * an injection: how far from white the noise the search meets is, after detrending and prewhitening.
  */
 public final class ActiveStarRecovery {
     static final double[] SNRS = {5, 7, 9, 12, 15};
@@ -57,7 +59,7 @@ public final class ActiveStarRecovery {
 
     private record Trial(String host, String activity, double snr, double period, double epoch, double duration,
                          boolean any, boolean strongest, int spurious, double cpuSeconds, int cadences,
-                         boolean detected, int spuriousRed) {
+                         boolean detected, int spuriousRed, double beta) {
     }
 
     private ActiveStarRecovery() {
@@ -188,7 +190,23 @@ public final class ActiveStarRecovery {
             }
         }
         return new Trial(h.name(), h.activity(), snr, period, epoch, duration, any, strongest, spurious, seconds,
-                lc.size(), detected, spuriousRed);
+                lc.size(), detected, spuriousRed, snr > 0 ? Double.NaN : beta(r.detrended()));
+    }
+
+    /** A transit's time scale for {@link #beta}: 3 hours. */
+    static final double BETA_DAYS = 0.125;
+
+    /**
+     * The red-noise factor of the light curve the search saw (detrended, prewhitened when it is on): the scatter of
+     * its 3-hour means ({@link RedNoise#sigmaOver}) over what white noise of its point-to-point scatter would give.
+     * 1 for white noise; an injection's SNR by the point-to-point scatter is about SNR / beta against the real noise.
+     */
+    static double beta(LightCurve lc) {
+        if (lc == null || lc.size() < 100) {
+            return Double.NaN;
+        }
+        double white = scatter(lc.flux()) / Math.sqrt(BETA_DAYS / TransitSearch.cadence(lc.time()));
+        return RedNoise.sigmaOver(lc.time(), lc.flux(), null, BETA_DAYS) / white;
     }
 
     /** -Dinject=limb-darkened: transits shaped by quadratic limb darkening instead of trapezoids. */
@@ -248,11 +266,12 @@ public final class ActiveStarRecovery {
 
     private static void write(Path out, List<Trial> done) throws IOException {
         StringBuilder sb = new StringBuilder("host\tactivity\tsnr\tperiod\tepoch\tduration_h\tany\tstrongest"
-                + "\tspurious\tcpu_s\tcadences\tdetected\tspurious_red\n");
+                + "\tspurious\tcpu_s\tcadences\tdetected\tspurious_red\tbeta_3h\n");
         for (Trial t : done) {
-            sb.append(String.format(Locale.ROOT, "%s\t%s\t%.0f\t%.5f\t%.5f\t%.3f\t%b\t%b\t%d\t%.3f\t%d\t%b\t%d%n",
-                    t.host(), t.activity(), t.snr(), t.period(), t.epoch(), t.duration() * 24, t.any(),
-                    t.strongest(), t.spurious(), t.cpuSeconds(), t.cadences(), t.detected(), t.spuriousRed()));
+            sb.append(String.format(Locale.ROOT, "%s\t%s\t%.0f\t%.5f\t%.5f\t%.3f\t%b\t%b\t%d\t%.3f\t%d\t%b\t%d"
+                    + "\t%.3f%n", t.host(), t.activity(), t.snr(), t.period(), t.epoch(), t.duration() * 24, t.any(),
+                    t.strongest(), t.spurious(), t.cpuSeconds(), t.cadences(), t.detected(), t.spuriousRed(),
+                    t.beta()));
         }
         Files.writeString(out, sb.toString());
     }
@@ -261,8 +280,8 @@ public final class ActiveStarRecovery {
         List<String> classes = List.of("quiet", "active", "binary", "all");
         System.out.println("| host | hosts | SNR 5 | SNR 7 | SNR 9 | SNR 12 | SNR 15 | strongest at SNR 9 / 12"
                 + " | spurious per light curve (none injected) | passed, red SNR >= 7.1: found at SNR 9 / 12 / 15"
-                + " | spurious |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + " | spurious | red-noise beta (3 h), median |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (String c : classes) {
             List<Trial> mine = done.stream().filter(t -> c.equals("all") || t.activity().equals(c)).toList();
             long hosts = mine.stream().filter(t -> t.snr() == 0).count();
@@ -280,6 +299,9 @@ public final class ActiveStarRecovery {
                             .mapToInt(Trial::spurious).average().orElse(0), detected(mine, 9), detected(mine, 12),
                     detected(mine, 15), mine.stream().filter(t -> t.snr() == 0).mapToInt(Trial::spuriousRed)
                             .average().orElse(0)));
+            double[] betas = mine.stream().filter(t -> t.snr() == 0).mapToDouble(Trial::beta)
+                    .filter(Double::isFinite).toArray();
+            row.append(String.format(Locale.ROOT, " %.2f |", RobustStats.median(betas, betas.length)));
             System.out.println(row);
         }
         double cpu = done.stream().mapToDouble(Trial::cpuSeconds).sum();
