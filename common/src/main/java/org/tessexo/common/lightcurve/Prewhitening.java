@@ -114,7 +114,13 @@ public final class Prewhitening {
             if (coef == null) {
                 break;
             }
-            if (dipTrain(t, yu, period, evaluate(t, period, HARMONICS, coef))) {
+            // the series at every cadence, once: the dip-train test sees the used ones, all lose it
+            double[] model = evaluate(time, period, HARMONICS, coef);
+            double[] modelUsed = new double[m];
+            for (int j = 0; j < m; j++) {
+                modelUsed[j] = model[used[j]];
+            }
+            if (dipTrain(t, yu, period, modelUsed)) {
                 // A transit or an eclipse: left in, its harmonics (and half its frequency's) no longer looked at
                 for (int h = 1; h <= 40; h++) {
                     double f = h / (2 * period);
@@ -125,7 +131,6 @@ public final class Prewhitening {
                 }
                 continue;
             }
-            double[] model = evaluate(time, period, HARMONICS, coef);
             for (int i = 0; i < n; i++) {
                 y[i] -= model[i];
             }

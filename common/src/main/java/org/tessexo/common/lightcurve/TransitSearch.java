@@ -245,10 +245,7 @@ public final class TransitSearch {
         }
         // Robust scatter; drop upward outliers (flares, cosmic rays) and cadences without a trend.
         double sigma = 1.4826 * RobustStats.mad(flat);
-        boolean[] keep = new boolean[flat.length];
-        for (int i = 0; i < keep.length; i++) {
-            keep[i] = Double.isFinite(flat[i]) && flat[i] - 1 < s.clipSigma() * sigma;
-        }
+        boolean[] keep = belowClip(flat, sigma);
         double[] err = lc.fluxErr().clone();
         boolean errorsUsable = true;
         for (double e : err) {
@@ -273,6 +270,18 @@ public final class TransitSearch {
                 .withNotes(whitened);
     }
 
+    /**
+     * The cadences below the flare clip: finite, and less than {@code clip-sigma} robust sigmas ({@code sigma})
+     * above 1 (flat flux near 1). The rest are upward outliers: flares, cosmic rays, a binary's eclipses turned over.
+     */
+    private boolean[] belowClip(double[] flat, double sigma) {
+        boolean[] keep = new boolean[flat.length];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = Double.isFinite(flat[i]) && flat[i] - 1 < s.clipSigma() * sigma;
+        }
+        return keep;
+    }
+
     /** The shortest period prewhitening looks at: an hour, or three cadences. */
     static final double PREWHITEN_MIN_PERIOD = 1.0 / 24;
     /** The longest, in detrending windows: the sliding biweight leaves little of anything slower. */
@@ -293,11 +302,7 @@ public final class TransitSearch {
         }
         // the upward outliers the search clips (flares; a binary's eclipses turned over) are not fitted: a sine
         // series that chases them rings on every other cadence
-        double sigma = 1.4826 * RobustStats.mad(f);
-        boolean[] use = new boolean[n];
-        for (int j = 0; j < n; j++) {
-            use[j] = f[j] - 1 < s.clipSigma() * sigma;
-        }
+        boolean[] use = belowClip(f, 1.4826 * RobustStats.mad(f));
         double minPeriod = Math.max(PREWHITEN_MIN_PERIOD, 3 * cadence(t));
         Prewhitening.Result w = Prewhitening.apply(t, f, use, minPeriod, PREWHITEN_MAX_WINDOWS * s.window(),
                 s.prewhiten());
