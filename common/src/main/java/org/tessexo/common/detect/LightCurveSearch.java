@@ -88,7 +88,7 @@ public final class LightCurveSearch {
         }
         List<SignalViews.Views> views = new ArrayList<>();
         for (TransitSearch.Signal g : r.signals()) {
-            views.add(SignalViews.of(r.forViews(), g));
+            views.add(SignalViews.of(r.forViews(g), g));
         }
         List<Verdict> out = new ArrayList<>();
         Vetter v = vetter.get();
@@ -111,7 +111,7 @@ public final class LightCurveSearch {
     public static byte[] figure(Searched s, int index, LightCurve.Target t, String file, int width, int height) {
         TransitSearch.Result r = s.result();
         TransitSearch.Signal g = r.signals().get(index);
-        SignalViews.Views v = SignalViews.of(r.forViews(), g);
+        SignalViews.Views v = SignalViews.of(r.forViews(g), g);
         Verdict verdict = index < s.verdicts().size() ? s.verdicts().get(index) : null;
         String scored = verdict == null || Double.isNaN(verdict.planetScore()) ? ""
                 : String.format(Locale.ROOT, "planet score %.3f: %s", verdict.planetScore(), verdict.disposition());
@@ -119,7 +119,7 @@ public final class LightCurveSearch {
                 t.name().isEmpty() ? "target unknown" : t.name(),
                 t.sector() >= 0 ? "sector " + t.sector() : "sector unknown", g.rank(), file,
                 t.timeSystem().equals(TimeSystem.BTJD) ? "" : ", times from " + t.timeSystem());
-        return TransitFigure.png(r.detrended(), r.periodogram(), g, v.global(),
+        return TransitFigure.png(r.forViews(g), r.periodogram(), g, v.global(),
                 new double[][] {v.local(), v.odd(), v.even(), v.secondary()}, scored, title, width, height);
     }
 

@@ -18,7 +18,9 @@ import java.util.Locale;
  * <p>Transits and eclipses are never removed: before a frequency is taken out, the flux folded at its period is
  * fitted both by the sine series and by a box (any phase, widths up to {@link #MAX_BOX_FRACTION} of the period);
  * when the box explains as much of it as the series, the signal is a dip train, and left to the transit search
- * (which masks it and searches on). Only smooth variability goes.
+ * (which masks it and searches on); its dips are then left out of the spectrum and the fits ({@link #withoutDips}),
+ * so that neither their harmonics nor the sidelobes of a gapped sector's window beside them are fitted. Only smooth
+ * variability goes.
  */
 public final class Prewhitening {
     /** A frequency is taken out while its amplitude is this many times the spectrum's mean amplitude. */
@@ -121,8 +123,21 @@ public final class Prewhitening {
                 modelUsed[j] = model[used[j]];
             }
             if (dipTrain(t, yu, period, modelUsed)) {
-                // A transit or an eclipse: left in, its harmonics (and half its frequency's) no longer looked at
-                for (int h = 1; h <= 40; h++) {
+                // A transit or an eclipse: left in, its dips no longer seen (a gapped sector's window leaks a deep
+                // eclipse train's power into sidelobes beside its harmonics, where two sines fitted would beat),
+                // its frequency and half of it no longer looked at. Its harmonics are gone with its dips; a
+                // binary's ellipsoidal wave at twice its frequency is then removed as what it is
+                used = withoutDips(used, t, yu, period);
+                m = used.length;
+                t = new double[m];
+                for (int j = 0; j < m; j++) {
+                    t[j] = time[used[j]];
+                }
+                yu = new double[m];
+                if (m < 50) {
+                    break;
+                }
+                for (int h = 1; h <= 2; h++) {
                     double f = h / (2 * period);
                     int k = (int) Math.round((f - fmin) / df);
                     for (int j = Math.max(0, k - OVERSAMPLE); j <= Math.min(nf - 1, k + OVERSAMPLE); j++) {
@@ -141,6 +156,48 @@ public final class Prewhitening {
             out[i] = 1 + y[i];
         }
         return new Result(out, removed);
+    }
+
+    /**
+     * The used cadences less those in a dip train's dips: folded at its period into {@link #FOLD_BINS} bins, the
+     * bins whose mean lies more than 3 robust sigmas (of the bin means) below their median, and one bin either side.
+     */
+    static int[] withoutDips(int[] used, double[] t, double[] y, double period) {
+        double[] sum = new double[FOLD_BINS];
+        int[] count = new int[FOLD_BINS];
+        int[] bin = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            double ph = (t[i] - t[0]) / period;
+            bin[i] = (int) ((ph - Math.floor(ph)) * FOLD_BINS) % FOLD_BINS;
+            sum[bin[i]] += y[i];
+            count[bin[i]]++;
+        }
+        double[] means = new double[FOLD_BINS];
+        int k = 0;
+        for (int b = 0; b < FOLD_BINS; b++) {
+            if (count[b] > 0) {
+                means[k++] = sum[b] / count[b];
+            }
+        }
+        double[] finite = java.util.Arrays.copyOf(means, k);
+        double level = RobustStats.median(finite.clone(), k);
+        double sigma = 1.4826 * RobustStats.mad(finite);
+        boolean[] dip = new boolean[FOLD_BINS];
+        for (int b = 0; b < FOLD_BINS; b++) {
+            if (count[b] > 0 && sum[b] / count[b] < level - 3 * sigma) {
+                dip[Math.floorMod(b - 1, FOLD_BINS)] = true;
+                dip[b] = true;
+                dip[(b + 1) % FOLD_BINS] = true;
+            }
+        }
+        int[] out = new int[used.length];
+        int n = 0;
+        for (int i = 0; i < used.length; i++) {
+            if (!dip[bin[i]]) {
+                out[n++] = used[i];
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     private static int[] used(boolean[] use, int n) {

@@ -59,8 +59,8 @@ public final class TransitSearch {
         public static final double DEFAULT_TIME_BUDGET = 120;
         public static final PeriodGrid.Spacing DEFAULT_SPACING = PeriodGrid.Spacing.DRIFT;
         public static final int DEFAULT_BINS_PER_CADENCE = 2;
-        /** Off by default: see reference.conf's search.prewhiten for what it gains and what it costs the vetter. */
-        public static final int DEFAULT_PREWHITEN = 0;
+        /** At most 10 terms: see reference.conf's search.prewhiten for what it gains. */
+        public static final int DEFAULT_PREWHITEN = 10;
 
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
@@ -110,16 +110,25 @@ public final class TransitSearch {
      * reached {@code search.min-sde} (the first signal is reported either way). {@code edgeTransits}: how many of its
      * observed transits lie within a duration of the start or end of the data or of a gap, where a ramp (a
      * thermal settling, scattered light) mimics a dip; {@link #atEdges()} when that is most of them.
+     * {@code beforePrewhitening}: found on the light curve before prewhitening, at a period none of the signals
+     * found after it has: the variability prewhitening took out (a contact or ellipsoidal binary, a rotator).
      */
     public record Signal(int rank, double period, double epoch, double duration, double depth, double snr,
                          double sde, double power, int transitsObserved, boolean passed, int edgeTransits,
-                         double redSnr)
+                         double redSnr, boolean beforePrewhitening)
             implements java.io.Serializable {
-        private static final long serialVersionUID = 3L;
+        private static final long serialVersionUID = 4L;
 
         public Signal(int rank, double period, double epoch, double duration, double depth, double snr, double sde,
                       double power, int transitsObserved) {
-            this(rank, period, epoch, duration, depth, snr, sde, power, transitsObserved, true, 0, Double.NaN);
+            this(rank, period, epoch, duration, depth, snr, sde, power, transitsObserved, true, 0, Double.NaN,
+                    false);
+        }
+
+        /** The same signal at another rank. */
+        Signal withRank(int r) {
+            return new Signal(r, period, epoch, duration, depth, snr, sde, power, transitsObserved, passed,
+                    edgeTransits, redSnr, beforePrewhitening);
         }
 
         /** Most of the observed transits are next to an edge of the data: suspect a ramp. */
@@ -143,12 +152,12 @@ public final class TransitSearch {
         }
 
         /**
-         * What a signal's views are made of: the detrended light curve before prewhitening, on the same cadences.
-         * The star's periodic variability that prewhitening takes out for the search (a binary's ellipsoidal
-         * variation, say) is evidence for the vetter.
+         * What a signal's views are made of: the light curve it was found in. A signal found after prewhitening is
+         * seen without the star's variability (an active star's transit folds clean); the one found before it
+         * ({@link Signal#beforePrewhitening()}: a binary's light curve, a rotation) is seen as it is.
          */
-        public LightCurve forViews() {
-            return unwhitened != null ? unwhitened : detrended;
+        public LightCurve forViews(Signal g) {
+            return g.beforePrewhitening() && unwhitened != null ? unwhitened : detrended;
         }
 
         public Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
@@ -229,6 +238,20 @@ public final class TransitSearch {
         double[] unwhitenedFlat = null;
         if (s.prewhiten() > 0) {
             Prewhitening.Result w = prewhiten(lc.time(), flat);
+            if (!w.removed().isEmpty()) {
+                // The window's trend of a strongly variable star follows part of the variability (a biweight over
+                // a non-whole number of its cycles), which the sine series then cannot take out: the trend is
+                // measured again on the flux less the variability found, and the prewhitening done again over it
+                double[] quieter = new double[flat.length];
+                for (int i = 0; i < flat.length; i++) {
+                    quieter[i] = lc.flux()[i] - (flat[i] - w.flux()[i]) * trend[i];
+                }
+                trend = Detrender.trend(lc.time(), quieter, s.window(), s.method());
+                for (int i = 0; i < flat.length; i++) {
+                    flat[i] = lc.flux()[i] / trend[i];
+                }
+                w = prewhiten(lc.time(), flat);
+            }
             if (!w.removed().isEmpty()) {
                 // a sine series fitted to a train of brightenings moves the level: normalize again (the clip
                 // below and the views measure from 1)
@@ -409,14 +432,57 @@ public final class TransitSearch {
             }
             signals.add(new Signal(rank, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f],
                     observed, sde >= s.minSde(), edgeTransits(masked.time(), edges, period, epoch, duration),
-                    redSnr));
+                    redSnr, false));
             rank++;
+        }
+        if (prepared.unwhitened() != null) {
+            Signal own = unwhitenedLead(prepared.unwhitened(), grid, minBin, edges, signals);
+            if (own != null) {
+                List<Signal> all = new ArrayList<>();
+                all.add(own);
+                for (Signal g : signals) {
+                    all.add(g.withRank(g.rank() + 1));
+                }
+                signals = all;
+            }
         }
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
         List<SingleEvents.Event> events = SingleEvents.find(detrended, grid.durations(), SINGLE_EVENT_SNR,
                 MAX_SINGLE_EVENTS);
         return new Result(detrended, keptTrend, signals, events, null, String.join("; ", notes), first,
                 prepared.unwhitened());
+    }
+
+    /**
+     * The strongest signal of the light curve before prewhitening, when none of the signals found after it has its
+     * period (null otherwise): what prewhitening took as the star's variability (a contact or ellipsoidal binary, a
+     * rotator), reported first as what it is, for the vetter to judge.
+     */
+    private Signal unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges,
+                                  List<Signal> found) {
+        BoxLeastSquares bls = new BoxLeastSquares(lc.time(), lc.flux(), lc.fluxErr());
+        BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
+                s.maxDutyCycle(), minBin, true, s.shape());
+        int b = pg.best();
+        BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
+        int f = fine.best();
+        double period = fine.periods()[f];
+        if (found.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period)) {
+            return null;
+        }
+        double epoch = fine.epoch()[f];
+        double duration = fine.duration()[f];
+        double[] time = lc.time();
+        boolean[] quiet = new boolean[time.length];
+        for (int i = 0; i < time.length; i++) {
+            quiet[i] = Math.abs(phase(time[i], period, epoch)) >= duration;
+        }
+        int observed = transitsObserved(time, period, epoch, duration);
+        double redSnr = RedNoise.snr(fine.depth()[f], RedNoise.sigmaOver(time, lc.flux(), quiet, duration),
+                observed);
+        double sde = pg.sde(b);
+        return new Signal(1, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f], observed,
+                sde >= s.minSde(), edgeTransits(time, edges, period, epoch, duration), redSnr, true);
     }
 
     /** Trial periods between a peak's neighbours on the grid, where its period is refined. */

@@ -55,7 +55,7 @@ public final class TrainingExamples {
             if (r.ok() && !r.signals().isEmpty()) {
                 TransitSearch.Signal s = r.signals().get(0);
                 if (matches(s.period(), known.period(), known.kind() == Vetter.Kind.ECLIPSING_BINARY)) {
-                    out.add(new Example(star, "real", known.kind(), SignalViews.of(r.forViews(), s), s, Double.NaN,
+                    out.add(new Example(star, "real", known.kind(), SignalViews.of(r.forViews(s), s), s, Double.NaN,
                             "known " + known.kind().label()));
                 }
             }
@@ -80,7 +80,7 @@ public final class TrainingExamples {
             return;
         }
         TransitSearch.Signal s = r.signals().get(0);
-        SignalViews.Views v = SignalViews.of(r.forViews(), s);
+        SignalViews.Views v = SignalViews.of(r.forViews(s), s);
         if (injected == null) {
             out.add(new Example(star, source, Vetter.Kind.FALSE_ALARM, v, s, Double.NaN, "nothing injected"));
             return;

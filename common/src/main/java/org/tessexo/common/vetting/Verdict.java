@@ -29,7 +29,8 @@ public record Verdict(double planetScore, double binaryScore, double falseAlarmS
      * What a person should check before trusting a signal: {@code below-min-sde}, {@code low-red-snr} (below
      * {@link org.tessexo.common.lightcurve.RedNoise#MIN_SNR} against the measured noise), {@code edge-ramp} (most
      * transits next to an edge of the data), {@code odd-even} and {@code secondary} (differences beyond 3 sigma,
-     * the marks of a binary); joined by {@code separator}.
+     * the marks of a binary), {@code before-prewhitening} (the variability prewhitening took out, found before it:
+     * a binary, or the star's rotation or pulsation); joined by {@code separator}.
      */
     public static String flags(org.tessexo.common.lightcurve.TransitSearch.Signal g, Verdict v, String separator) {
         java.util.List<String> f = new java.util.ArrayList<>();
@@ -47,6 +48,9 @@ public record Verdict(double planetScore, double binaryScore, double falseAlarmS
         }
         if (v != null && v.secondarySigma() > 3) {
             f.add("secondary");
+        }
+        if (g.beforePrewhitening()) {
+            f.add("before-prewhitening");
         }
         return String.join(separator, f);
     }

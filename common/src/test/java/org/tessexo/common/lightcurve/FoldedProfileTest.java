@@ -106,6 +106,6 @@ class FoldedProfileTest {
         boolean planet = r.signals().stream().anyMatch(s -> s.passed()
                 && Math.abs(s.period() / PLANET_PERIOD - 1) < 0.01
                 && Math.abs(TransitSearch.phase(s.epoch(), PLANET_PERIOD, PLANET_EPOCH)) < PLANET_DURATION / 2);
-        assertTrue(planet, "the planet behind the binary: " + r.signals());
+        assertTrue(planet, "the planet behind the binary: " + r.signals() + "; " + r.notes());
     }
 }
