@@ -44,7 +44,11 @@ import java.util.stream.Stream;
  * {@code -Dinject=limb-darkened}: limb-darkened transits instead of trapezoids (same mean depth).
  * A folder's {@code INDEX.tsv} (TESSellator's) labels its binaries. STRIDE: every n-th host of the sorted list.
  * The summary also gives each class's median red-noise factor ({@link #beta}) of the light curves searched without
- * an injection: how far from white the noise the search meets is, after detrending and prewhitening.
+ * an injection: how far from white the noise the search meets is, after detrending and prewhitening; for the
+ * labelled binaries, how many of their first signals are at the catalog period (the vetter learns binaries from
+ * first signals). {@code -Dvet=true} scores every signal with the shipped vetter as {@code search} does: injections
+ * found and called planet candidates, and planet candidates among the spurious signals (the false alarms a user
+ * would see).
  */
 public final class ActiveStarRecovery {
     static final double[] SNRS = {5, 7, 9, 12, 15};
@@ -59,7 +63,8 @@ public final class ActiveStarRecovery {
 
     private record Trial(String host, String activity, double snr, double period, double epoch, double duration,
                          boolean any, boolean strongest, int spurious, double cpuSeconds, int cadences,
-                         boolean detected, int spuriousRed, double beta) {
+                         boolean detected, int spuriousRed, double beta, boolean ownFirst, boolean vettedPlanet,
+                         int spuriousPlanets) {
     }
 
     private ActiveStarRecovery() {
@@ -178,6 +183,8 @@ public final class ActiveStarRecovery {
         int spurious = 0;
         boolean detected = false;
         int spuriousRed = 0;
+        boolean vettedPlanet = false;
+        int spuriousPlanets = 0;
         for (TransitSearch.Signal s : r.signals()) {
             boolean hit = snr > 0 && Math.abs(s.period() / period - 1) < 0.01
                     && Math.abs(TransitSearch.phase(s.epoch(), period, epoch)) < duration / 2;
@@ -187,10 +194,38 @@ public final class ActiveStarRecovery {
             if (!hit && s.passed() && !knownSignal(h.known(), s.period())) {
                 spurious++;
                 spuriousRed += s.redSnr() >= MIN_RED_SNR ? 1 : 0;
+                spuriousPlanets += VETTER != null && planet(r, s) ? 1 : 0;
             }
+            vettedPlanet |= hit && VETTER != null && planet(r, s);
         }
+        // the vetter learns a binary from the first signal: is it the binary's own (catalog) period?
+        boolean ownFirst = h.known() != null && h.known().period() > 0 && !r.signals().isEmpty()
+                && TrainingExamples.matches(r.signals().get(0).period(), h.known().period(), true);
         return new Trial(h.name(), h.activity(), snr, period, epoch, duration, any, strongest, spurious, seconds,
-                lc.size(), detected, spuriousRed, snr > 0 ? Double.NaN : beta(r.detrended()));
+                lc.size(), detected, spuriousRed, snr > 0 ? Double.NaN : beta(r.detrended()), ownFirst, vettedPlanet,
+                spuriousPlanets);
+    }
+
+    /** -Dvet=true: every signal is also scored by the vetter shipped in the jar, as search scores it. */
+    static final Vetter VETTER = loadVetter();
+
+    private static Vetter loadVetter() {
+        if (!Boolean.getBoolean("vet")) {
+            return null;
+        }
+        try {
+            return Vetter.load(Vetter.shippedBytes(), false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the vetter calls the signal a planet candidate (one network, so one thread at a time). */
+    private static boolean planet(TransitSearch.Result r, TransitSearch.Signal s) {
+        org.tessexo.common.vetting.SignalViews.Views v = org.tessexo.common.vetting.SignalViews.of(r.forViews(s), s);
+        synchronized (VETTER) {
+            return VETTER.score(List.of(v)).get(0).disposition() == Vetter.Kind.PLANET;
+        }
     }
 
     /** A transit's time scale for {@link #beta}: 3 hours. */
@@ -266,12 +301,13 @@ public final class ActiveStarRecovery {
 
     private static void write(Path out, List<Trial> done) throws IOException {
         StringBuilder sb = new StringBuilder("host\tactivity\tsnr\tperiod\tepoch\tduration_h\tany\tstrongest"
-                + "\tspurious\tcpu_s\tcadences\tdetected\tspurious_red\tbeta_3h\n");
+                + "\tspurious\tcpu_s\tcadences\tdetected\tspurious_red\tbeta_3h\town_first\tvetted_planet"
+                + "\tspurious_planets\n");
         for (Trial t : done) {
             sb.append(String.format(Locale.ROOT, "%s\t%s\t%.0f\t%.5f\t%.5f\t%.3f\t%b\t%b\t%d\t%.3f\t%d\t%b\t%d"
-                    + "\t%.3f%n", t.host(), t.activity(), t.snr(), t.period(), t.epoch(), t.duration() * 24, t.any(),
-                    t.strongest(), t.spurious(), t.cpuSeconds(), t.cadences(), t.detected(), t.spuriousRed(),
-                    t.beta()));
+                    + "\t%.3f\t%b\t%b\t%d%n", t.host(), t.activity(), t.snr(), t.period(), t.epoch(), t.duration() * 24,
+                    t.any(), t.strongest(), t.spurious(), t.cpuSeconds(), t.cadences(), t.detected(), t.spuriousRed(),
+                    t.beta(), t.ownFirst(), t.vettedPlanet(), t.spuriousPlanets()));
         }
         Files.writeString(out, sb.toString());
     }
@@ -280,8 +316,11 @@ public final class ActiveStarRecovery {
         List<String> classes = List.of("quiet", "active", "binary", "all");
         System.out.println("| host | hosts | SNR 5 | SNR 7 | SNR 9 | SNR 12 | SNR 15 | strongest at SNR 9 / 12"
                 + " | spurious per light curve (none injected) | passed, red SNR >= 7.1: found at SNR 9 / 12 / 15"
-                + " | spurious | red-noise beta (3 h), median |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + " | spurious | red-noise beta (3 h), median | binaries: own period first"
+                + (VETTER == null ? "" : " | vetted planet: found at SNR 9 / 12 / 15 | spurious planet candidates")
+                + " |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+                + (VETTER == null ? "" : " --- | --- |"));
         for (String c : classes) {
             List<Trial> mine = done.stream().filter(t -> c.equals("all") || t.activity().equals(c)).toList();
             long hosts = mine.stream().filter(t -> t.snr() == 0).count();
@@ -302,6 +341,14 @@ public final class ActiveStarRecovery {
             double[] betas = mine.stream().filter(t -> t.snr() == 0).mapToDouble(Trial::beta)
                     .filter(Double::isFinite).toArray();
             row.append(String.format(Locale.ROOT, " %.2f |", RobustStats.median(betas, betas.length)));
+            List<Trial> labelled = mine.stream().filter(t -> t.snr() == 0 && t.activity().equals("binary")).toList();
+            row.append(labelled.isEmpty() ? " |" : String.format(Locale.ROOT, " %d / %d |",
+                    labelled.stream().filter(Trial::ownFirst).count(), labelled.size()));
+            if (VETTER != null) {
+                row.append(String.format(Locale.ROOT, " %.0f%% / %.0f%% / %.0f%% | %.2f |", vetted(mine, 9),
+                        vetted(mine, 12), vetted(mine, 15), mine.stream().filter(t -> t.snr() == 0)
+                                .mapToInt(Trial::spuriousPlanets).average().orElse(0)));
+            }
             System.out.println(row);
         }
         double cpu = done.stream().mapToDouble(Trial::cpuSeconds).sum();
@@ -313,6 +360,11 @@ public final class ActiveStarRecovery {
     private static double detected(List<Trial> mine, double snr) {
         List<Trial> at = mine.stream().filter(t -> t.snr() == snr).toList();
         return 100.0 * at.stream().filter(Trial::detected).count() / Math.max(1, at.size());
+    }
+
+    private static double vetted(List<Trial> mine, double snr) {
+        List<Trial> at = mine.stream().filter(t -> t.snr() == snr).toList();
+        return 100.0 * at.stream().filter(Trial::vettedPlanet).count() / Math.max(1, at.size());
     }
 
     private static double strongest(List<Trial> mine, double snr) {
