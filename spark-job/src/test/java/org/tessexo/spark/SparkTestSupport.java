@@ -38,6 +38,10 @@ public final class SparkTestSupport {
     public static Process jobProcess(Path log, String... args) throws java.io.IOException {
         Path root = Path.of("").toAbsolutePath().getParent(); // the module's parent: the project
         List<String> cmd = new java.util.ArrayList<>();
+        // Tests started from a background shell (an asynchronous list without job control: POSIX has it ignore
+        // SIGINT) pass the ignored SIGINT on, and a JVM leaves an ignored SIGINT ignored: the job gets the default
+        // back, as a terminal's Ctrl-C finds it (coreutils' env execs java in its own process: same pid)
+        cmd.addAll(List.of("env", "--default-signal=INT"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(java.nio.file.Files.readAllLines(root.resolve("conf/java17-opens.txt")));
         cmd.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"),
