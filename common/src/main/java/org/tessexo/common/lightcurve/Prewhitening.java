@@ -167,8 +167,7 @@ public final class Prewhitening {
         int[] count = new int[FOLD_BINS];
         int[] bin = new int[t.length];
         for (int i = 0; i < t.length; i++) {
-            double ph = (t[i] - t[0]) / period;
-            bin[i] = (int) ((ph - Math.floor(ph)) * FOLD_BINS) % FOLD_BINS;
+            bin[i] = foldBin(t[i], t[0], period);
             sum[bin[i]] += y[i];
             count[bin[i]]++;
         }
@@ -198,6 +197,12 @@ public final class Prewhitening {
             }
         }
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The one of {@link #FOLD_BINS} phase bins that time {@code t} falls in, folded at {@code period} from t0. */
+    static int foldBin(double t, double t0, double period) {
+        double ph = (t - t0) / period;
+        return (int) ((ph - Math.floor(ph)) * FOLD_BINS) % FOLD_BINS;
     }
 
     private static int[] used(boolean[] use, int n) {
@@ -436,8 +441,7 @@ public final class Prewhitening {
         double[] sumModel = new double[FOLD_BINS];
         int[] count = new int[FOLD_BINS];
         for (int i = 0; i < t.length; i++) {
-            double ph = (t[i] - t[0]) / period;
-            int b = (int) ((ph - Math.floor(ph)) * FOLD_BINS) % FOLD_BINS;
+            int b = foldBin(t[i], t[0], period);
             sum[b] += y[i];
             sumModel[b] += model[i];
             count[b]++;

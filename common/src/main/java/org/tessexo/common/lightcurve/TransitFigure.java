@@ -42,7 +42,7 @@ public final class TransitFigure {
     }
 
     /**
-     * @param periodogram {periods, power} of the first search, or null
+     * @param periodogram {periods, power} of the search that found the first signal, or null
      * @param global      the vetter's global view, or null (then no view panels)
      * @param local       the local views: transit, odd, even, secondary; or null
      */

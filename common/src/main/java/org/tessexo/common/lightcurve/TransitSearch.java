@@ -142,7 +142,9 @@ public final class TransitSearch {
 
     /**
      * The detrended light curve searched, and what was found in it; {@code notes} says where the search was bounded
-     * or the data put in order (empty when nothing was).
+     * or the data put in order (empty when nothing was); {@code periodogram} ({periods, power}, thinned) is the one
+     * the first signal was found in; {@code unwhitened} the detrended light curve before prewhitening (null when
+     * nothing was removed).
      */
     public record Result(LightCurve detrended, double[] trend, List<Signal> signals, List<SingleEvents.Event> events,
                          String reason, String notes, double[][] periodogram, LightCurve unwhitened) {
@@ -407,18 +409,12 @@ public final class TransitSearch {
                 break;
             }
             BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
-            int f = fine.best();
-            double period = fine.periods()[f];
-            double epoch = fine.epoch()[f];
-            double duration = fine.duration()[f];
-            boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
             double[] time = detrended.time();
-            boolean[] quiet = not(inTransit);
-            for (int i = 0; i < time.length; i++) {
-                quiet[i] &= Math.abs(phase(time[i], period, epoch)) >= duration;
-            }
-            int observed = transitsObserved(masked.time(), period, epoch, duration);
-            double redSnr = RedNoise.snr(fine.depth()[f], RedNoise.sigmaOver(time, work, quiet, duration), observed);
+            Signal found = measured(rank, fine, sde, time, work, not(inTransit), masked.time(), edges, false);
+            double period = found.period();
+            double epoch = found.epoch();
+            double duration = found.duration();
+            boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
             double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
@@ -430,20 +426,25 @@ public final class TransitSearch {
             if (repeat) {
                 continue;
             }
-            signals.add(new Signal(rank, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f],
-                    observed, sde >= s.minSde(), edgeTransits(masked.time(), edges, period, epoch, duration),
-                    redSnr, false));
+            signals.add(found);
             rank++;
         }
         if (prepared.unwhitened() != null) {
-            Signal own = unwhitenedLead(prepared.unwhitened(), grid, minBin, edges, signals);
-            if (own != null) {
-                List<Signal> all = new ArrayList<>();
-                all.add(own);
-                for (Signal g : signals) {
-                    all.add(g.withRank(g.rank() + 1));
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (elapsed > s.timeBudget()) {
+                notes.add(String.format(java.util.Locale.ROOT, "time budget reached before the search of the light"
+                        + " curve before prewhitening (%.0f s; search.time-budget-s = %.0f)", elapsed, s.timeBudget()));
+            } else {
+                Lead lead = unwhitenedLead(prepared.unwhitened(), grid, minBin, edges, signals);
+                if (lead != null) {
+                    List<Signal> all = new ArrayList<>();
+                    all.add(lead.signal());
+                    for (Signal g : signals) {
+                        all.add(g.withRank(g.rank() + 1));
+                    }
+                    signals = all;
+                    first = lead.periodogram();
                 }
-                signals = all;
             }
         }
         // Single dips, periodic or not: a lone transit, or transits that wander, stay visible.
@@ -453,36 +454,50 @@ public final class TransitSearch {
                 prepared.unwhitened());
     }
 
+    /** The signal found before prewhitening, and the periodogram it was found in ({periods, power}, thinned). */
+    private record Lead(Signal signal, double[][] periodogram) { }
+
     /**
      * The strongest signal of the light curve before prewhitening, when none of the signals found after it has its
      * period (null otherwise): what prewhitening took as the star's variability (a contact or ellipsoidal binary, a
      * rotator), reported first as what it is, for the vetter to judge.
      */
-    private Signal unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges,
-                                  List<Signal> found) {
+    private Lead unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges, List<Signal> found) {
         BoxLeastSquares bls = new BoxLeastSquares(lc.time(), lc.flux(), lc.fluxErr());
         BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
                 s.maxDutyCycle(), minBin, true, s.shape());
         int b = pg.best();
         BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
-        int f = fine.best();
-        double period = fine.periods()[f];
+        double period = fine.periods()[fine.best()];
         if (found.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period)) {
             return null;
         }
+        boolean[] all = new boolean[lc.size()];
+        java.util.Arrays.fill(all, true);
+        return new Lead(measured(1, fine, pg.sde(b), lc.time(), lc.flux(), all, lc.time(), edges, true),
+                thin(pg.periods(), pg.power(), PERIODOGRAM_POINTS));
+    }
+
+    /**
+     * The signal at the best period of a refined periodogram. {@code time} and {@code flux}: every cadence of the
+     * light curve searched; {@code usable}: those not masked by an earlier signal (the red noise is measured among
+     * them, outside this signal's transits; the array is written to); {@code searched}: the times the periodogram
+     * saw, where its transits, and those at the data's edges, are counted.
+     */
+    private Signal measured(int rank, BoxLeastSquares.Periodogram fine, double sde, double[] time, double[] flux,
+                            boolean[] usable, double[] searched, double[][] edges, boolean beforePrewhitening) {
+        int f = fine.best();
+        double period = fine.periods()[f];
         double epoch = fine.epoch()[f];
         double duration = fine.duration()[f];
-        double[] time = lc.time();
-        boolean[] quiet = new boolean[time.length];
         for (int i = 0; i < time.length; i++) {
-            quiet[i] = Math.abs(phase(time[i], period, epoch)) >= duration;
+            usable[i] &= Math.abs(phase(time[i], period, epoch)) >= duration;
         }
-        int observed = transitsObserved(time, period, epoch, duration);
-        double redSnr = RedNoise.snr(fine.depth()[f], RedNoise.sigmaOver(time, lc.flux(), quiet, duration),
-                observed);
-        double sde = pg.sde(b);
-        return new Signal(1, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f], observed,
-                sde >= s.minSde(), edgeTransits(time, edges, period, epoch, duration), redSnr, true);
+        int observed = transitsObserved(searched, period, epoch, duration);
+        double redSnr = RedNoise.snr(fine.depth()[f], RedNoise.sigmaOver(time, flux, usable, duration), observed);
+        return new Signal(rank, period, epoch, duration, fine.depth()[f], fine.snr(f), sde, fine.power()[f], observed,
+                sde >= s.minSde(), edgeTransits(searched, edges, period, epoch, duration), redSnr,
+                beforePrewhitening);
     }
 
     /** Trial periods between a peak's neighbours on the grid, where its period is refined. */

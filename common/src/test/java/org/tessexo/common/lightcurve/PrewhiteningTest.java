@@ -176,6 +176,23 @@ class PrewhiteningTest {
         for (int i = 0; i < r.signals().size(); i++) {
             assertEquals(i + 1, r.signals().get(i).rank(), "ranks in order: " + r.signals());
         }
+        // the figure's periodogram is the one the first signal was found in (it was the prewhitened search's)
+        double[][] pg = r.periodogram();
+        int peak = 0;
+        for (int i = 1; i < pg[1].length; i++) {
+            peak = pg[1][i] > pg[1][peak] ? i : peak;
+        }
+        assertEquals(first.period(), pg[0][peak], 0.01 * first.period(), "periodogram of the first signal");
+
+        // with the time budget spent, the search before prewhitening is not run, and the notes say so
+        TransitSearch.Settings d = withPrewhitening(10);
+        TransitSearch.Result spent = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(),
+                d.method(), d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
+                d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
+                d.maxPeriods(), 0, d.spacing(), d.binsPerCadence(), 10)).search(lc);
+        assertTrue(spent.signals().stream().noneMatch(TransitSearch.Signal::beforePrewhitening), spent.signals()
+                + "");
+        assertTrue(spent.notes().contains("before prewhitening"), spent.notes());
     }
 
     /** The default search with prewhitening of at most {@code terms} frequencies (off by default). */
