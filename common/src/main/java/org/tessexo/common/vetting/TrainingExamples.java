@@ -10,14 +10,16 @@ import java.util.Random;
 
 /**
  * The training examples one real light curve gives, each made as production makes a candidate: the search runs on
- * the light curve and the example is the views of the signal it finds (not of the injected truth).
+ * the light curve and the example is the views of a signal it finds (not of the injected truth), as the search
+ * made them.
  * <ul>
- *   <li>the light curve itself, when the labels table knows the star: labelled as known when the search finds the
- *   known period (a binary also at half or twice it), left out otherwise;</li>
- *   <li>the light curve inverted ({@link Injector#inverted}): a false alarm, the strongest signal of nothing;</li>
- *   <li>planets and binaries injected into the inverted light curve: labelled as injected when the search finds
- *   the injected period (a binary also at half or twice it), else a false alarm (the search found something else).
- *   </li>
+ *   <li>the light curve itself, when the labels table knows the star: the signal at the known period (a binary
+ *   also at half or twice it), labelled as known, whatever its rank; left out when none is;</li>
+ *   <li>the light curve inverted ({@link Injector#inverted}): a false alarm, the first signal of nothing;</li>
+ *   <li>planets and binaries injected into the inverted light curve: the signal at the injected period (a binary
+ *   also at half or twice it), labelled as injected, whatever its rank (an active star's planet comes after the
+ *   star's own variability, listed first); when none is, the first signal, a false alarm (the search found
+ *   something else).</li>
  * </ul>
  */
 public final class TrainingExamples {
@@ -52,12 +54,11 @@ public final class TrainingExamples {
         String star = lc.target().name();
         if (known != null) {
             TransitSearch.Result r = search.search(lc);
-            if (r.ok() && !r.signals().isEmpty()) {
-                TransitSearch.Signal s = r.signals().get(0);
-                if (matches(s.period(), known.period(), known.kind() == Vetter.Kind.ECLIPSING_BINARY)) {
-                    out.add(new Example(star, "real", known.kind(), SignalViews.of(r.forViews(s), s), s, Double.NaN,
-                            "known " + known.kind().label()));
-                }
+            TransitSearch.Signal s = r.ok() ? at(r.signals(), known.period(),
+                    known.kind() == Vetter.Kind.ECLIPSING_BINARY) : null;
+            if (s != null) {
+                out.add(new Example(star, "real", known.kind(), SignalViews.of(r.forViews(s), s), s, Double.NaN,
+                        "known " + known.kind().label() + (s.rank() > 1 ? " (signal " + s.rank() + ")" : "")));
             }
         }
         LightCurve host = Injector.inverted(lc);
@@ -79,16 +80,29 @@ public final class TrainingExamples {
         if (!r.ok() || r.signals().isEmpty()) {
             return;
         }
-        TransitSearch.Signal s = r.signals().get(0);
-        SignalViews.Views v = SignalViews.of(r.forViews(s), s);
         if (injected == null) {
-            out.add(new Example(star, source, Vetter.Kind.FALSE_ALARM, v, s, Double.NaN, "nothing injected"));
+            TransitSearch.Signal s = r.signals().get(0);
+            out.add(new Example(star, source, Vetter.Kind.FALSE_ALARM, SignalViews.of(r.forViews(s), s), s,
+                    Double.NaN, "nothing injected"));
             return;
         }
         Injector.Truth t = injected.truth();
-        boolean found = matches(s.period(), t.period(), t.kind() == Vetter.Kind.ECLIPSING_BINARY);
-        out.add(new Example(star, source, found ? t.kind() : Vetter.Kind.FALSE_ALARM, v, s, t.snr(),
-                t.description() + (found ? "" : " (not found: the search's signal is a false alarm)")));
+        TransitSearch.Signal hit = at(r.signals(), t.period(), t.kind() == Vetter.Kind.ECLIPSING_BINARY);
+        TransitSearch.Signal s = hit != null ? hit : r.signals().get(0);
+        out.add(new Example(star, source, hit != null ? t.kind() : Vetter.Kind.FALSE_ALARM,
+                SignalViews.of(r.forViews(s), s), s, t.snr(), t.description() + (hit == null
+                        ? " (not found: the search's signal is a false alarm)"
+                        : s.rank() > 1 ? " (signal " + s.rank() + ")" : "")));
+    }
+
+    /** The first signal, by rank, at this period (or, with {@code halfOrTwice}, at half or twice it); null if none. */
+    static TransitSearch.Signal at(List<TransitSearch.Signal> signals, double period, boolean halfOrTwice) {
+        for (TransitSearch.Signal s : signals) {
+            if (matches(s.period(), period, halfOrTwice)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** Whether a found period is the true one (for a binary also half or twice it: equal eclipses fold so). */

@@ -206,7 +206,10 @@ public final class ActiveStarRecovery {
                 spuriousPlanets);
     }
 
-    /** -Dvet=true: every signal is also scored by the vetter shipped in the jar, as search scores it. */
+    /**
+     * -Dvet=true: every signal is also scored by the vetter shipped in the jar, as search scores it; or by the one
+     * in the vetter.zip that -Dvetter names (a train-vetter output, to compare with the shipped one).
+     */
     static final Vetter VETTER = loadVetter();
 
     private static Vetter loadVetter() {
@@ -214,7 +217,9 @@ public final class ActiveStarRecovery {
             return null;
         }
         try {
-            return Vetter.load(Vetter.shippedBytes(), false);
+            String file = System.getProperty("vetter");
+            return Vetter.load(file == null ? Vetter.shippedBytes()
+                    : java.nio.file.Files.readAllBytes(java.nio.file.Path.of(file)), false);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -85,6 +85,31 @@ class TrainingExamplesTest {
     }
 
     @Test
+    void anActiveStarsPlanetIsLearnedFromTheSignalAtItsPeriodNotTheFirst() {
+        // a 5% contact-binary wave (1.3-day orbit): prewhitening takes it out and the search lists it first
+        // (before-prewhitening), the injected planet after it. The example was the first signal, so an active
+        // star's planet was taught as a false alarm.
+        LightCurve q = quiet(5);
+        double[] f = q.flux().clone();
+        for (int i = 0; i < f.length; i++) {
+            double phi = 2 * Math.PI * (q.time()[i] - 1000.1) / 1.3;
+            f[i] *= 1 - 0.05 * (1 + Math.cos(2 * phi)) / 2 - 0.005 * Math.cos(phi);
+        }
+        LightCurve active = q.withFlux(f, q.fluxErr());
+        List<TrainingExamples.Example> ex = TrainingExamples.of(active, null, new TrainingExamples.Plan(3, 0, 40, 40),
+                new TransitSearch(TransitSearch.Settings.defaults()), 11);
+        List<String> seen = ex.stream().map(e -> e.source() + " " + e.label() + " rank " + e.signal().rank() + " "
+                + e.detail()).toList();
+        assertTrue(ex.get(0).signal().beforePrewhitening(), "the wave comes first: " + seen);
+        List<TrainingExamples.Example> planets = ex.stream().filter(e -> e.label() == Vetter.Kind.PLANET).toList();
+        assertTrue(planets.size() >= 2, "planets learned as planets: " + seen);
+        for (TrainingExamples.Example e : planets) {
+            assertTrue(e.signal().rank() > 1 && !e.signal().beforePrewhitening(), seen.toString());
+            assertTrue(e.detail().endsWith("(signal " + e.signal().rank() + ")"), seen.toString());
+        }
+    }
+
+    @Test
     void aBinaryHasASecondaryUnlessItsStarsAreAlike() {
         LightCurve flat = quiet(2);
         int withSecondary = 0;
