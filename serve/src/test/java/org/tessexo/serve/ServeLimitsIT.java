@@ -80,7 +80,13 @@ class ServeLimitsIT {
         int p = s.port();
         ExecutorService client = Executors.newSingleThreadExecutor();
         Future<Reply> inFlight = client.submit(() -> post(p, ServeHandler.LIGHT_CURVES, FITS, lc));
-        Thread.sleep(1000); // the search is under way
+        // the search under way: its body read and its scoring begun (a fixed sleep was not enough under load: the
+        // request was still on its way in when the connector closed, and a request not yet admitted is not waited for)
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!ServeFixtures.get(p, "/metrics").text().contains("tess_serve_requests_scoring 1")) {
+            assertTrue(System.nanoTime() < deadline, "the search never began");
+            Thread.sleep(20);
+        }
         long t0 = System.nanoTime();
         s.close();
         Reply r = inFlight.get(120, TimeUnit.SECONDS);
