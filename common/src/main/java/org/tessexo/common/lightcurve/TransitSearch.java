@@ -414,7 +414,7 @@ public final class TransitSearch {
             double period = found.period();
             double epoch = found.epoch();
             double duration = found.duration();
-            boolean repeat = signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
+            boolean repeat = listed(signals, period);
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
             double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
@@ -454,6 +454,11 @@ public final class TransitSearch {
                 prepared.unwhitened());
     }
 
+    /** Whether a signal of the list has this period (within {@link #SAME_PERIOD}): the same signal found again. */
+    static boolean listed(List<Signal> signals, double period) {
+        return signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
+    }
+
     /** The signal found before prewhitening, and the periodogram it was found in ({periods, power}, thinned). */
     private record Lead(Signal signal, double[][] periodogram) { }
 
@@ -469,7 +474,7 @@ public final class TransitSearch {
         int b = pg.best();
         BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
         double period = fine.periods()[fine.best()];
-        if (found.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period)) {
+        if (listed(found, period)) {
             return null;
         }
         boolean[] all = new boolean[lc.size()];

@@ -185,11 +185,7 @@ class PrewhiteningTest {
         assertEquals(first.period(), pg[0][peak], 0.01 * first.period(), "periodogram of the first signal");
 
         // with the time budget spent, the search before prewhitening is not run, and the notes say so
-        TransitSearch.Settings d = withPrewhitening(10);
-        TransitSearch.Result spent = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(),
-                d.method(), d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
-                d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
-                d.maxPeriods(), 0, d.spacing(), d.binsPerCadence(), 10)).search(lc);
+        TransitSearch.Result spent = new TransitSearch(withPrewhitening(10, 0)).search(lc);
         assertTrue(spent.signals().stream().noneMatch(TransitSearch.Signal::beforePrewhitening), spent.signals()
                 + "");
         assertTrue(spent.notes().contains("before prewhitening"), spent.notes());
@@ -197,10 +193,15 @@ class PrewhiteningTest {
 
     /** The default search with prewhitening of at most {@code terms} frequencies (off by default). */
     static TransitSearch.Settings withPrewhitening(int terms) {
+        return withPrewhitening(terms, TransitSearch.Settings.defaults().timeBudget());
+    }
+
+    /** The same with a time budget (seconds) of its own. */
+    static TransitSearch.Settings withPrewhitening(int terms, double timeBudget) {
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
         return new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(), d.maxPeriod(),
                 d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(), d.frequencyFactor(),
-                d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(), d.timeBudget(),
+                d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(), timeBudget,
                 d.spacing(), d.binsPerCadence(), terms);
     }
 }
