@@ -208,7 +208,7 @@ public record PipelineSettings(
                         c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
                         c.getDouble("search.time-budget-s"), spacing(c.getString("search.period.spacing")),
                         c.getInt("search.bins-per-cadence"), c.getInt("search.prewhiten"),
-                        shape(c.getString("search.shape")));
+                        shape(c.getString("search.shape")), c.getInt("search.sde-kernel"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch =
                 new org.tessexo.common.lightcurve.TransitSearch.Settings(transit.qualityMask(), transit.window(),
@@ -217,7 +217,8 @@ public record PipelineSettings(
                         c.getInt("vetter.training-search.oversample"),
                         c.getDouble("vetter.training-search.frequency-factor"), 1, transit.minSde(),
                         transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget(),
-                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten(), transit.shape());
+                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten(), transit.shape(),
+                        transit.sdeKernel());
         Vetting vetting = new Vetting(c.getString("vetter.model"), c.getDouble("vetter.threshold"),
                 c.getDouble("vetter.min-score"), c.getStringList("vetter.text-suffixes"),
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),

@@ -58,6 +58,20 @@ public final class BoxLeastSquares {
             return sd > 0 ? (power[i] - mean) / sd : 0;
         }
 
+        /**
+         * This periodogram less its running median over {@code kernel} trial periods (Transit Least Squares' detrended
+         * SDE spectrum, Hippke and Heller 2019): the slow rise of the power towards long periods, where fewer
+         * transits let red noise fit a box, is taken out, and a peak stands against its neighbourhood.
+         */
+        public Periodogram detrended(int kernel) {
+            double[] trend = org.tessexo.common.stats.RobustStats.runningMedian(power, kernel);
+            double[] p = new double[power.length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = power[i] - trend[i];
+            }
+            return new Periodogram(periods, p, depth, depthErr, duration, epoch);
+        }
+
         public double snr(int i) {
             return depth[i] / depthErr[i];
         }

@@ -36,14 +36,34 @@ public final class TransitSearch {
      * @param prewhiten      at most this many periodic signals of the star, faster than the detrending window and
      *                       not dip trains, removed before the search ({@link Prewhitening}; 0: none)
      * @param shape          the transit model searched for: a box (BLS) or a limb-darkened template (TLS-like)
+     * @param sdeKernel      the SDE is measured on the periodogram less its running median over this many trial
+     *                       periods of a frequency-factor-1 grid (a coarser grid's kernel is as much shorter, so that
+     *                       it spans the same frequencies); 0: on the raw periodogram
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
                            double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
-                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape)
+                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape, int sdeKernel)
             implements java.io.Serializable {
         public static final BoxLeastSquares.Shape DEFAULT_SHAPE = BoxLeastSquares.Shape.BOX;
+        /** Transit Least Squares' kernel at its default oversampling (3 x 30 + 1 periods). */
+        public static final int DEFAULT_SDE_KERNEL = 91;
+
+        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
+                        double minDurationHours, double maxDurationHours, int durations, int oversample,
+                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
+                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence,
+                        int prewhiten, BoxLeastSquares.Shape shape) {
+            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
+                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
+                    spacing, binsPerCadence, prewhiten, shape, DEFAULT_SDE_KERNEL);
+        }
+
+        /** The running median's length on this settings' grid, in trial periods (odd; 0: none). */
+        int sdeKernelPeriods() {
+            return sdeKernel <= 0 ? 0 : 2 * Math.max(1, (int) Math.round((sdeKernel / frequencyFactor - 1) / 2)) + 1;
+        }
 
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
@@ -99,7 +119,7 @@ public final class TransitSearch {
 
         public static Settings defaults() {
             return new Settings(DEFAULT_QUALITY_MASK, WINDOW_DURATIONS * 10 / 24.0, Detrender.Method.BIWEIGHT, 0.5,
-                    0, 0.5, 10, 12, 10, 1.0, 3, 7.0, 5.0, 0.15);
+                    0, 0.5, 10, 12, 10, 1.0, 3, 9.0, 5.0, 0.15);
         }
     }
 
@@ -398,8 +418,8 @@ public final class TransitSearch {
                 break;
             }
             BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
-            BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
-                    s.maxDutyCycle(), minBin, true, s.shape());
+            BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(),
+                    BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, true, s.shape()));
             int b = pg.best();
             double sde = pg.sde(b);
             if (first == null) {
@@ -454,6 +474,12 @@ public final class TransitSearch {
                 prepared.unwhitened());
     }
 
+    /** The periodogram the peak is chosen on and the SDE measured on: less its running median, or as it is. */
+    private BoxLeastSquares.Periodogram sdeSpectrum(BoxLeastSquares.Periodogram pg) {
+        int kernel = s.sdeKernelPeriods();
+        return kernel > 0 ? pg.detrended(kernel) : pg;
+    }
+
     /** Whether a signal of the list has this period (within {@link #SAME_PERIOD}): the same signal found again. */
     static boolean listed(List<Signal> signals, double period) {
         return signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
@@ -469,8 +495,8 @@ public final class TransitSearch {
      */
     private Lead unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges, List<Signal> found) {
         BoxLeastSquares bls = new BoxLeastSquares(lc.time(), lc.flux(), lc.fluxErr());
-        BoxLeastSquares.Periodogram pg = bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
-                s.maxDutyCycle(), minBin, true, s.shape());
+        BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
+                s.maxDutyCycle(), minBin, true, s.shape()));
         int b = pg.best();
         BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
         double period = fine.periods()[fine.best()];

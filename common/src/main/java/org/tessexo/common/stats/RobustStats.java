@@ -35,6 +35,48 @@ public final class RobustStats {
         return median(c, n);
     }
 
+    /**
+     * The running median of {@code a}: each value's median over the values within {@code kernel / 2} of it (fewer at
+     * the ends, where the window is cut); non-finite values are left out of the windows, and their own entries are
+     * NaN. A sorted window updated by one insertion and one removal per step: {@code O(n x kernel)} moves at most.
+     */
+    public static double[] runningMedian(double[] a, int kernel) {
+        if (kernel < 1) {
+            throw new IllegalArgumentException("kernel must be at least 1, not " + kernel);
+        }
+        int n = a.length;
+        int half = kernel / 2;
+        double[] out = new double[n];
+        double[] window = new double[Math.min(n, 2 * half + 1)];
+        int size = 0;
+        int added = 0;
+        int removed = 0;
+        for (int i = 0; i < n; i++) {
+            for (; removed < i - half; removed++) {
+                if (Double.isFinite(a[removed])) {
+                    int at = java.util.Arrays.binarySearch(window, 0, size, a[removed]);
+                    System.arraycopy(window, at + 1, window, at, size - at - 1);
+                    size--;
+                }
+            }
+            for (; added < n && added <= i + half; added++) {
+                if (Double.isFinite(a[added])) {
+                    int at = java.util.Arrays.binarySearch(window, 0, size, a[added]);
+                    at = at < 0 ? -at - 1 : at;
+                    System.arraycopy(window, at, window, at + 1, size - at);
+                    window[at] = a[added];
+                    size++;
+                }
+            }
+            if (!Double.isFinite(a[i]) || size == 0) {
+                out[i] = Double.NaN;
+            } else {
+                out[i] = size % 2 == 1 ? window[size / 2] : 0.5 * (window[size / 2 - 1] + window[size / 2]);
+            }
+        }
+        return out;
+    }
+
     public static double[] finite(double[] a) {
         int n = 0;
         for (double v : a) {

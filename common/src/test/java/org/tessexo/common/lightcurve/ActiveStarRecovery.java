@@ -107,7 +107,8 @@ public final class ActiveStarRecovery {
                 d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
                 d.spacing().name()).toUpperCase(Locale.ROOT)), Integer.getInteger("binsPerCadence",
                 d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten()),
-                BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name()).toUpperCase(Locale.ROOT))));
+                BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name()).toUpperCase(Locale.ROOT)),
+                Integer.getInteger("sdeKernel", d.sdeKernel())));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();
         for (Path f : picked) {

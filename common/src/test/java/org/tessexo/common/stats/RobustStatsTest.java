@@ -31,4 +31,25 @@ class RobustStatsTest {
         assertTrue(Double.isNaN(RobustStats.mad(new double[] {Double.NaN})));
         assertEquals(5, RobustStats.finite(a).length);
     }
+
+    @Test
+    void runningMedianEqualsTheMedianOfEachCutWindow() {
+        java.util.Random rnd = new java.util.Random(9);
+        for (int kernel : new int[] {1, 2, 5, 31}) {
+            double[] a = new double[200];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i % 17 == 3 ? Double.NaN : rnd.nextInt(7) + 0.1 * i; // ties, a trend and gaps
+            }
+            double[] running = RobustStats.runningMedian(a, kernel);
+            for (int i = 0; i < a.length; i++) {
+                if (Double.isNaN(a[i])) {
+                    assertTrue(Double.isNaN(running[i]), "a NaN's own entry is NaN");
+                    continue;
+                }
+                double[] w = RobustStats.finite(java.util.Arrays.copyOfRange(a, Math.max(0, i - kernel / 2),
+                        Math.min(a.length, i + kernel / 2 + 1)));
+                assertEquals(RobustStats.median(w, w.length), running[i], 0.0, "kernel " + kernel + " at " + i);
+            }
+        }
+    }
 }
