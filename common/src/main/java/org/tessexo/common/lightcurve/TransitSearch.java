@@ -60,11 +60,6 @@ public final class TransitSearch {
                     spacing, binsPerCadence, prewhiten, shape, DEFAULT_SDE_KERNEL);
         }
 
-        /** The running median's length on this settings' grid, in trial periods (odd; 0: none). */
-        int sdeKernelPeriods() {
-            return sdeKernel <= 0 ? 0 : 2 * Math.max(1, (int) Math.round((sdeKernel / frequencyFactor - 1) / 2)) + 1;
-        }
-
         public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
                         double minDurationHours, double maxDurationHours, int durations, int oversample,
                         double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
@@ -120,6 +115,11 @@ public final class TransitSearch {
         public static Settings defaults() {
             return new Settings(DEFAULT_QUALITY_MASK, WINDOW_DURATIONS * 10 / 24.0, Detrender.Method.BIWEIGHT, 0.5,
                     0, 0.5, 10, 12, 10, 1.0, 3, 9.0, 5.0, 0.15);
+        }
+
+        /** The running median's length on this settings' grid, in trial periods (odd; 0: none). */
+        int sdeKernelPeriods() {
+            return sdeKernel <= 0 ? 0 : 2 * Math.max(1, (int) Math.round((sdeKernel / frequencyFactor - 1) / 2)) + 1;
         }
     }
 
