@@ -162,22 +162,10 @@ public final class ActiveStarRecovery {
     private static Trial run(Host h, TransitSearch search, double snr, double period, double epoch,
                              double duration) {
         LightCurve lc = h.clean();
-        double[] t = lc.time();
-        double[] f = lc.flux().clone();
-        if (snr > 0) {
-            int in = 0;
-            for (double x : t) {
-                in += Math.abs(TransitSearch.phase(x, period, epoch)) < duration / 2 ? 1 : 0;
-            }
-            double depth = snr * h.sigma() / Math.sqrt(Math.max(1, in));
-            for (int i = 0; i < t.length; i++) {
-                double x = Math.abs(TransitSearch.phase(t[i], period, epoch));
-                f[i] *= 1 - depth * (LIMB_INJECTIONS ? limbDarkened(x, duration) : trapezoid(x, duration));
-            }
-        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        LightCurve searched = snr > 0 ? injected(lc, h.sigma(), snr, period, epoch, duration) : lc;
         long cpu = mx.getCurrentThreadCpuTime();
-        TransitSearch.Result r = search.search(lc.withFlux(f, lc.fluxErr()));
+        TransitSearch.Result r = search.search(searched);
         double seconds = (mx.getCurrentThreadCpuTime() - cpu) / 1e9;
         boolean any = false;
         boolean strongest = false;
@@ -187,8 +175,7 @@ public final class ActiveStarRecovery {
         boolean vettedPlanet = false;
         int spuriousPlanets = 0;
         for (TransitSearch.Signal s : r.signals()) {
-            boolean hit = snr > 0 && Math.abs(s.period() / period - 1) < 0.01
-                    && Math.abs(TransitSearch.phase(s.epoch(), period, epoch)) < duration / 2;
+            boolean hit = snr > 0 && at(s, period, epoch, duration);
             any |= hit;
             strongest |= hit && s.rank() == 1;
             detected |= hit && s.passed() && s.redSnr() >= MIN_RED_SNR;
@@ -205,6 +192,32 @@ public final class ActiveStarRecovery {
         return new Trial(h.name(), h.activity(), snr, period, epoch, duration, any, strongest, spurious, seconds,
                 lc.size(), detected, spuriousRed, snr > 0 ? Double.NaN : beta(r.detrended()), ownFirst, vettedPlanet,
                 spuriousPlanets);
+    }
+
+    /**
+     * {@code lc} with a transit (a trapezoid, or -Dinject=limb-darkened) whose depth gives {@code snr} against the
+     * point-to-point scatter {@code sigma} over the cadences in transit.
+     */
+    static LightCurve injected(LightCurve lc, double sigma, double snr, double period, double epoch,
+                               double duration) {
+        double[] t = lc.time();
+        double[] f = lc.flux().clone();
+        int in = 0;
+        for (double x : t) {
+            in += Math.abs(TransitSearch.phase(x, period, epoch)) < duration / 2 ? 1 : 0;
+        }
+        double depth = snr * sigma / Math.sqrt(Math.max(1, in));
+        for (int i = 0; i < t.length; i++) {
+            double x = Math.abs(TransitSearch.phase(t[i], period, epoch));
+            f[i] *= 1 - depth * (LIMB_INJECTIONS ? limbDarkened(x, duration) : trapezoid(x, duration));
+        }
+        return lc.withFlux(f, lc.fluxErr());
+    }
+
+    /** Whether a signal is the injection: its period within 1%, its epoch within half a duration. */
+    static boolean at(TransitSearch.Signal s, double period, double epoch, double duration) {
+        return Math.abs(s.period() / period - 1) < 0.01
+                && Math.abs(TransitSearch.phase(s.epoch(), period, epoch)) < duration / 2;
     }
 
     /**
