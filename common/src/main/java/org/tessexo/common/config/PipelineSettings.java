@@ -208,17 +208,13 @@ public record PipelineSettings(
                         c.getDouble("search.max-duty-cycle"), c.getInt("search.max-periods"),
                         c.getDouble("search.time-budget-s"), spacing(c.getString("search.period.spacing")),
                         c.getInt("search.bins-per-cadence"), c.getInt("search.prewhiten"),
-                        shape(c.getString("search.shape")), c.getInt("search.sde-kernel"));
+                        shape(c.getString("search.shape")), c.getInt("search.sde-kernel"),
+                        c.getBoolean("search.red-noise-weighting"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
-        org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch =
-                new org.tessexo.common.lightcurve.TransitSearch.Settings(transit.qualityMask(), transit.window(),
-                        transit.method(), transit.minPeriod(), transit.maxPeriod(), transit.minDurationHours(),
-                        transit.maxDurationHours(), c.getInt("vetter.training-search.duration-count"),
-                        c.getInt("vetter.training-search.oversample"),
-                        c.getDouble("vetter.training-search.frequency-factor"), 1, transit.minSde(),
-                        transit.clipSigma(), transit.maxDutyCycle(), transit.maxPeriods(), transit.timeBudget(),
-                        transit.spacing(), transit.binsPerCadence(), transit.prewhiten(), transit.shape(),
-                        transit.sdeKernel());
+        org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch = transit.toBuilder()
+                .durations(c.getInt("vetter.training-search.duration-count"))
+                .oversample(c.getInt("vetter.training-search.oversample"))
+                .frequencyFactor(c.getDouble("vetter.training-search.frequency-factor")).maxSignals(1).build();
         Vetting vetting = new Vetting(c.getString("vetter.model"), c.getDouble("vetter.threshold"),
                 c.getDouble("vetter.min-score"), c.getStringList("vetter.text-suffixes"),
                 c.getInt("vetter.planets-per-star"), c.getInt("vetter.binaries-per-star"),

@@ -216,12 +216,34 @@ public final class BoxLeastSquares {
      */
     public Periodogram power(PeriodGrid grid, int oversample, Binning binning, double maxDutyCycle, double minBin,
                              boolean relativeStarts, Shape shape) {
+        return power(grid, oversample, binning, maxDutyCycle, minBin, relativeStarts, shape, null);
+    }
+
+    /**
+     * As above, each trial duration's power multiplied by its weight when the best box of a period is chosen and
+     * reported: with {@code 1 / beta^2}, beta the red-noise factor measured on that duration's time scale
+     * ({@link RedNoise#factors}), the power is the likelihood against the noise a box of that duration really meets,
+     * so that a long box fitted to correlated noise no longer outbids a short transit on an active star (Kepler's
+     * Transiting Planet Search whitens for the same reason). Depths and their errors are unchanged.
+     *
+     * @param durationWeight one per duration of the grid, positive; null: all 1
+     */
+    public Periodogram power(PeriodGrid grid, int oversample, Binning binning, double maxDutyCycle, double minBin,
+                             boolean relativeStarts, Shape shape, double[] durationWeight) {
         double[] periods = grid.periods();
         double[] durations = grid.durations();
         double minDur = Arrays.stream(durations).min().orElseThrow();
         double maxDur = Arrays.stream(durations).max().orElseThrow();
         double minPeriod = Arrays.stream(periods).min().orElseThrow();
         double maxPeriod = Arrays.stream(periods).max().orElseThrow();
+        if (durationWeight != null && durationWeight.length != durations.length) {
+            throw new IllegalArgumentException(durationWeight.length + " duration weights for " + durations.length
+                    + " durations");
+        }
+        double[] g = new double[durations.length];
+        for (int k = 0; k < g.length; k++) {
+            g[k] = durationWeight == null ? 1 : durationWeight[k];
+        }
         if (maxDur >= minPeriod) {
             throw new IllegalArgumentException("the longest duration (" + maxDur + " d) must be shorter than the"
                     + " shortest period (" + minPeriod + " d)");
@@ -295,7 +317,8 @@ public final class BoxLeastSquares {
                 cw[j] += cw[j - 1];
             }
             if (shape == Shape.LIMB_DARKENED) {
-                double[] t3 = templateBest(cy, cw, m, durBins, startStep, durations, maxDutyCycle * period, minDur);
+                double[] t3 = templateBest(cy, cw, m, durBins, startStep, durations, maxDutyCycle * period, minDur,
+                        g);
                 int tn = (int) t3[1];
                 int tk = (int) t3[2];
                 if (tn < 0) {
@@ -303,7 +326,7 @@ public final class BoxLeastSquares {
                     continue;
                 }
                 double[] fit = templateFit(cy, cw, tn, durBins[tk]);
-                power[p] = 0.5 * fit[0] * fit[0] / fit[1];
+                power[p] = 0.5 * g[tk] * fit[0] * fit[0] / fit[1];
                 depth[p] = -fit[0] / fit[1];
                 depthErr[p] = 1 / Math.sqrt(fit[1]);
                 duration[p] = durBins[tk] * bin;
@@ -323,15 +346,16 @@ public final class BoxLeastSquares {
                 int d = durBins[k];
                 int starts = astropy ? top - d + 1 : m;
                 int step = startStep[k];
+                double gk = g[k];
                 for (int s = 0; s < starts; s += step) {
                     double yin = Math.min(cy[s + d] - cy[s], 0.0);
                     double win = cw[s + d] - cw[s];
                     double wout = sw - win;
-                    if (yin * yin > best * win * wout * wout) {
+                    if (gk * yin * yin > best * win * wout * wout) {
                         if (win < eps || wout < eps) {
                             continue;
                         }
-                        best = yin * yin / (win * wout * wout);
+                        best = gk * yin * yin / (win * wout * wout);
                         bestN = s;
                         bestK = k;
                     }
@@ -341,12 +365,13 @@ public final class BoxLeastSquares {
                 int d = durBins[bestK];
                 int from = Math.max(0, bestN - startStep[bestK] + 1);
                 int to = Math.min(m - 1, bestN + startStep[bestK] - 1);
+                double gk = g[bestK];
                 for (int s = from; s <= to; s++) {
                     double yin = Math.min(cy[s + d] - cy[s], 0.0);
                     double win = cw[s + d] - cw[s];
                     double wout = sw - win;
-                    if (win >= eps && wout >= eps && yin * yin > best * win * wout * wout) {
-                        best = yin * yin / (win * wout * wout);
+                    if (win >= eps && wout >= eps && gk * yin * yin > best * win * wout * wout) {
+                        best = gk * yin * yin / (win * wout * wout);
                         bestN = s;
                     }
                 }
@@ -418,7 +443,7 @@ public final class BoxLeastSquares {
 
     /** The best template of a fold: {value, start, duration index}; start -1 when none fits a dip. */
     private double[] templateBest(double[] cy, double[] cw, int m, int[] durBins, int[] startStep,
-                                  double[] durations, double longest, double minDur) {
+                                  double[] durations, double longest, double minDur, double[] g) {
         double best = 0;
         int bestN = -1;
         int bestK = -1;
@@ -450,8 +475,8 @@ public final class BoxLeastSquares {
                 double ssy = l0 * y0 + (l1 - l0) * y1 + (l2 - l1) * y2;
                 double ss = l0 * w0 + (l1 - l0) * w1 + (l2 - l1) * w2;
                 double v = l0 * l0 * (w0 - w1) + l1 * l1 * (w1 - w2) + l2 * l2 * w2 - ss * ss / sw;
-                if (ssy < 0 && ssy * ssy > best * v && v > 1e-300) {
-                    best = ssy * ssy / v;
+                if (ssy < 0 && g[k] * ssy * ssy > best * v && v > 1e-300) {
+                    best = g[k] * ssy * ssy / v;
                     bestN = s;
                     bestK = k;
                 }
@@ -462,8 +487,8 @@ public final class BoxLeastSquares {
             int to = Math.min(m - 1, bestN + startStep[bestK] - 1);
             for (int s = from; s <= to; s++) {
                 double[] fit = templateFit(cy, cw, s, durBins[bestK]);
-                if (fit[0] < 0 && fit[1] > 1e-300 && fit[0] * fit[0] > best * fit[1]) {
-                    best = fit[0] * fit[0] / fit[1];
+                if (fit[0] < 0 && fit[1] > 1e-300 && g[bestK] * fit[0] * fit[0] > best * fit[1]) {
+                    best = g[bestK] * fit[0] * fit[0] / fit[1];
                     bestN = s;
                 }
             }

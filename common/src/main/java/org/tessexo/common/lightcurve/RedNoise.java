@@ -89,6 +89,44 @@ public final class RedNoise {
         return kept > 1 ? Math.sqrt(ss / (kept - 1)) : Double.NaN;
     }
 
+    /**
+     * The red-noise factor of each duration: the measured scatter over windows of that duration ({@link #sigmaOver})
+     * over what white noise of the point-to-point scatter would leave, {@code sigma_1 / sqrt(cadences in the
+     * window)} (Pont et al. 2006's beta). At least 1 (white noise, or a measurement that fell below it), and 1 where
+     * it cannot be measured.
+     *
+     * @param time      increasing
+     * @param durations days
+     */
+    public static double[] factors(double[] time, double[] flux, double[] durations) {
+        double[] beta = new double[durations.length];
+        java.util.Arrays.fill(beta, 1);
+        int n = time.length;
+        double[] diff = new double[Math.max(0, n - 1)];
+        int m = 0;
+        for (int i = 1; i < n; i++) {
+            if (Double.isFinite(flux[i]) && Double.isFinite(flux[i - 1])) {
+                diff[m++] = flux[i] - flux[i - 1];
+            }
+        }
+        double cadence = TransitSearch.cadence(time);
+        if (m < 2 || !(cadence > 0)) {
+            return beta;
+        }
+        double white = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(diff, m)) / Math.sqrt(2);
+        if (!(white > 0)) {
+            return beta;
+        }
+        for (int k = 0; k < durations.length; k++) {
+            double measured = sigmaOver(time, flux, null, durations[k]);
+            double expected = white / Math.sqrt(Math.max(1, durations[k] / cadence));
+            if (Double.isFinite(measured)) {
+                beta[k] = Math.max(1, measured / expected);
+            }
+        }
+        return beta;
+    }
+
     /** A dip of {@code depth} repeated {@code transits} times against {@code sigmaD} ({@link #sigmaOver}). */
     public static double snr(double depth, double sigmaD, int transits) {
         return sigmaD > 0 ? depth * Math.sqrt(Math.max(1, transits)) / sigmaD : Double.NaN;

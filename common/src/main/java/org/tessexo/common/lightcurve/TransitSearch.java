@@ -39,36 +39,21 @@ public final class TransitSearch {
      * @param sdeKernel      the SDE is measured on the periodogram less its running median over this many trial
      *                       periods of a frequency-factor-1 grid (a coarser grid's kernel is as much shorter, so that
      *                       it spans the same frequencies); 0: on the raw periodogram
+     * @param redNoiseWeighting each trial duration's power divided by the square of the red-noise factor measured
+     *                       on its time scale ({@link RedNoise#factors}): the periodogram against the noise each
+     *                       box meets; false: against white noise
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
                            double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
-                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape, int sdeKernel)
+                           int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape, int sdeKernel,
+                           boolean redNoiseWeighting)
             implements java.io.Serializable {
         public static final BoxLeastSquares.Shape DEFAULT_SHAPE = BoxLeastSquares.Shape.BOX;
         /** Transit Least Squares' kernel at its default oversampling (3 x 30 + 1 periods). */
         public static final int DEFAULT_SDE_KERNEL = 91;
-
-        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
-                        double minDurationHours, double maxDurationHours, int durations, int oversample,
-                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
-                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence,
-                        int prewhiten, BoxLeastSquares.Shape shape) {
-            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
-                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
-                    spacing, binsPerCadence, prewhiten, shape, DEFAULT_SDE_KERNEL);
-        }
-
-        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
-                        double minDurationHours, double maxDurationHours, int durations, int oversample,
-                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
-                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence,
-                        int prewhiten) {
-            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
-                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
-                    spacing, binsPerCadence, prewhiten, DEFAULT_SHAPE);
-        }
+        public static final boolean DEFAULT_RED_NOISE_WEIGHTING = false;
 
         public static final int DEFAULT_MAX_PERIODS = 300_000;
         public static final double DEFAULT_TIME_BUDGET = 120;
@@ -76,32 +61,6 @@ public final class TransitSearch {
         public static final int DEFAULT_BINS_PER_CADENCE = 2;
         /** At most 10 terms: see reference.conf's search.prewhiten for what it gains. */
         public static final int DEFAULT_PREWHITEN = 10;
-
-        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
-                        double minDurationHours, double maxDurationHours, int durations, int oversample,
-                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
-                        int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing, int binsPerCadence) {
-            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
-                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
-                    spacing, binsPerCadence, DEFAULT_PREWHITEN);
-        }
-
-        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
-                        double minDurationHours, double maxDurationHours, int durations, int oversample,
-                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle) {
-            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
-                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, DEFAULT_MAX_PERIODS,
-                    DEFAULT_TIME_BUDGET);
-        }
-
-        public Settings(int qualityMask, double window, Detrender.Method method, double minPeriod, double maxPeriod,
-                        double minDurationHours, double maxDurationHours, int durations, int oversample,
-                        double frequencyFactor, int maxSignals, double minSde, double clipSigma, double maxDutyCycle,
-                        int maxPeriods, double timeBudget) {
-            this(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours, maxDurationHours, durations,
-                    oversample, frequencyFactor, maxSignals, minSde, clipSigma, maxDutyCycle, maxPeriods, timeBudget,
-                    DEFAULT_SPACING, DEFAULT_BINS_PER_CADENCE);
-        }
 
         /**
          * QUALITY bits dropped by default: attitude tweak (1), safe mode (2), coarse point (4), Earth point (8),
@@ -114,7 +73,182 @@ public final class TransitSearch {
 
         public static Settings defaults() {
             return new Settings(DEFAULT_QUALITY_MASK, WINDOW_DURATIONS * 10 / 24.0, Detrender.Method.BIWEIGHT, 0.5,
-                    0, 0.5, 10, 12, 10, 1.0, 3, 9.0, 5.0, 0.15);
+                    0, 0.5, 10, 12, 10, 1.0, 3, 9.0, 5.0, 0.15, DEFAULT_MAX_PERIODS, DEFAULT_TIME_BUDGET,
+                    DEFAULT_SPACING, DEFAULT_BINS_PER_CADENCE, DEFAULT_PREWHITEN, DEFAULT_SHAPE, DEFAULT_SDE_KERNEL,
+                    DEFAULT_RED_NOISE_WEIGHTING);
+        }
+
+        /** A builder that starts from these settings: a copy with some of them changed, none forgotten. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /** Settings changed one at a time from a starting point ({@link Settings#toBuilder()}). */
+        public static final class Builder {
+            private int qualityMask;
+            private double window;
+            private Detrender.Method method;
+            private double minPeriod;
+            private double maxPeriod;
+            private double minDurationHours;
+            private double maxDurationHours;
+            private int durations;
+            private int oversample;
+            private double frequencyFactor;
+            private int maxSignals;
+            private double minSde;
+            private double clipSigma;
+            private double maxDutyCycle;
+            private int maxPeriods;
+            private double timeBudget;
+            private PeriodGrid.Spacing spacing;
+            private int binsPerCadence;
+            private int prewhiten;
+            private BoxLeastSquares.Shape shape;
+            private int sdeKernel;
+            private boolean redNoiseWeighting;
+
+            private Builder(Settings s) {
+                qualityMask = s.qualityMask();
+                window = s.window();
+                method = s.method();
+                minPeriod = s.minPeriod();
+                maxPeriod = s.maxPeriod();
+                minDurationHours = s.minDurationHours();
+                maxDurationHours = s.maxDurationHours();
+                durations = s.durations();
+                oversample = s.oversample();
+                frequencyFactor = s.frequencyFactor();
+                maxSignals = s.maxSignals();
+                minSde = s.minSde();
+                clipSigma = s.clipSigma();
+                maxDutyCycle = s.maxDutyCycle();
+                maxPeriods = s.maxPeriods();
+                timeBudget = s.timeBudget();
+                spacing = s.spacing();
+                binsPerCadence = s.binsPerCadence();
+                prewhiten = s.prewhiten();
+                shape = s.shape();
+                sdeKernel = s.sdeKernel();
+                redNoiseWeighting = s.redNoiseWeighting();
+            }
+
+            public Builder qualityMask(int value) {
+                qualityMask = value;
+                return this;
+            }
+
+            public Builder window(double value) {
+                window = value;
+                return this;
+            }
+
+            public Builder method(Detrender.Method value) {
+                method = value;
+                return this;
+            }
+
+            public Builder minPeriod(double value) {
+                minPeriod = value;
+                return this;
+            }
+
+            public Builder maxPeriod(double value) {
+                maxPeriod = value;
+                return this;
+            }
+
+            public Builder minDurationHours(double value) {
+                minDurationHours = value;
+                return this;
+            }
+
+            public Builder maxDurationHours(double value) {
+                maxDurationHours = value;
+                return this;
+            }
+
+            public Builder durations(int value) {
+                durations = value;
+                return this;
+            }
+
+            public Builder oversample(int value) {
+                oversample = value;
+                return this;
+            }
+
+            public Builder frequencyFactor(double value) {
+                frequencyFactor = value;
+                return this;
+            }
+
+            public Builder maxSignals(int value) {
+                maxSignals = value;
+                return this;
+            }
+
+            public Builder minSde(double value) {
+                minSde = value;
+                return this;
+            }
+
+            public Builder clipSigma(double value) {
+                clipSigma = value;
+                return this;
+            }
+
+            public Builder maxDutyCycle(double value) {
+                maxDutyCycle = value;
+                return this;
+            }
+
+            public Builder maxPeriods(int value) {
+                maxPeriods = value;
+                return this;
+            }
+
+            public Builder timeBudget(double value) {
+                timeBudget = value;
+                return this;
+            }
+
+            public Builder spacing(PeriodGrid.Spacing value) {
+                spacing = value;
+                return this;
+            }
+
+            public Builder binsPerCadence(int value) {
+                binsPerCadence = value;
+                return this;
+            }
+
+            public Builder prewhiten(int value) {
+                prewhiten = value;
+                return this;
+            }
+
+            public Builder shape(BoxLeastSquares.Shape value) {
+                shape = value;
+                return this;
+            }
+
+            public Builder sdeKernel(int value) {
+                sdeKernel = value;
+                return this;
+            }
+
+            public Builder redNoiseWeighting(boolean value) {
+                redNoiseWeighting = value;
+                return this;
+            }
+
+            public Settings build() {
+                return new Settings(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours,
+                        maxDurationHours, durations, oversample, frequencyFactor, maxSignals, minSde, clipSigma,
+                        maxDutyCycle, maxPeriods, timeBudget, spacing, binsPerCadence, prewhiten, shape, sdeKernel,
+                        redNoiseWeighting);
+            }
         }
 
         /** The running median's length on this settings' grid, in trial periods (odd; 0: none). */
@@ -418,8 +552,9 @@ public final class TransitSearch {
                 break;
             }
             BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
+            double[] weights = durationWeights(masked, grid.durations());
             BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(),
-                    BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, true, s.shape()));
+                    BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, true, s.shape(), weights));
             int b = pg.best();
             double sde = pg.sde(b);
             if (first == null) {
@@ -428,7 +563,7 @@ public final class TransitSearch {
             if (rank > 1 && sde < s.minSde()) {
                 break;
             }
-            BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
+            BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
             double[] time = detrended.time();
             Signal found = measured(rank, fine, sde, time, work, not(inTransit), masked.time(), edges, false);
             double period = found.period();
@@ -474,6 +609,22 @@ public final class TransitSearch {
                 prepared.unwhitened());
     }
 
+    /**
+     * Each trial duration's weight in the periodogram: {@code 1 / beta^2} of the light curve searched, beta its
+     * red-noise factor on that duration's time scale ({@link RedNoise#factors}); null (all 1) when not asked for.
+     */
+    private double[] durationWeights(LightCurve lc, double[] durations) {
+        if (!s.redNoiseWeighting()) {
+            return null;
+        }
+        double[] beta = RedNoise.factors(lc.time(), lc.flux(), durations);
+        double[] w = new double[beta.length];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = 1 / (beta[k] * beta[k]);
+        }
+        return w;
+    }
+
     /** The periodogram the peak is chosen on and the SDE measured on: less its running median, or as it is. */
     private BoxLeastSquares.Periodogram sdeSpectrum(BoxLeastSquares.Periodogram pg) {
         int kernel = s.sdeKernelPeriods();
@@ -495,10 +646,11 @@ public final class TransitSearch {
      */
     private Lead unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges, List<Signal> found) {
         BoxLeastSquares bls = new BoxLeastSquares(lc.time(), lc.flux(), lc.fluxErr());
+        double[] weights = durationWeights(lc, grid.durations());
         BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
-                s.maxDutyCycle(), minBin, true, s.shape()));
+                s.maxDutyCycle(), minBin, true, s.shape(), weights));
         int b = pg.best();
-        BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin);
+        BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
         double period = fine.periods()[fine.best()];
         if (listed(found, period)) {
             return null;
@@ -541,7 +693,7 @@ public final class TransitSearch {
      * The best of the finer periods, the peak's own included.
      */
     private BoxLeastSquares.Periodogram refine(BoxLeastSquares bls, BoxLeastSquares.Periodogram pg, int b,
-                                               double[] durations, double minBin) {
+                                               double[] durations, double minBin, double[] weights) {
         double[] p = pg.periods();
         double lo = p[Math.max(0, b - 1)];
         double hi = p[Math.min(p.length - 1, b + 1)];
@@ -551,7 +703,7 @@ public final class TransitSearch {
         }
         fine[REFINE_STEPS / 2] = p[b];
         return bls.power(new PeriodGrid(fine, durations), s.oversample(), BoxLeastSquares.Binning.FULL,
-                s.maxDutyCycle(), minBin, false, s.shape());
+                s.maxDutyCycle(), minBin, false, s.shape(), weights);
     }
 
     /** The median time between neighbouring cadences (days). */

@@ -36,6 +36,23 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theVettersTrainingSearchIsTheSearchOnItsOwnGridWithEveryOtherSearchSettingKept() {
+        PipelineSettings s = SettingsLoader.load(null, null, List.of("search.sde-kernel=151", "search.min-sde=8",
+                "search.prewhiten=3", "search.red-noise-weighting=true", "search.shape=limb-darkened",
+                "vetter.training-search.frequency-factor=2"));
+        org.tessexo.common.lightcurve.TransitSearch.Settings search = s.search().transit();
+        org.tessexo.common.lightcurve.TransitSearch.Settings train = s.vetting().trainSearch();
+        assertEquals(151, search.sdeKernel());
+        assertTrue(search.redNoiseWeighting());
+        assertEquals(2.0, train.frequencyFactor());
+        assertEquals(1, train.maxSignals());
+        // the rest is the search's own, none reset to a default by the copy
+        assertEquals(search.toBuilder().frequencyFactor(2.0).maxSignals(1).durations(train.durations())
+                .oversample(train.oversample()).build(), train);
+        assertEquals(search, search.toBuilder().build());
+    }
+
+    @Test
     void aKeyGivenTwiceTakesTheLaterValue() {
         // As on any command line: "./submit.sh train training.epochs=3 ... training.epochs=5" trains 5 epochs.
         PipelineSettings s = SettingsLoader.load(null, null, List.of("training.epochs=3", "fits.hdu=A",

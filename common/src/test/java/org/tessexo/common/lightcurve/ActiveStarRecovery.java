@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  *
  * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
  * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS},
- * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X} set
+ * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X}, {@code -DsdeKernel=N},
+ * {@code -DredNoise=true|false} set
  * the search's variant (the search before issue 14: {@code -Dspacing=frequency -DbinsPerCadence=0 -Dprewhiten=0
  * -Dwindow=0.75});
  * {@code -Dinvert=true} inverts every host first (its eclipses become brightenings the search clips, its noise and
@@ -99,16 +100,19 @@ public final class ActiveStarRecovery {
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
         // -Dprewhiten=N and -Dspacing=frequency|drift compare variants on the same hosts and injections
         double window = Double.parseDouble(System.getProperty("window", Double.toString(d.window())));
-        TransitSearch search = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), window, d.method(),
-                d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
-                d.oversample(), d.frequencyFactor(), Integer.getInteger("maxSignals", d.maxSignals()),
-                Double.parseDouble(System.getProperty("minSde", Double.toString(d.minSde()))), d.clipSigma(),
-                d.maxDutyCycle(),
-                d.maxPeriods(), d.timeBudget(), PeriodGrid.Spacing.valueOf(System.getProperty("spacing",
-                d.spacing().name()).toUpperCase(Locale.ROOT)), Integer.getInteger("binsPerCadence",
-                d.binsPerCadence()), Integer.getInteger("prewhiten", d.prewhiten()),
-                BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name()).toUpperCase(Locale.ROOT)),
-                Integer.getInteger("sdeKernel", d.sdeKernel())));
+        TransitSearch search = new TransitSearch(d.toBuilder().window(window)
+                .maxSignals(Integer.getInteger("maxSignals", d.maxSignals()))
+                .minSde(Double.parseDouble(System.getProperty("minSde", Double.toString(d.minSde()))))
+                .spacing(PeriodGrid.Spacing.valueOf(System.getProperty("spacing", d.spacing().name())
+                        .toUpperCase(Locale.ROOT)))
+                .binsPerCadence(Integer.getInteger("binsPerCadence", d.binsPerCadence()))
+                .prewhiten(Integer.getInteger("prewhiten", d.prewhiten()))
+                .shape(BoxLeastSquares.Shape.valueOf(System.getProperty("shape", d.shape().name())
+                        .toUpperCase(Locale.ROOT)))
+                .sdeKernel(Integer.getInteger("sdeKernel", d.sdeKernel()))
+                .redNoiseWeighting(Boolean.parseBoolean(System.getProperty("redNoise",
+                        Boolean.toString(d.redNoiseWeighting()))))
+                .build());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();
         for (Path f : picked) {

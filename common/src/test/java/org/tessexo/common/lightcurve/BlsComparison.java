@@ -118,10 +118,7 @@ public final class BlsComparison {
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
         PeriodGrid.Spacing spacing = args.length > 3 ? PeriodGrid.Spacing.valueOf(args[3].toUpperCase(
                 java.util.Locale.ROOT)) : d.spacing();
-        TransitSearch.Settings s = new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(),
-                d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(),
-                d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(),
-                d.timeBudget(), spacing, d.binsPerCadence(), d.prewhiten());
+        TransitSearch.Settings s = d.toBuilder().spacing(spacing).build();
         PeriodGrid grid = new TransitSearch(s).grid(lc.baseline());
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Outcome o = run(lc, grid, s.oversample(), Path.of(args[1]), repeats, true);

@@ -83,9 +83,6 @@ class DetrendedSpectrumTest {
     }
 
     static TransitSearch.Settings withKernel(TransitSearch.Settings d, int kernel, double frequencyFactor) {
-        return new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(), d.maxPeriod(),
-                d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(), frequencyFactor,
-                d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(), d.timeBudget(),
-                d.spacing(), d.binsPerCadence(), d.prewhiten(), d.shape(), kernel);
+        return d.toBuilder().sdeKernel(kernel).frequencyFactor(frequencyFactor).build();
     }
 }

@@ -81,9 +81,7 @@ public final class InjectionRecovery {
     }
 
     static TransitSearch.Settings withOneSignal(TransitSearch.Settings s) {
-        return new TransitSearch.Settings(s.qualityMask(), s.window(), s.method(), s.minPeriod(), s.maxPeriod(),
-                s.minDurationHours(), s.maxDurationHours(), s.durations(), s.oversample(), s.frequencyFactor(), 1,
-                s.minSde(), s.clipSigma(), s.maxDutyCycle());
+        return s.toBuilder().maxSignals(1).build();
     }
 
     /** The light curve, cleaned and normalized, without the cadences near anything the search finds in it. */

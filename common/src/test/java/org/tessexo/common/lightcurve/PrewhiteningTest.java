@@ -116,10 +116,7 @@ class PrewhiteningTest {
         TransitSearch.Signal first = with.signals().stream().filter(g -> !g.beforePrewhitening()).findFirst()
                 .orElseThrow();
         assertEquals(PERIOD, first.period(), PERIOD * 0.01, "strongest after prewhitening: " + with.signals());
-        TransitSearch off = new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(),
-                d.minPeriod(), d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(),
-                d.oversample(), d.frequencyFactor(), d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(),
-                d.maxPeriods(), d.timeBudget(), d.spacing(), d.binsPerCadence(), 0));
+        TransitSearch off = new TransitSearch(d.toBuilder().prewhiten(0).build());
         assertTrue(off.search(lc).signals().stream().noneMatch(g -> Math.abs(g.period() / PERIOD - 1) < 0.01),
                 "without prewhitening the modes hide it");
     }
@@ -199,9 +196,6 @@ class PrewhiteningTest {
     /** The same with a time budget (seconds) of its own. */
     static TransitSearch.Settings withPrewhitening(int terms, double timeBudget) {
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
-        return new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(), d.maxPeriod(),
-                d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(), d.frequencyFactor(),
-                d.maxSignals(), d.minSde(), d.clipSigma(), d.maxDutyCycle(), d.maxPeriods(), timeBudget,
-                d.spacing(), d.binsPerCadence(), terms);
+        return d.toBuilder().prewhiten(terms).timeBudget(timeBudget).build();
     }
 }

@@ -41,9 +41,7 @@ class SearchBoundsTest {
 
     private static TransitSearch search(int maxPeriods, double budget, int signals) {
         TransitSearch.Settings d = TransitSearch.Settings.defaults();
-        return new TransitSearch(new TransitSearch.Settings(d.qualityMask(), d.window(), d.method(), d.minPeriod(),
-                d.maxPeriod(), d.minDurationHours(), d.maxDurationHours(), d.durations(), d.oversample(),
-                d.frequencyFactor(), signals, d.minSde(), d.clipSigma(), d.maxDutyCycle(), maxPeriods, budget));
+        return new TransitSearch(d.toBuilder().maxSignals(signals).maxPeriods(maxPeriods).timeBudget(budget).build());
     }
 
     @Test
