@@ -560,7 +560,10 @@ public final class TransitSearch {
             if (first == null) {
                 first = thin(pg.periods(), pg.power(), PERIODOGRAM_POINTS);
             }
-            if (rank > 1 && sde < s.minSde()) {
+            // Below the threshold the search ends, unless the peak is a listed signal found again (a binary's or a
+            // rotator's leftover): that is masked wider and the search goes on, so that it hides nothing behind it.
+            boolean weak = rank > 1 && sde < s.minSde();
+            if (weak && !listed(signals, pg.periods()[b], 2)) {
                 break;
             }
             BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
@@ -570,6 +573,9 @@ public final class TransitSearch {
             double epoch = found.epoch();
             double duration = found.duration();
             boolean repeat = listed(signals, period);
+            if (weak && !repeat) {
+                break;
+            }
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
             double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
@@ -633,7 +639,12 @@ public final class TransitSearch {
 
     /** Whether a signal of the list has this period (within {@link #SAME_PERIOD}): the same signal found again. */
     static boolean listed(List<Signal> signals, double period) {
-        return signals.stream().anyMatch(g -> Math.abs(g.period() - period) < SAME_PERIOD * period);
+        return listed(signals, period, 1);
+    }
+
+    /** The same within {@code slack} times the tolerance (a coarse grid's peak before its period is refined). */
+    static boolean listed(List<Signal> signals, double period, double slack) {
+        return signals.stream().anyMatch(g -> Math.abs(g.period() - period) < slack * SAME_PERIOD * period);
     }
 
     /** The signal found before prewhitening, and the periodogram it was found in ({periods, power}, thinned). */
