@@ -101,20 +101,9 @@ public final class RedNoise {
     public static double[] factors(double[] time, double[] flux, double[] durations) {
         double[] beta = new double[durations.length];
         java.util.Arrays.fill(beta, 1);
-        int n = time.length;
-        double[] diff = new double[Math.max(0, n - 1)];
-        int m = 0;
-        for (int i = 1; i < n; i++) {
-            if (Double.isFinite(flux[i]) && Double.isFinite(flux[i - 1])) {
-                diff[m++] = flux[i] - flux[i - 1];
-            }
-        }
         double cadence = TransitSearch.cadence(time);
-        if (m < 2 || !(cadence > 0)) {
-            return beta;
-        }
-        double white = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(diff, m)) / Math.sqrt(2);
-        if (!(white > 0)) {
+        double white = RobustStats.pointToPointScatter(flux);
+        if (!(cadence > 0) || !(white > 0)) {
             return beta;
         }
         for (int k = 0; k < durations.length; k++) {

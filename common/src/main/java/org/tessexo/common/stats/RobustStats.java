@@ -21,6 +21,21 @@ public final class RobustStats {
         return 0.5 * (lower + upper);
     }
 
+    /**
+     * The white noise per value: the robust standard deviation of the differences between finite neighbours, over
+     * sqrt(2) (1.4826 x their MAD / sqrt(2)), blind to anything slower than a step; NaN with fewer than two.
+     */
+    public static double pointToPointScatter(double[] a) {
+        double[] diff = new double[Math.max(0, a.length - 1)];
+        int m = 0;
+        for (int i = 1; i < a.length; i++) {
+            if (Double.isFinite(a[i]) && Double.isFinite(a[i - 1])) {
+                diff[m++] = a[i] - a[i - 1];
+            }
+        }
+        return m < 1 ? Double.NaN : 1.4826 * mad(java.util.Arrays.copyOf(diff, m)) / Math.sqrt(2);
+    }
+
     /** The median absolute deviation from the median of the finite values of {@code a} (a is not changed). */
     public static double mad(double[] a) {
         double[] c = finite(a);

@@ -55,11 +55,7 @@ public final class Injector {
             return Double.NaN;
         }
         double median = RobustStats.median(finite.clone(), finite.length);
-        double[] diff = new double[finite.length - 1];
-        for (int i = 1; i < finite.length; i++) {
-            diff[i - 1] = (finite[i] - finite[i - 1]) / median;
-        }
-        return 1.4826 * RobustStats.mad(diff) / Math.sqrt(2);
+        return RobustStats.pointToPointScatter(finite) / Math.abs(median);
     }
 
     static double cadence(double[] t) {

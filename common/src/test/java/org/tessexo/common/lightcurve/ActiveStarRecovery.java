@@ -315,11 +315,7 @@ public final class ActiveStarRecovery {
 
     /** Point-to-point scatter: blind to variability slower than a few cadences. */
     static double scatter(double[] f) {
-        double[] d = new double[f.length - 1];
-        for (int i = 1; i < f.length; i++) {
-            d[i - 1] = f[i] - f[i - 1];
-        }
-        return 1.4826 * RobustStats.mad(d) / Math.sqrt(2);
+        return RobustStats.pointToPointScatter(f);
     }
 
     private static void write(Path out, List<Trial> done) throws IOException {

@@ -1,7 +1,11 @@
 package org.tessexo.common.lightcurve;
 
 import org.junit.jupiter.api.Test;
+import org.tessexo.common.testing.FitsFixtures;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,12 +120,11 @@ class FoldedProfileTest {
      * wider and the search goes on to the transit, which passes.
      */
     @Test
-    void aBinarysLeftoverBelowTheThresholdDoesNotEndTheSearch() throws java.io.IOException {
-        java.nio.file.Path file = org.tessexo.common.testing.FitsFixtures.realPhotometry().resolve("tessellator")
-                .resolve("TIC138093387.fits");
+    void aBinarysLeftoverBelowTheThresholdDoesNotEndTheSearch() throws IOException {
+        Path file = FitsFixtures.realPhotometry().resolve("tessellator").resolve("TIC138093387.fits");
         TransitSearch search = new TransitSearch(TransitSearch.Settings.defaults());
-        LightCurve clean = search.clean(new LightCurveReader("PDCSAP_FLUX").read(java.nio.file.Files.readAllBytes(
-                file), file.getFileName().toString()).lightCurve());
+        LightCurve clean = search.clean(new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(file),
+                file.getFileName().toString()).lightCurve());
         double period = 1.85589;
         double epoch = 1684.73822;
         double duration = 2.458 / 24;

@@ -52,4 +52,16 @@ class RobustStatsTest {
             }
         }
     }
+
+    @Test
+    void pointToPointScatterIsTheWhiteNoiseUnderASlowWaveAndSkipsNonFiniteNeighbours() {
+        java.util.Random rnd = new java.util.Random(8);
+        double[] f = new double[20_000];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = 1 + 0.05 * Math.sin(i / 500.0) + 1e-3 * rnd.nextGaussian(); // a wave 50 times the noise
+        }
+        f[100] = Double.NaN;
+        assertEquals(1e-3, RobustStats.pointToPointScatter(f), 3e-5);
+        assertTrue(Double.isNaN(RobustStats.pointToPointScatter(new double[] {1, Double.NaN, 2})));
+    }
 }
