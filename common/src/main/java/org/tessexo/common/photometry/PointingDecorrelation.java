@@ -149,6 +149,8 @@ public final class PointingDecorrelation {
         double[] s = new double[5];
         double[] f = new double[3];
         double[] out = new double[n];
+        double[][] a = new double[3][4];
+        double[] sol = new double[3];
         int lo = 0;
         int hi = 0;
         int m = 0;
@@ -165,10 +167,15 @@ public final class PointingDecorrelation {
                 out[i] = Double.NaN;
                 continue;
             }
-            double[][] a = {{s[0], s[1], s[2], f[0]}, {s[1], s[2], s[3], f[1]}, {s[2], s[3], s[4], f[2]}};
-            double[] sol = solve(a);
+            // the normal equations, refilled in place (the solve swaps their rows): no garbage per cadence
+            for (int r = 0; r < 3; r++) {
+                a[r][0] = s[r];
+                a[r][1] = s[r + 1];
+                a[r][2] = s[r + 2];
+                a[r][3] = f[r];
+            }
             double u = time[i] - origin;
-            out[i] = sol == null ? Double.NaN : sol[0] + sol[1] * u + sol[2] * u * u;
+            out[i] = solve(a, sol) ? sol[0] + sol[1] * u + sol[2] * u * u : Double.NaN;
         }
         return out;
     }
@@ -194,6 +201,12 @@ public final class PointingDecorrelation {
 
     /** Gauss-Jordan with partial pivoting on an augmented matrix; null when singular. */
     private static double[] solve(double[][] a) {
+        double[] x = new double[a.length];
+        return solve(a, x) ? x : null;
+    }
+
+    /** {@link #solve(double[][])} into {@code x}; false when singular. */
+    private static boolean solve(double[][] a, double[] x) {
         int k = a.length;
         for (int c = 0; c < k; c++) {
             int p = c;
@@ -206,7 +219,7 @@ public final class PointingDecorrelation {
             a[c] = a[p];
             a[p] = t;
             if (Math.abs(a[c][c]) < 1e-300) {
-                return null;
+                return false;
             }
             for (int r = 0; r < k; r++) {
                 if (r != c) {
@@ -217,35 +230,59 @@ public final class PointingDecorrelation {
                 }
             }
         }
-        double[] x = new double[k];
         for (int j = 0; j < k; j++) {
             x[j] = a[j][k] / a[j][j];
         }
-        return x;
+        return true;
     }
 
-    /** The running median of the used cadences within half a window of each cadence (time-sorted input). */
+    /**
+     * The running median of the used cadences within half a window of each cadence (time-sorted input): the
+     * window's values kept sorted as it slides (a binary search and a shift per cadence in and out), not selected
+     * anew at every cadence; the same medians.
+     */
     private static double[] runningMedian(double[] time, double[] flux, boolean[] use) {
         int n = flux.length;
         double[] out = new double[n];
-        double[] buf = new double[n];
+        double[] sorted = new double[n];
+        int m = 0;
         int lo = 0;
         int hi = 0;
         for (int i = 0; i < n; i++) {
-            while (lo < n && time[lo] < time[i] - WINDOW_DAYS / 2) {
-                lo++;
-            }
             while (hi < n && time[hi] <= time[i] + WINDOW_DAYS / 2) {
+                if (use[hi]) {
+                    int at = insertionPoint(sorted, m, flux[hi]);
+                    System.arraycopy(sorted, at, sorted, at + 1, m - at);
+                    sorted[at] = flux[hi];
+                    m++;
+                }
                 hi++;
             }
-            int m = 0;
-            for (int k = lo; k < hi; k++) {
-                if (use[k]) {
-                    buf[m++] = flux[k];
+            while (lo < n && time[lo] < time[i] - WINDOW_DAYS / 2) {
+                if (use[lo]) {
+                    int at = insertionPoint(sorted, m, flux[lo]) - 1; // the last value equal to it
+                    System.arraycopy(sorted, at + 1, sorted, at, m - at - 1);
+                    m--;
                 }
+                lo++;
             }
-            out[i] = m == 0 ? Double.NaN : RobustStats.median(buf, m);
+            out[i] = m == 0 ? Double.NaN : m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
         }
         return out;
+    }
+
+    /** The index after the last of {@code sorted[0..m)} that is at most v. */
+    private static int insertionPoint(double[] sorted, int m, double v) {
+        int lo = 0;
+        int hi = m;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

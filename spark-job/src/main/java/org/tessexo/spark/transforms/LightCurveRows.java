@@ -7,6 +7,7 @@ import org.tessexo.common.photometry.Star;
 import scala.Tuple2;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,47 +25,75 @@ public final class LightCurveRows implements Function<Tuple2<Long, Iterable<Cade
         this.fields = fields;
     }
 
+    /**
+     * One star's blocks as one, in time order. A task's frames come in time order (the listing's), so the blocks
+     * laid end to end by their first times usually are; only when they are not are the cadences sorted.
+     */
+    static CadenceBlock inTimeOrder(List<CadenceBlock> blocks) {
+        List<CadenceBlock> byStart = new ArrayList<>(blocks);
+        byStart.removeIf(b -> b.size() == 0);
+        byStart.sort(Comparator.comparingDouble(b -> b.time[0]));
+        int n = 0;
+        for (CadenceBlock b : byStart) {
+            n += b.size();
+        }
+        CadenceBlock all = new CadenceBlock(n);
+        int at = 0;
+        for (CadenceBlock b : byStart) {
+            int k = b.size();
+            System.arraycopy(b.time, 0, all.time, at, k);
+            System.arraycopy(b.flux, 0, all.flux, at, k);
+            System.arraycopy(b.error, 0, all.error, at, k);
+            System.arraycopy(b.background, 0, all.background, at, k);
+            System.arraycopy(b.centroidX, 0, all.centroidX, at, k);
+            System.arraycopy(b.centroidY, 0, all.centroidY, at, k);
+            System.arraycopy(b.pointingX, 0, all.pointingX, at, k);
+            System.arraycopy(b.pointingY, 0, all.pointingY, at, k);
+            System.arraycopy(b.quality, 0, all.quality, at, k);
+            at += k;
+        }
+        for (int i = 1; i < n; i++) {
+            if (all.time[i] < all.time[i - 1]) {
+                return sorted(all);
+            }
+        }
+        return all;
+    }
+
+    /** The cadences sorted by time (a stable sort: equal times keep their order). */
+    private static CadenceBlock sorted(CadenceBlock in) {
+        int n = in.size();
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, c) -> Double.compare(in.time[a], in.time[c]));
+        CadenceBlock all = new CadenceBlock(n);
+        for (int j = 0; j < n; j++) {
+            int i = idx[j];
+            all.time[j] = in.time[i];
+            all.flux[j] = in.flux[i];
+            all.error[j] = in.error[i];
+            all.background[j] = in.background[i];
+            all.centroidX[j] = in.centroidX[i];
+            all.centroidY[j] = in.centroidY[i];
+            all.pointingX[j] = in.pointingX[i];
+            all.pointingY[j] = in.pointingY[i];
+            all.quality[j] = in.quality[i];
+        }
+        return all;
+    }
+
     @Override
     public LightCurveRecord call(Tuple2<Long, Iterable<CadenceBlock>> star) {
         StarField field = fields.value().get(PhotometryFn.group(star._1()));
         Star s = field.stars().get(PhotometryFn.star(star._1()));
         List<CadenceBlock> blocks = new ArrayList<>();
-        int n = 0;
         for (CadenceBlock b : star._2()) {
             blocks.add(b);
-            n += b.size();
         }
-        // (block, index) of each cadence, in time order
-        long[] order = new long[n];
-        double[] keys = new double[n];
-        int k = 0;
-        for (int b = 0; b < blocks.size(); b++) {
-            for (int i = 0; i < blocks.get(b).size(); i++) {
-                order[k] = ((long) b << 32) | i;
-                keys[k] = blocks.get(b).time[i];
-                k++;
-            }
-        }
-        Integer[] idx = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        java.util.Arrays.sort(idx, (a, c) -> Double.compare(keys[a], keys[c]));
-        CadenceBlock all = new CadenceBlock(n);
-        for (int j = 0; j < n; j++) {
-            long o = order[idx[j]];
-            CadenceBlock b = blocks.get((int) (o >>> 32));
-            int i = (int) o;
-            all.time[j] = b.time[i];
-            all.flux[j] = b.flux[i];
-            all.error[j] = b.error[i];
-            all.background[j] = b.background[i];
-            all.centroidX[j] = b.centroidX[i];
-            all.centroidY[j] = b.centroidY[i];
-            all.pointingX[j] = b.pointingX[i];
-            all.pointingY[j] = b.pointingY[i];
-            all.quality[j] = b.quality[i];
-        }
+        CadenceBlock all = inTimeOrder(blocks);
+        int n = all.size();
         double[] raw = new double[n];
         double[] px = new double[n];
         double[] py = new double[n];
