@@ -58,7 +58,9 @@ public final class StarFinder {
             }
             boolean near = false;
             for (Peak k : kept) {
-                if (Math.hypot(k.x() - p.x(), k.y() - p.y()) < minSeparation) {
+                double dx = k.x() - p.x();
+                double dy = k.y() - p.y();
+                if (dx * dx + dy * dy < minSeparation * minSeparation) { // not hypot: 10,000 x 10,000 pairs
                     near = true;
                     break;
                 }
