@@ -13,7 +13,7 @@ import java.util.Arrays;
 public final class BinnedMedian {
     /** Bins per value: about one value per bin where the values are densest. */
     static final int BINS_PER_VALUE = 2;
-    /** Below this many values a quickselect is as fast. */
+    /** Below this many values {@link RobustStats#median(double[], int)} (an insertion sort there) is as fast. */
     static final int MIN_VALUES = 16;
     /** The middle bins are ordered when they hold at most this many values, else binned again. */
     static final int FEW = 12;
@@ -22,7 +22,7 @@ public final class BinnedMedian {
     private int[] counts = new int[0];
     private double[] inBin = new double[0];
 
-    /** The median of the finite values {@code a[0..n)} ({@code a} is not reordered unless n is small). */
+    /** The median of the finite values {@code a[0..n)}; may reorder {@code a} (when there are few or all equal). */
     public double of(double[] a, int n) {
         if (n < MIN_VALUES) {
             return RobustStats.median(a, n);
