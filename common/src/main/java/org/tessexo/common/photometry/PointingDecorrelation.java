@@ -175,7 +175,7 @@ public final class PointingDecorrelation {
                 a[r][3] = f[r];
             }
             double u = time[i] - origin;
-            out[i] = solve(a, sol) ? sol[0] + sol[1] * u + sol[2] * u * u : Double.NaN;
+            out[i] = solve3(a, sol) ? sol[0] + sol[1] * u + sol[2] * u * u : Double.NaN;
         }
         return out;
     }
@@ -200,9 +200,78 @@ public final class PointingDecorrelation {
     }
 
     /** Gauss-Jordan with partial pivoting on an augmented matrix; null when singular. */
-    private static double[] solve(double[][] a) {
+    static double[] solve(double[][] a) {
         double[] x = new double[a.length];
         return solve(a, x) ? x : null;
+    }
+
+    /**
+     * {@link #solve(double[][], double[])} of a 3 x 4 system written out: the same operations in the same order (the
+     * same solution bit for bit), without the loops' bookkeeping; it runs for every cadence of every pass. The
+     * eliminated column itself is not updated, as nothing reads it again.
+     */
+    static boolean solve3(double[][] a, double[] x) {
+        double[] r0 = a[0];
+        double[] r1 = a[1];
+        double[] r2 = a[2];
+        double[] t;
+        // column 0: pivot, then rows 1 and 2
+        if (Math.abs(r1[0]) > Math.abs(r0[0])) {
+            if (Math.abs(r2[0]) > Math.abs(r1[0])) {
+                t = r0;
+                r0 = r2;
+                r2 = t;
+            } else {
+                t = r0;
+                r0 = r1;
+                r1 = t;
+            }
+        } else if (Math.abs(r2[0]) > Math.abs(r0[0])) {
+            t = r0;
+            r0 = r2;
+            r2 = t;
+        }
+        if (Math.abs(r0[0]) < 1e-300) {
+            return false;
+        }
+        double g = r1[0] / r0[0];
+        r1[1] -= g * r0[1];
+        r1[2] -= g * r0[2];
+        r1[3] -= g * r0[3];
+        g = r2[0] / r0[0];
+        r2[1] -= g * r0[1];
+        r2[2] -= g * r0[2];
+        r2[3] -= g * r0[3];
+        // column 1: pivot between rows 1 and 2, then rows 0 and 2
+        if (Math.abs(r2[1]) > Math.abs(r1[1])) {
+            t = r1;
+            r1 = r2;
+            r2 = t;
+        }
+        if (Math.abs(r1[1]) < 1e-300) {
+            return false;
+        }
+        g = r0[1] / r1[1];
+        r0[2] -= g * r1[2];
+        r0[3] -= g * r1[3];
+        g = r2[1] / r1[1];
+        r2[2] -= g * r1[2];
+        r2[3] -= g * r1[3];
+        // column 2: rows 0 and 1
+        if (Math.abs(r2[2]) < 1e-300) {
+            return false;
+        }
+        g = r0[2] / r2[2];
+        r0[3] -= g * r2[3];
+        g = r1[2] / r2[2];
+        r1[3] -= g * r2[3];
+        a[0] = r0;
+        a[1] = r1;
+        a[2] = r2;
+        x[0] = r0[3] / r0[0];
+        x[1] = r1[3] / r1[1];
+        x[2] = r2[3] / r2[2];
+        return true;
     }
 
     /** {@link #solve(double[][])} into {@code x}; false when singular. */

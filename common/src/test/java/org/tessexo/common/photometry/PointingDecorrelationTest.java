@@ -119,4 +119,54 @@ class PointingDecorrelationTest {
         }
         return 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(d, m)) / Math.sqrt(6);
     }
+
+    /**
+     * The 3 x 3 solve written out for the local quadratic gives the general solve's answer bit for bit: on
+     * well-posed systems, on the local quadratic's own ill-conditioned sums of time powers, with every pivot order,
+     * and on singular ones (both say so).
+     */
+    @Test
+    void theWrittenOutSolveIsTheGeneralOne() {
+        Random rnd = new Random(15);
+        for (int trial = 0; trial < 20_000; trial++) {
+            double[][] a = new double[3][4];
+            if (trial % 4 == 3) {
+                // the normal equations of a quadratic over half a day, 20 days from the origin
+                double[] s = new double[5];
+                for (int k = 0; k < 24; k++) {
+                    double u = 20 + rnd.nextDouble() * 0.5;
+                    for (int p = 0; p < 5; p++) {
+                        s[p] += Math.pow(u, p);
+                    }
+                }
+                for (int r = 0; r < 3; r++) {
+                    a[r] = new double[] {s[r], s[r + 1], s[r + 2], rnd.nextGaussian() * s[r]};
+                }
+            } else {
+                for (double[] row : a) {
+                    for (int j = 0; j < 4; j++) {
+                        row[j] = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(7) - 3);
+                    }
+                }
+                if (trial % 50 == 0) {
+                    a[2] = a[trial % 100 == 0 ? 0 : 1].clone(); // singular
+                    a[2][3] += 1;
+                }
+                if (trial % 70 == 0) {
+                    a[trial % 3][trial % 2] = 0;
+                }
+            }
+            double[][] b = {a[0].clone(), a[1].clone(), a[2].clone()};
+            double[] general = PointingDecorrelation.solve(a);
+            double[] x = new double[3];
+            boolean ok = PointingDecorrelation.solve3(b, x);
+            assertEquals(general != null, ok, "trial " + trial);
+            if (ok) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(Double.doubleToLongBits(general[j]), Double.doubleToLongBits(x[j]),
+                            "trial " + trial + ", x" + j);
+                }
+            }
+        }
+    }
 }
