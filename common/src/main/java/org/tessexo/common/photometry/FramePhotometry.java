@@ -32,8 +32,6 @@ public final class FramePhotometry {
     private final float[][] weights;
     private final int[][] annulus;
     private final int width;
-    /** The stars in the order they are measured: by row, so that neighbours' pixels are still in the cache. */
-    private final int[] order;
     /** The read noise and other sky-independent variance of a pixel, e^2 over an exposure; NaN when not known. */
     private double readVariance = Double.NaN;
 
@@ -55,24 +53,20 @@ public final class FramePhotometry {
         this.stars = List.copyOf(stars);
         this.width = width;
         int n = stars.size();
-        order = java.util.stream.IntStream.range(0, n).boxed()
-                .sorted(java.util.Comparator.comparingDouble((Integer i) -> stars.get(i).y())
-                        .thenComparingDouble(i -> stars.get(i).x()))
-                .mapToInt(Integer::intValue).toArray();
         pixels = new int[n][];
         weights = new float[n][];
         annulus = new int[n][];
-        for (int k = 0; k < n; k++) {
-            Star s = stars.get(order[k]);
+        for (int i = 0; i < n; i++) {
+            Star s = stars.get(i);
             List<int[]> in = new ArrayList<>();
             List<Float> wt = new ArrayList<>();
             apertureOf(s.x(), s.y(), s.radius(), region, in, wt);
-            pixels[k] = in.stream().mapToInt(p -> p[1] * width + p[0]).toArray();
-            weights[k] = new float[wt.size()];
-            for (int j = 0; j < wt.size(); j++) {
-                weights[k][j] = wt.get(j);
+            pixels[i] = in.stream().mapToInt(p -> p[1] * width + p[0]).toArray();
+            weights[i] = new float[wt.size()];
+            for (int k = 0; k < wt.size(); k++) {
+                weights[i][k] = wt.get(k);
             }
-            annulus[k] = ring(s.x(), s.y(), s.radius() + gap, s.radius() + gap + annulusWidth, region, width);
+            annulus[i] = ring(s.x(), s.y(), s.radius() + gap, s.radius() + gap + annulusWidth, region, width);
         }
     }
 
@@ -168,10 +162,9 @@ public final class FramePhotometry {
         float[] cys = new float[n];
         double[] ringValues = new double[maxLength(annulus)];
         BinnedMedian median = new BinnedMedian();
-        for (int k = 0; k < n; k++) {
-            int i = order[k];
+        for (int i = 0; i < n; i++) {
             int m = 0;
-            for (int p : annulus[k]) {
+            for (int p : annulus[i]) {
                 float v = img[p];
                 if (Float.isFinite(v)) {
                     ringValues[m++] = v;
@@ -184,8 +177,8 @@ public final class FramePhotometry {
             double b = median.of(ringValues, m);
             double sigma;
             if (Double.isNaN(readVariance)) {
-                for (int j = 0; j < m; j++) {
-                    ringValues[j] = Math.abs(ringValues[j] - b);
+                for (int k = 0; k < m; k++) {
+                    ringValues[k] = Math.abs(ringValues[k] - b);
                 }
                 sigma = 1.4826 * median.of(ringValues, m);
             } else {
@@ -197,19 +190,19 @@ public final class FramePhotometry {
             double sx = 0;
             double sy = 0;
             double sw = 0;
-            int[] pix = pixels[k];
-            float[] wt = weights[k];
-            for (int j = 0; j < pix.length; j++) {
-                float v = img[pix[j]];
-                area += wt[j];
+            int[] pix = pixels[i];
+            float[] wt = weights[i];
+            for (int k = 0; k < pix.length; k++) {
+                float v = img[pix[k]];
+                area += wt[k];
                 if (!Float.isFinite(v)) {
                     nan = true;
                     break;
                 }
-                double f = wt[j] * (v - b);
+                double f = wt[k] * (v - b);
                 sum += f;
-                sx += f * (pix[j] % width);
-                sy += f * (pix[j] / width);
+                sx += f * (pix[k] % width);
+                sy += f * (pix[k] / width);
                 sw += f;
             }
             if (nan) {

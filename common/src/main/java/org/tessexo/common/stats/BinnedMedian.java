@@ -98,7 +98,7 @@ public final class BinnedMedian {
             lo += (b1 - 1) / scale;
             width = (b2 - b1 + 1) / scale;
         }
-        return RobustStats.median(Arrays.copyOf(a, n), n);
+        return RobustStats.median(a, n);
     }
 
     /** A value's bin: 1 + its bin in [lo, lo + bins / scale), 0 below, bins + 1 above. */
