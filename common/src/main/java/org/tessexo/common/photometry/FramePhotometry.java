@@ -58,14 +58,7 @@ public final class FramePhotometry {
         annulus = new int[n][];
         for (int i = 0; i < n; i++) {
             Star s = stars.get(i);
-            List<int[]> in = new ArrayList<>();
-            List<Float> wt = new ArrayList<>();
-            apertureOf(s.x(), s.y(), s.radius(), region, in, wt);
-            pixels[i] = in.stream().mapToInt(p -> p[1] * width + p[0]).toArray();
-            weights[i] = new float[wt.size()];
-            for (int k = 0; k < wt.size(); k++) {
-                weights[i][k] = wt.get(k);
-            }
+            apertureOf(s.x(), s.y(), s.radius(), region, width, pixels, weights, i);
             annulus[i] = ring(s.x(), s.y(), s.radius() + gap, s.radius() + gap + annulusWidth, region, width);
         }
     }
@@ -91,12 +84,17 @@ public final class FramePhotometry {
         return Math.max(0, frameNoise * frameNoise * t * t - Math.max(0, sky) * t);
     }
 
-    private static void apertureOf(double cx, double cy, double r, ScienceRegion region, List<int[]> in,
-                                   List<Float> wt) {
+    /** Star i's aperture: its pixels (row-major indices) and their weights, into pixels[i] and weights[i]. */
+    private static void apertureOf(double cx, double cy, double r, ScienceRegion region, int width, int[][] pixels,
+                                   float[][] weights, int i) {
         int xa = Math.max(region.colStart() - 1, (int) Math.floor(cx - r - 1));
         int xb = Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r + 1));
         int ya = Math.max(region.rowStart() - 1, (int) Math.floor(cy - r - 1));
         int yb = Math.min(region.rowEnd() - 1, (int) Math.ceil(cy + r + 1));
+        int box = Math.max(0, (xb - xa + 1) * (yb - ya + 1));
+        int[] in = new int[box];
+        float[] wt = new float[box];
+        int n = 0;
         double r2 = r * r;
         for (int y = ya; y <= yb; y++) {
             for (int x = xa; x <= xb; x++) {
@@ -118,11 +116,14 @@ public final class FramePhotometry {
                     }
                 }
                 if (inside > 0) {
-                    in.add(new int[] {x, y});
-                    wt.add((float) inside / (SUBSAMPLES * SUBSAMPLES));
+                    in[n] = y * width + x;
+                    wt[n] = (float) inside / (SUBSAMPLES * SUBSAMPLES);
+                    n++;
                 }
             }
         }
+        pixels[i] = java.util.Arrays.copyOf(in, n);
+        weights[i] = java.util.Arrays.copyOf(wt, n);
     }
 
     private static int[] ring(double cx, double cy, double r0, double r1, ScienceRegion region, int width) {
@@ -254,12 +255,12 @@ public final class FramePhotometry {
      */
     public static List<Star> sizeApertures(List<Star> stars, MedianStack.Result ref, ScienceRegion region,
                                            double[] radii, double gap, double annulusWidth, double exposureSeconds) {
-        List<List<Star>> trial = new ArrayList<>();
         List<Measures> measured = new ArrayList<>();
         for (double r : radii) {
             List<Star> at = stars.stream().map(s -> s.withAperture(s.flux(), r)).toList();
-            FramePhotometry p = new FramePhotometry(at, ref.height(), ref.width(), region, gap, annulusWidth);
-            trial.add(at);
+            // a flux needs the annulus' median only: any read variance spares the MAD it would otherwise take
+            FramePhotometry p = new FramePhotometry(at, ref.height(), ref.width(), region, gap, annulusWidth)
+                    .withReadVariance(0);
             measured.add(p.measure(ref.pixels(), exposureSeconds));
         }
         double noise2 = ref.frameNoise() * ref.frameNoise();

@@ -51,6 +51,9 @@ public final class MedianStack {
         }
         int n = frames.size();
         float[][] rows = new float[n][w];
+        float[][] sorted = new float[n][w];
+        boolean[] unfinished = new boolean[w];
+        int[] network = network(n);
         float[] out = new float[h * w];
         double[] column = new double[n];
         // each frame's deviations from the median, sampled on a grid of at most ~50,000 pixels
@@ -58,10 +61,21 @@ public final class MedianStack {
         double[][] dev = new double[n][(h / step + 1) * (w / step + 1)];
         int[] nd = new int[n];
         for (int y = 0; y < h; y++) {
+            java.util.Arrays.fill(unfinished, false);
             for (int k = 0; k < n; k++) {
                 frames.get(k).readRow(y, 0, w, rows[k], 0);
+                float[] r = rows[k];
+                for (int x = 0; x < w; x++) {
+                    unfinished[x] |= !Float.isFinite(r[x]);
+                }
+                System.arraycopy(r, 0, sorted[k], 0, w);
             }
+            medianRow(sorted, network, out, y * w, w);
             for (int x = 0; x < w; x++) {
+                if (!unfinished[x]) {
+                    continue;
+                }
+                // a NaN or infinite value among the frames: the median of the finite ones
                 int m = 0;
                 for (int k = 0; k < n; k++) {
                     float v = rows[k][x];
@@ -69,9 +83,14 @@ public final class MedianStack {
                         column[m++] = v;
                     }
                 }
-                float med = m == 0 ? Float.NaN : (float) RobustStats.median(column, m);
-                out[y * w + x] = med;
-                if (n > 1 && m > 0 && y % step == 0 && x % step == 0) {
+                out[y * w + x] = m == 0 ? Float.NaN : (float) RobustStats.median(column, m);
+            }
+            if (n > 1 && y % step == 0) {
+                for (int x = 0; x < w; x += step) {
+                    float med = out[y * w + x];
+                    if (Float.isNaN(med)) {
+                        continue;
+                    }
                     for (int k = 0; k < n; k++) {
                         if (Float.isFinite(rows[k][x])) {
                             dev[k][nd[k]++] = rows[k][x] - med;
@@ -91,5 +110,60 @@ public final class MedianStack {
             noise = RobustStats.median(perFrame, n) * Math.sqrt((double) n / (n - 1));
         }
         return new Result(out, h, w, noise);
+    }
+
+    /**
+     * Batcher's odd-even merge sort for n values as comparator pairs (i, j), i &lt; j: the network for the next power
+     * of two with the comparators that reach past n left out (values there would be +infinity, which no comparator
+     * moves). n = 10 takes 32 comparators (the best known network, 29).
+     */
+    static int[] network(int n) {
+        java.util.List<int[]> pairs = new java.util.ArrayList<>();
+        for (int p = 1; p < n; p <<= 1) {
+            for (int k = p; k >= 1; k >>= 1) {
+                for (int j = k % p; j + k < n; j += 2 * k) {
+                    for (int i = 0; i < Math.min(k, n - j - k); i++) {
+                        if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) {
+                            pairs.add(new int[] {i + j, i + j + k});
+                        }
+                    }
+                }
+            }
+        }
+        int[] out = new int[2 * pairs.size()];
+        for (int c = 0; c < pairs.size(); c++) {
+            out[2 * c] = pairs.get(c)[0];
+            out[2 * c + 1] = pairs.get(c)[1];
+        }
+        return out;
+    }
+
+    /**
+     * The per-pixel medians of one row of every frame, into {@code out} from {@code at}: the sorting network run
+     * across the row, comparator by comparator (a min and a max per pixel, no branch, which the JIT can vectorize),
+     * so that row k holds every pixel's k-th smallest value. The rows are reordered; a pixel with a value that is not
+     * finite comes out wrong and is for the caller to redo. The same value as {@link RobustStats#median}.
+     */
+    static void medianRow(float[][] rows, int[] network, float[] out, int at, int w) {
+        for (int c = 0; c < network.length; c += 2) {
+            float[] lo = rows[network[c]];
+            float[] hi = rows[network[c + 1]];
+            for (int x = 0; x < w; x++) {
+                float a = lo[x];
+                float b = hi[x];
+                lo[x] = Math.min(a, b);
+                hi[x] = Math.max(a, b);
+            }
+        }
+        int n = rows.length;
+        float[] upper = rows[n / 2];
+        if (n % 2 == 1) {
+            System.arraycopy(upper, 0, out, at, w);
+            return;
+        }
+        float[] lower = rows[n / 2 - 1];
+        for (int x = 0; x < w; x++) {
+            out[at + x] = (float) (0.5 * ((double) lower[x] + upper[x]));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.tessexo.common.photometry;
 
 import org.tessexo.common.fits.ScienceRegion;
+import org.tessexo.common.stats.BinnedMedian;
 import org.tessexo.common.stats.RobustStats;
 
 import java.util.ArrayList;
@@ -51,25 +52,47 @@ public final class StarFinder {
             }
         }
         peaks.sort(Comparator.comparingDouble(Peak::flux).reversed());
+        return separated(peaks, minSeparation, maxStars);
+    }
+
+    /**
+     * The peaks (brightest first) less each one closer than {@code minSeparation} to a brighter one kept, at most
+     * {@code maxStars}. The kept peaks are filed in cells of minSeparation a side, so that a peak is checked against
+     * its own and the eight neighbouring cells' (10,000 x 10,000 pairs otherwise).
+     */
+    static List<Peak> separated(List<Peak> peaks, double minSeparation, int maxStars) {
+        double cell = Math.max(minSeparation, 1);
+        java.util.Map<Long, List<Peak>> cells = new java.util.HashMap<>();
         List<Peak> kept = new ArrayList<>();
         for (Peak p : peaks) {
             if (kept.size() >= maxStars) {
                 break;
             }
+            long cx = (long) Math.floor(p.x() / cell);
+            long cy = (long) Math.floor(p.y() / cell);
             boolean near = false;
-            for (Peak k : kept) {
-                double dx = k.x() - p.x();
-                double dy = k.y() - p.y();
-                if (dx * dx + dy * dy < minSeparation * minSeparation) { // not hypot: 10,000 x 10,000 pairs
-                    near = true;
-                    break;
+            for (long j = cy - 1; j <= cy + 1 && !near; j++) {
+                for (long i = cx - 1; i <= cx + 1 && !near; i++) {
+                    for (Peak k : cells.getOrDefault(key(i, j), List.of())) {
+                        double dx = k.x() - p.x();
+                        double dy = k.y() - p.y();
+                        if (dx * dx + dy * dy < minSeparation * minSeparation) {
+                            near = true;
+                            break;
+                        }
+                    }
                 }
             }
             if (!near) {
                 kept.add(p);
+                cells.computeIfAbsent(key(cx, cy), c -> new ArrayList<>(2)).add(p);
             }
         }
         return kept;
+    }
+
+    private static long key(long i, long j) {
+        return (j << 32) ^ (i & 0xffffffffL);
     }
 
     /**
@@ -167,6 +190,7 @@ public final class StarFinder {
         double bh = (double) region.height() / ny;
         double[][] mesh = new double[ny][nx];
         double[] buf = new double[(int) Math.ceil(bw + 1) * (int) Math.ceil(bh + 1)];
+        BinnedMedian median = new BinnedMedian();
         for (int j = 0; j < ny; j++) {
             for (int i = 0; i < nx; i++) {
                 int n = 0;
@@ -178,7 +202,7 @@ public final class StarFinder {
                         }
                     }
                 }
-                mesh[j][i] = n == 0 ? Double.NaN : RobustStats.median(buf, n);
+                mesh[j][i] = n == 0 ? Double.NaN : median.of(buf, n);
             }
         }
         float[] out = new float[h * w];
