@@ -337,7 +337,8 @@ public final class BoxLeastSquares {
             //       = 0.5 * sw^2 * q with q = yin^2 / (win * wout^2), for dips (yin < 0) only.
             // q > best is tested as yin^2 > best * win * wout^2: no division and no unpredictable branch per box;
             // "dips only" as -yin |yin| (yin^2 for a dip, below zero for a bump), not min(yin, 0)^2: Math.min on
-            // doubles branches on NaN and signed zeros, and the sign of yin is a coin flip (1.4x the boxes' speed).
+            // doubles checks for NaN and signed zeros and compares on yin's sign, a coin flip where it is not
+            // compiled branch-free (the boxes 1.4x faster, the same outcome of every comparison).
             double best = 0;
             int bestN = -1;
             int bestK = -1;

@@ -140,9 +140,10 @@ public final class MedianStack {
 
     /**
      * The per-pixel medians of one row of every frame, into {@code out} from {@code at}: the sorting network run
-     * across the row, comparator by comparator (a min and a max per pixel, no branch, which the JIT can vectorize),
-     * so that row k holds every pixel's k-th smallest value. The rows are reordered; a pixel with a value that is not
-     * finite comes out wrong and is for the caller to redo. The same value as {@link RobustStats#median}.
+     * across the row, comparator by comparator (a min and a max per pixel: the same work for every pixel, none of
+     * a sort's data-dependent branches), so that row k holds every pixel's k-th smallest value. The rows are
+     * reordered; a pixel with a value that is not finite comes out wrong and is for the caller to redo. The same
+     * value as {@link RobustStats#median}.
      */
     static void medianRow(float[][] rows, int[] network, float[] out, int at, int w) {
         for (int c = 0; c < network.length; c += 2) {
