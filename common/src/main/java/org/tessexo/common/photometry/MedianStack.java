@@ -118,24 +118,19 @@ public final class MedianStack {
      * moves). n = 10 takes 32 comparators (the best known network, 29).
      */
     static int[] network(int n) {
-        java.util.List<int[]> pairs = new java.util.ArrayList<>();
+        java.util.stream.IntStream.Builder pairs = java.util.stream.IntStream.builder();
         for (int p = 1; p < n; p <<= 1) {
             for (int k = p; k >= 1; k >>= 1) {
                 for (int j = k % p; j + k < n; j += 2 * k) {
                     for (int i = 0; i < Math.min(k, n - j - k); i++) {
                         if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) {
-                            pairs.add(new int[] {i + j, i + j + k});
+                            pairs.add(i + j).add(i + j + k);
                         }
                     }
                 }
             }
         }
-        int[] out = new int[2 * pairs.size()];
-        for (int c = 0; c < pairs.size(); c++) {
-            out[2 * c] = pairs.get(c)[0];
-            out[2 * c + 1] = pairs.get(c)[1];
-        }
-        return out;
+        return pairs.build().toArray();
     }
 
     /**

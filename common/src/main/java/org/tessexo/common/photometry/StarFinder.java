@@ -70,25 +70,29 @@ public final class StarFinder {
             }
             long cx = (long) Math.floor(p.x() / cell);
             long cy = (long) Math.floor(p.y() / cell);
-            boolean near = false;
-            for (long j = cy - 1; j <= cy + 1 && !near; j++) {
-                for (long i = cx - 1; i <= cx + 1 && !near; i++) {
-                    for (Peak k : cells.getOrDefault(key(i, j), List.of())) {
-                        double dx = k.x() - p.x();
-                        double dy = k.y() - p.y();
-                        if (dx * dx + dy * dy < minSeparation * minSeparation) {
-                            near = true;
-                            break;
-                        }
-                    }
-                }
-            }
-            if (!near) {
+            if (!nearAny(cells, p, cx, cy, minSeparation)) {
                 kept.add(p);
                 cells.computeIfAbsent(key(cx, cy), c -> new ArrayList<>(2)).add(p);
             }
         }
         return kept;
+    }
+
+    /** Whether a peak filed in cell (cx, cy) or its eight neighbours lies closer than {@code minSeparation} to p. */
+    private static boolean nearAny(java.util.Map<Long, List<Peak>> cells, Peak p, long cx, long cy,
+                                   double minSeparation) {
+        for (long j = cy - 1; j <= cy + 1; j++) {
+            for (long i = cx - 1; i <= cx + 1; i++) {
+                for (Peak k : cells.getOrDefault(key(i, j), List.of())) {
+                    double dx = k.x() - p.x();
+                    double dy = k.y() - p.y();
+                    if (dx * dx + dy * dy < minSeparation * minSeparation) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static long key(long i, long j) {
