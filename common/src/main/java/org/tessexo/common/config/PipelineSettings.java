@@ -209,7 +209,7 @@ public record PipelineSettings(
                         c.getDouble("search.time-budget-s"), spacing(c.getString("search.period.spacing")),
                         c.getInt("search.bins-per-cadence"), c.getInt("search.prewhiten"),
                         shape(c.getString("search.shape")), c.getInt("search.sde-kernel"),
-                        c.getBoolean("search.red-noise-weighting"));
+                        c.getBoolean("search.red-noise-weighting"), c.getDouble("search.whiten-hours"));
         Search search = new Search(c.getString("search.flux-column"), transit, c.getInt("search.figures"));
         org.tessexo.common.lightcurve.TransitSearch.Settings trainSearch = transit.toBuilder()
                 .durations(c.getInt("vetter.training-search.duration-count"))

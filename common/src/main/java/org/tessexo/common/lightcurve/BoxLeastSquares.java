@@ -396,6 +396,29 @@ public final class BoxLeastSquares {
         return new Periodogram(periods.clone(), power, depth, depthErr, duration, epoch);
     }
 
+    /**
+     * The box at one period, epoch and duration, as the periodogram measures it at its best box: {depth, its error}
+     * from the cadences within half a duration of a transit's mid-time (none in transit: depth 0, error infinite).
+     */
+    public double[] boxAt(double period, double epoch, double duration) {
+        double win = 0;
+        double yin = 0;
+        double e = epoch - minT;
+        for (int i = 0; i < t.length; i++) {
+            double x = t[i] - e;
+            double ph = x - period * Math.floor(x / period + 0.5);
+            if (Math.abs(ph) < 0.5 * duration) {
+                win += w[i];
+                yin += yw[i];
+            }
+        }
+        double wout = sumW - win;
+        if (win <= 0 || wout <= 0) {
+            return new double[] {0, Double.POSITIVE_INFINITY};
+        }
+        return new double[] {-yin * sumW / (win * wout), Math.sqrt(1 / win + 1 / wout)};
+    }
+
     /** The mid-time of a model starting at bin {@code start}, {@code d} bins long, folded back into one period. */
     private double epochOf(int start, int d, double bin, double period) {
         double mid = start * bin + 0.5 * d * bin;

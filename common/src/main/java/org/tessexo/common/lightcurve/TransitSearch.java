@@ -42,18 +42,28 @@ public final class TransitSearch {
      * @param redNoiseWeighting each trial duration's power divided by the square of the red-noise factor measured
      *                       on its time scale ({@link RedNoise#factors}): the periodogram against the noise each
      *                       box meets; false: against white noise
+     * @param whitenHours    the periodogram of the whitened matched filter ({@link Whitening}): the detrended flux's
+     *                       noise modelled as autoregressive over lags up to this many hours, so that a box's power
+     *                       is its squared SNR against the correlated noise it meets; 0: against white noise
      */
     public record Settings(int qualityMask, double window, Detrender.Method method, double minPeriod,
                            double maxPeriod, double minDurationHours, double maxDurationHours, int durations,
                            int oversample, double frequencyFactor, int maxSignals, double minSde, double clipSigma,
                            double maxDutyCycle, int maxPeriods, double timeBudget, PeriodGrid.Spacing spacing,
                            int binsPerCadence, int prewhiten, BoxLeastSquares.Shape shape, int sdeKernel,
-                           boolean redNoiseWeighting)
+                           boolean redNoiseWeighting, double whitenHours)
             implements java.io.Serializable {
         public static final BoxLeastSquares.Shape DEFAULT_SHAPE = BoxLeastSquares.Shape.BOX;
         /** Transit Least Squares' kernel at its default oversampling (3 x 30 + 1 periods). */
         public static final int DEFAULT_SDE_KERNEL = 91;
         public static final boolean DEFAULT_RED_NOISE_WEIGHTING = false;
+        /**
+         * Off: on 108 real hosts it finds more (README: Transit search, "Whitening"), but next to a deep binary it
+         * loses the planet FoldedProfileTest finds behind it and lists a box that is a bump on the flux.
+         */
+        public static final double DEFAULT_WHITEN_HOURS = 0;
+        /** The order to try it with: the longest duration searched (the noise on every time scale a box sees). */
+        public static final double WHITEN_HOURS = 10;
 
         public static final int DEFAULT_MAX_PERIODS = 300_000;
         public static final double DEFAULT_TIME_BUDGET = 120;
@@ -75,7 +85,7 @@ public final class TransitSearch {
             return new Settings(DEFAULT_QUALITY_MASK, WINDOW_DURATIONS * 10 / 24.0, Detrender.Method.BIWEIGHT, 0.5,
                     0, 0.5, 10, 12, 10, 1.0, 3, 9.0, 5.0, 0.15, DEFAULT_MAX_PERIODS, DEFAULT_TIME_BUDGET,
                     DEFAULT_SPACING, DEFAULT_BINS_PER_CADENCE, DEFAULT_PREWHITEN, DEFAULT_SHAPE, DEFAULT_SDE_KERNEL,
-                    DEFAULT_RED_NOISE_WEIGHTING);
+                    DEFAULT_RED_NOISE_WEIGHTING, DEFAULT_WHITEN_HOURS);
         }
 
         /** A builder that starts from these settings: a copy with some of them changed, none forgotten. */
@@ -107,6 +117,7 @@ public final class TransitSearch {
             private BoxLeastSquares.Shape shape;
             private int sdeKernel;
             private boolean redNoiseWeighting;
+            private double whitenHours;
 
             private Builder(Settings s) {
                 qualityMask = s.qualityMask();
@@ -131,6 +142,7 @@ public final class TransitSearch {
                 shape = s.shape();
                 sdeKernel = s.sdeKernel();
                 redNoiseWeighting = s.redNoiseWeighting();
+                whitenHours = s.whitenHours();
             }
 
             public Builder qualityMask(int value) {
@@ -243,11 +255,16 @@ public final class TransitSearch {
                 return this;
             }
 
+            public Builder whitenHours(double value) {
+                whitenHours = value;
+                return this;
+            }
+
             public Settings build() {
                 return new Settings(qualityMask, window, method, minPeriod, maxPeriod, minDurationHours,
                         maxDurationHours, durations, oversample, frequencyFactor, maxSignals, minSde, clipSigma,
                         maxDutyCycle, maxPeriods, timeBudget, spacing, binsPerCadence, prewhiten, shape, sdeKernel,
-                        redNoiseWeighting);
+                        redNoiseWeighting, whitenHours);
             }
         }
 
@@ -551,8 +568,24 @@ public final class TransitSearch {
             if (masked.size() < 100) {
                 break;
             }
-            BoxLeastSquares bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
+            BoxLeastSquares bls;
             double[] weights = durationWeights(masked, grid.durations());
+            boolean whiten = s.whitenHours() > 0;
+            if (whiten) {
+                double cad = cadence(masked.time());
+                Whitening wh = Whitening.of(masked.time(), masked.flux(), cad,
+                        (int) Math.round(s.whitenHours() / 24 / cad));
+                bls = new BoxLeastSquares(masked.time(), wh.flux(), wh.err());
+                double[] g = wh.durationWeights(grid.durations());
+                if (weights != null) {
+                    for (int k = 0; k < g.length; k++) {
+                        g[k] *= weights[k];
+                    }
+                }
+                weights = g;
+            } else {
+                bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
+            }
             BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(),
                     BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, true, s.shape(), weights));
             int b = pg.best();
@@ -567,6 +600,9 @@ public final class TransitSearch {
                 break;
             }
             BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
+            if (whiten) {
+                fine = measuredOnFlux(fine, new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr()));
+            }
             double[] time = detrended.time();
             Signal found = measured(rank, fine, sde, time, work, not(inTransit), masked.time(), edges, false);
             double period = found.period();
@@ -629,6 +665,18 @@ public final class TransitSearch {
             w[k] = 1 / (beta[k] * beta[k]);
         }
         return w;
+    }
+
+    /** The refined periodogram with its best box's depth and error measured on the flux itself ({@code plain}). */
+    static BoxLeastSquares.Periodogram measuredOnFlux(BoxLeastSquares.Periodogram fine, BoxLeastSquares plain) {
+        int f = fine.best();
+        double[] box = plain.boxAt(fine.periods()[f], fine.epoch()[f], fine.duration()[f]);
+        double[] depth = fine.depth().clone();
+        double[] err = fine.depthErr().clone();
+        depth[f] = box[0];
+        err[f] = box[1];
+        return new BoxLeastSquares.Periodogram(fine.periods(), fine.power(), depth, err, fine.duration(),
+                fine.epoch());
     }
 
     /** The periodogram the peak is chosen on and the SDE measured on: less its running median, or as it is. */

@@ -39,11 +39,13 @@ class SettingsLoaderTest {
     void theVettersTrainingSearchIsTheSearchOnItsOwnGridWithEveryOtherSearchSettingKept() {
         PipelineSettings s = SettingsLoader.load(null, null, List.of("search.sde-kernel=151", "search.min-sde=8",
                 "search.prewhiten=3", "search.red-noise-weighting=true", "search.shape=limb-darkened",
-                "vetter.training-search.frequency-factor=2"));
+                "search.whiten-hours=6", "vetter.training-search.frequency-factor=2"));
         org.tessexo.common.lightcurve.TransitSearch.Settings search = s.search().transit();
         org.tessexo.common.lightcurve.TransitSearch.Settings train = s.vetting().trainSearch();
         assertEquals(151, search.sdeKernel());
         assertTrue(search.redNoiseWeighting());
+        assertEquals(6.0, search.whitenHours());
+        assertEquals(6.0, train.whitenHours());
         assertEquals(2.0, train.frequencyFactor());
         assertEquals(1, train.maxSignals());
         // the rest is the search's own, none reset to a default by the copy

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
  * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS},
  * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X}, {@code -DsdeKernel=N},
- * {@code -DredNoise=true|false} set
+ * {@code -DredNoise=true|false}, {@code -Dwhiten=HOURS} set
  * the search's variant (the search before issue 14: {@code -Dspacing=frequency -DbinsPerCadence=0 -Dprewhiten=0
  * -Dwindow=0.75});
  * {@code -Dinvert=true} inverts every host first (its eclipses become brightenings the search clips, its noise and
@@ -112,6 +112,7 @@ public final class ActiveStarRecovery {
                 .sdeKernel(Integer.getInteger("sdeKernel", d.sdeKernel()))
                 .redNoiseWeighting(Boolean.parseBoolean(System.getProperty("redNoise",
                         Boolean.toString(d.redNoiseWeighting()))))
+                .whitenHours(Double.parseDouble(System.getProperty("whiten", Double.toString(d.whitenHours()))))
                 .build());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();

@@ -33,14 +33,17 @@ public final class InjectionRecovery {
     public static void main(String[] args) throws Exception {
         int trials = Integer.parseInt(args[0]);
         long seed = Long.parseLong(args[1]);
-        TransitSearch.Settings one = withOneSignal(TransitSearch.Settings.defaults());
+        // -Dwhiten=HOURS: the whitened periodogram's order (0: the plain one), to compare the two on the same trials
+        TransitSearch.Settings defaults = TransitSearch.Settings.defaults().toBuilder().whitenHours(Double.parseDouble(
+                System.getProperty("whiten", Double.toString(TransitSearch.Settings.DEFAULT_WHITEN_HOURS)))).build();
+        TransitSearch.Settings one = withOneSignal(defaults);
         TransitSearch search = new TransitSearch(one);
         List<Future<Trial>> futures = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         for (int f = 2; f < args.length; f++) {
             LightCurve raw = new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(Path.of(args[f])))
                     .lightCurve();
-            LightCurve quiet = masked(raw, new TransitSearch(TransitSearch.Settings.defaults()));
+            LightCurve quiet = masked(raw, new TransitSearch(defaults));
             double sigma = 1.4826 * RobustStats.mad(new TransitSearch(one).prepare(quiet).detrended().flux());
             String star = "TIC " + raw.target().tic();
             Random rnd = new Random(seed + f);

@@ -1,0 +1,214 @@
+package org.tessexo.common.lightcurve;
+
+import org.tessexo.common.stats.RobustStats;
+
+/**
+ * The light curve a box search reads so that its power is the likelihood against the correlated noise it holds, not
+ * against white noise: the whitened matched filter of Kepler's Transiting Planet Search (Jenkins 2002), in the time
+ * domain.
+ *
+ * <p>The noise of the detrended flux is modelled as autoregressive, {@code y_i = sum_j phi_j y_(i-j) + e_i} with
+ * white {@code e} (Yule-Walker, by Levinson-Durbin, on the autocovariance at lags up to {@code order} cadences,
+ * measured on a regular cadence grid with the outliers clipped). Its whitening filter {@code A} (the prediction error,
+ * {@code a = (1, -phi_1, ..., -phi_p) / sigma_e}) turns the noise white; for a box {@code b} the whitened matched
+ * filter's statistic is {@code b' A' A y}, a plain sum over the box of {@code u = A' A y} (the inverse of the noise
+ * covariance applied to the flux). A box search over {@code u} therefore is the whitened search: over a transit's
+ * cadences, {@code u} has the same cumulative sums, folds and boxes as the flux.
+ *
+ * <p>The statistic's variance for a box of {@code L} cadences is {@code L (sum a)^2} inside the box plus a constant
+ * at each of its edges ({@link #varianceOfBox}); {@link #flux()} and {@link #err()} put the first into the search's
+ * weights ({@code u / (sum a)^2} at weight {@code (sum a)^2}: a box's depth comes out as the transit's depth) and
+ * {@link #durationWeights} the second, one factor per trial duration. On white noise {@code a = (1) / sigma}: the
+ * flux is returned as it was, at equal weights.
+ *
+ * <p>Missing cadences (gaps, masked transits) are zeros of the zero-mean noise for the filter: the filter restarts
+ * after a gap longer than its order.
+ */
+public final class Whitening {
+    /** Noise more than this many robust sigmas from the median is clipped before the autocovariance is measured. */
+    static final double CLIP_SIGMA = 4;
+
+    private final double[] flux;
+    private final double[] err;
+    private final double[] filter;
+    private final double cadence;
+
+    private Whitening(double[] flux, double[] err, double[] filter, double cadence) {
+        this.flux = flux;
+        this.err = err;
+        this.filter = filter;
+        this.cadence = cadence;
+    }
+
+    /** The searched flux, {@code 1 + u / (sum a)^2}, one per cadence given. */
+    public double[] flux() {
+        return flux;
+    }
+
+    /** Its errors: {@code 1 / |sum a|} for every cadence. */
+    public double[] err() {
+        return err;
+    }
+
+    /** The whitening filter {@code a}, in units of 1 / flux. */
+    public double[] filter() {
+        return filter.clone();
+    }
+
+    /**
+     * The whitening of a detrended light curve (flux near 1).
+     *
+     * @param time    increasing
+     * @param flux    finite
+     * @param cadence the time between cadences (days)
+     * @param order   the autoregressive model's order, in cadences (the longest lag of correlated noise it follows)
+     */
+    public static Whitening of(double[] time, double[] flux, double cadence, int order) {
+        int n = time.length;
+        int[] slot = new int[n];
+        for (int i = 0; i < n; i++) {
+            slot[i] = (int) Math.round((time[i] - time[0]) / cadence);
+        }
+        int slots = slot[n - 1] + 1;
+        if (slots > 20L * n + 1000) {
+            throw new IllegalArgumentException("cadences too sparse for a cadence grid: " + n + " over " + slots
+                    + " slots of " + cadence + " d");
+        }
+        double median = RobustStats.median(flux.clone(), n);
+        double sigma = 1.4826 * RobustStats.mad(flux);
+        double[] y = new double[slots];
+        boolean[] has = new boolean[slots];
+        for (int i = 0; i < n; i++) {
+            double v = flux[i] - median;
+            y[slot[i]] = Math.max(-CLIP_SIGMA * sigma, Math.min(CLIP_SIGMA * sigma, v));
+            has[slot[i]] = true;
+        }
+        int p = Math.max(0, Math.min(order, n / 10));
+        double[] acov = new double[p + 1];
+        for (int k = 0; k <= p; k++) {
+            double sum = 0;
+            int pairs = 0;
+            for (int i = 0; i + k < slots; i++) {
+                if (has[i] && has[i + k]) {
+                    sum += y[i] * y[i + k];
+                    pairs++;
+                }
+            }
+            acov[k] = pairs > 0 ? sum / pairs : 0;
+        }
+        double[] a = predictionError(acov, n);
+        // u = A' A y on the grid: e = A y (causal), u = A' e (anti-causal), both with the missing slots at zero
+        double[] e = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            if (!has[i]) {
+                continue;
+            }
+            double v = 0;
+            for (int j = 0; j < a.length && j <= i; j++) {
+                v += a[j] * y[i - j];
+            }
+            e[i] = v;
+        }
+        double sumA = 0;
+        for (double v : a) {
+            sumA += v;
+        }
+        double s2 = sumA * sumA;
+        double[] out = new double[n];
+        double[] outErr = new double[n];
+        for (int i = 0; i < n; i++) {
+            int at = slot[i];
+            double u = 0;
+            for (int j = 0; j < a.length && at + j < slots; j++) {
+                u += a[j] * e[at + j];
+            }
+            out[i] = 1 + u / s2;
+            outErr[i] = 1 / Math.abs(sumA);
+        }
+        return new Whitening(out, outErr, a, cadence);
+    }
+
+    /**
+     * The prediction error filter of the autocovariance {@code acov} (lags 0..p) measured on {@code n} cadences,
+     * scaled to unit innovation: Levinson-Durbin, of the order that minimizes Akaike's criterion
+     * {@code n ln(v_m) + 2 m} ({@code v_m} the innovation variance at order m), so that white noise keeps a filter
+     * of (nearly) one coefficient rather than p coefficients fitted to the autocovariance's sampling noise (each
+     * of which would weigh on a short box's edges); stopped early where the covariance is singular.
+     */
+    static double[] predictionError(double[] acov, int n) {
+        int p = acov.length - 1;
+        if (!(acov[0] > 0)) {
+            return new double[] {1};
+        }
+        double[] phi = new double[p + 1];
+        double v = acov[0];
+        double[] best = phi.clone();
+        int bestOrder = 0;
+        double bestV = v;
+        double bestAic = n * Math.log(v);
+        for (int m = 1; m <= p; m++) {
+            double num = acov[m];
+            for (int j = 1; j < m; j++) {
+                num -= phi[j] * acov[m - j];
+            }
+            double k = num / v;
+            if (!(Math.abs(k) < 1)) {
+                break;
+            }
+            double[] next = phi.clone();
+            next[m] = k;
+            for (int j = 1; j < m; j++) {
+                next[j] = phi[j] - k * phi[m - j];
+            }
+            phi = next;
+            v *= 1 - k * k;
+            double aic = n * Math.log(v) + 2 * m;
+            if (aic < bestAic) {
+                bestAic = aic;
+                best = phi.clone();
+                bestOrder = m;
+                bestV = v;
+            }
+        }
+        double scale = 1 / Math.sqrt(bestV);
+        double[] a = new double[bestOrder + 1];
+        a[0] = scale;
+        for (int j = 1; j <= bestOrder; j++) {
+            a[j] = -best[j] * scale;
+        }
+        return a;
+    }
+
+    /** {@code ||A b||^2} for a box of {@code cadences} cadences: the whitened statistic's variance for one transit. */
+    static double varianceOfBox(double[] a, int cadences) {
+        double var = 0;
+        for (int i = 0; i < cadences + a.length - 1; i++) {
+            double v = 0;
+            for (int j = 0; j < a.length; j++) {
+                int at = i - j;
+                if (at >= 0 && at < cadences) {
+                    v += a[j];
+                }
+            }
+            var += v * v;
+        }
+        return var;
+    }
+
+    /**
+     * One weight per trial duration for {@link BoxLeastSquares#power}: the box's variance inside
+     * ({@code L (sum a)^2}) over its whole variance, edges included, so that the power is the squared whitened SNR.
+     */
+    public double[] durationWeights(double[] durations) {
+        double sumA = 0;
+        for (double v : filter) {
+            sumA += v;
+        }
+        double[] g = new double[durations.length];
+        for (int k = 0; k < g.length; k++) {
+            int cadences = Math.max(1, (int) Math.round(durations[k] / cadence));
+            g[k] = cadences * sumA * sumA / varianceOfBox(filter, cadences);
+        }
+        return g;
+    }
+}
