@@ -290,7 +290,7 @@ if want recovery; then
   echo "    the hosts inverted (real noise and variability without the eclipses) with the default search, without"
   echo "    prewhitening, and with a 0.75-day window; the limb-darkened template on limb-darkened injections against"
   echo "    the box on the same; the hosts as they are (binaries), the same three ways; the 2-minute light curves for"
-  echo "    their speed; both kinds of host with the whitened periodogram. About 50 minutes on 2 cores."
+  echo "    their speed; both kinds of host without whitening (plain). About 50 minutes on 2 cores."
   CP="$(common_cp)"
   TESSELLATOR="$SHARED/data/real/tessellator"
   for variant in "inverted:-Dinvert=true -Dvet=true" "inverted-no-prewhitening:-Dinvert=true -Dvet=true -Dprewhiten=0" \
@@ -298,7 +298,7 @@ if want recovery; then
       "inverted-limb-box:-Dinvert=true -Dinject=limb-darkened" \
       "inverted-limb-template:-Dinvert=true -Dinject=limb-darkened -Dshape=limb_darkened" "binaries:-Dvet=true" \
       "binaries-no-prewhitening:-Dvet=true -Dprewhiten=0" "binaries-window:-Dvet=true -Dwindow=0.75" \
-      "inverted-whitened:-Dinvert=true -Dvet=true -Dwhiten=10" "binaries-whitened:-Dvet=true -Dwhiten=10"; do
+      "inverted-plain:-Dinvert=true -Dvet=true -Dwhiten=0" "binaries-plain:-Dvet=true -Dwhiten=0"; do
     name="${variant%%:*}"
     echo "   $name"
     # shellcheck disable=SC2086

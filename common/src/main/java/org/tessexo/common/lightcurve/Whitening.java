@@ -21,11 +21,15 @@ import org.tessexo.common.stats.RobustStats;
  * {@link #durationWeights} the second, one factor per trial duration. On white noise {@code a = (1) / sigma}: the
  * flux is returned as it was, at equal weights.
  *
- * <p>Missing cadences (gaps, masked transits) are zeros of the zero-mean noise for the filter: the filter restarts
- * after a gap longer than its order.
+ * <p>After a gap (the data's, or a masked transit) the innovations are taken with the predictor of as many
+ * cadences as the stretch holds so far (the lower orders of the same recursion), so that they are white from the
+ * first cadence on: the exact whitening of each stretch (its covariance's Cholesky factor), not zeros standing in
+ * for the missing cadences, which would make the cadences after every gap stand out (and a train of masked
+ * transits a periodic signal). The autocovariance is measured without the cadences beyond {@code CLIP_SIGMA}
+ * robust sigmas (a deep transit's or an eclipse's, which the filter then passes as they are).
  */
 public final class Whitening {
-    /** Noise more than this many robust sigmas from the median is clipped before the autocovariance is measured. */
+    /** Cadences more than this many robust sigmas from the median are left out of the autocovariance. */
     static final double CLIP_SIGMA = 4;
 
     private final double[] flux;
@@ -78,10 +82,12 @@ public final class Whitening {
         double sigma = 1.4826 * RobustStats.mad(flux);
         double[] y = new double[slots];
         boolean[] has = new boolean[slots];
+        boolean[] typical = new boolean[slots]; // the autocovariance is measured without outliers (deep dips)
         for (int i = 0; i < n; i++) {
             double v = flux[i] - median;
-            y[slot[i]] = Math.max(-CLIP_SIGMA * sigma, Math.min(CLIP_SIGMA * sigma, v));
+            y[slot[i]] = v;
             has[slot[i]] = true;
+            typical[slot[i]] = Math.abs(v) <= CLIP_SIGMA * sigma;
         }
         int p = Math.max(0, Math.min(order, n / 10));
         double[] acov = new double[p + 1];
@@ -89,26 +95,33 @@ public final class Whitening {
             double sum = 0;
             int pairs = 0;
             for (int i = 0; i + k < slots; i++) {
-                if (has[i] && has[i + k]) {
+                if (typical[i] && typical[i + k]) {
                     sum += y[i] * y[i + k];
                     pairs++;
                 }
             }
             acov[k] = pairs > 0 ? sum / pairs : 0;
         }
-        double[] a = predictionError(acov, n);
-        // u = A' A y on the grid: e = A y (causal), u = A' e (anti-causal), both with the missing slots at zero
+        double[][] filters = filters(acov, n);
+        double[] a = filters[filters.length - 1];
+        int fitted = a.length - 1;
+        // e = A y, the innovations: after a gap the predictor of as many cadences as the stretch has so far (each
+        // order's own filter, from the same recursion), so that e is white from a stretch's first cadence on
+        int[] run = new int[slots]; // cadences present just before each slot, up to the order
         double[] e = new double[slots];
         for (int i = 0; i < slots; i++) {
+            run[i] = i == 0 || !has[i - 1] ? 0 : Math.min(fitted, run[i - 1] + 1);
             if (!has[i]) {
                 continue;
             }
+            double[] f = filters[run[i]];
             double v = 0;
-            for (int j = 0; j < a.length && j <= i; j++) {
-                v += a[j] * y[i - j];
+            for (int j = 0; j < f.length; j++) {
+                v += f[j] * y[i - j];
             }
             e[i] = v;
         }
+        // u = A' e: each cadence's share of the innovations that used it
         double sumA = 0;
         for (double v : a) {
             sumA += v;
@@ -119,8 +132,8 @@ public final class Whitening {
         for (int i = 0; i < n; i++) {
             int at = slot[i];
             double u = 0;
-            for (int j = 0; j < a.length && at + j < slots; j++) {
-                u += a[j] * e[at + j];
+            for (int j = 0; j <= fitted && at + j < slots && has[at + j]; j++) {
+                u += filters[run[at + j]][j] * e[at + j];
             }
             out[i] = 1 + u / s2;
             outErr[i] = 1 / Math.abs(sumA);
@@ -130,21 +143,30 @@ public final class Whitening {
 
     /**
      * The prediction error filter of the autocovariance {@code acov} (lags 0..p) measured on {@code n} cadences,
-     * scaled to unit innovation: Levinson-Durbin, of the order that minimizes Akaike's criterion
-     * {@code n ln(v_m) + 2 m} ({@code v_m} the innovation variance at order m), so that white noise keeps a filter
-     * of (nearly) one coefficient rather than p coefficients fitted to the autocovariance's sampling noise (each
-     * of which would weigh on a short box's edges); stopped early where the covariance is singular.
+     * scaled to unit innovation ({@link #filters}' last).
      */
     static double[] predictionError(double[] acov, int n) {
+        double[][] f = filters(acov, n);
+        return f[f.length - 1];
+    }
+
+    /**
+     * The prediction error filters of orders 0 to P, each scaled to unit innovation: Levinson-Durbin, to the order P
+     * that minimizes Akaike's criterion {@code n ln(v_m) + 2 m} ({@code v_m} the innovation variance at order m), so
+     * that white noise keeps a filter of (nearly) one coefficient rather than p coefficients fitted to the
+     * autocovariance's sampling noise (each of which would weigh on a short box's edges); stopped early where the
+     * covariance is singular. The lower orders whiten the first cadences after a gap.
+     */
+    static double[][] filters(double[] acov, int n) {
         int p = acov.length - 1;
         if (!(acov[0] > 0)) {
-            return new double[] {1};
+            return new double[][] {{1}};
         }
+        java.util.List<double[]> out = new java.util.ArrayList<>();
         double[] phi = new double[p + 1];
         double v = acov[0];
-        double[] best = phi.clone();
+        out.add(scaled(phi, 0, v));
         int bestOrder = 0;
-        double bestV = v;
         double bestAic = n * Math.log(v);
         for (int m = 1; m <= p; m++) {
             double num = acov[m];
@@ -162,19 +184,23 @@ public final class Whitening {
             }
             phi = next;
             v *= 1 - k * k;
+            out.add(scaled(phi, m, v));
             double aic = n * Math.log(v) + 2 * m;
             if (aic < bestAic) {
                 bestAic = aic;
-                best = phi.clone();
                 bestOrder = m;
-                bestV = v;
             }
         }
-        double scale = 1 / Math.sqrt(bestV);
-        double[] a = new double[bestOrder + 1];
+        return out.subList(0, bestOrder + 1).toArray(new double[0][]);
+    }
+
+    /** {@code (1, -phi_1, ..., -phi_m) / sqrt(v)}. */
+    private static double[] scaled(double[] phi, int m, double v) {
+        double scale = 1 / Math.sqrt(v);
+        double[] a = new double[m + 1];
         a[0] = scale;
-        for (int j = 1; j <= bestOrder; j++) {
-            a[j] = -best[j] * scale;
+        for (int j = 1; j <= m; j++) {
+            a[j] = -phi[j] * scale;
         }
         return a;
     }

@@ -58,12 +58,13 @@ class DetrendedSpectrumTest {
      * A real quiet star (TESSellator TIC 158491288, inverted as the recovery bench does, so that only its noise
      * stays), with a trapezoid transit of 1.32 days injected at SNR 12 by its point-to-point scatter (the recovery
      * bench's own injection of that host at SNR 12). On the raw periodogram a long-period box in the star's red
-     * noise wins and the transit is not listed at all; on the detrended one it is the first signal.
+     * noise wins and the transit is not listed at all; on the detrended one it is the first signal. Both without
+     * whitening (the kernel's own effect): whitened, the raw periodogram finds it too, and so does the default.
      */
     @Test
     void aRealQuietStarsShortPeriodTransitIsFoundOnlyOnTheDetrendedPeriodogram() throws IOException {
         Path file = FitsFixtures.realPhotometry().resolve("tessellator").resolve("TIC158491288.fits");
-        TransitSearch.Settings d = TransitSearch.Settings.defaults();
+        TransitSearch.Settings d = TransitSearch.Settings.defaults().toBuilder().whitenHours(0).build();
         TransitSearch raw = new TransitSearch(withKernel(d, 0, d.frequencyFactor()));
         TransitSearch detrended = new TransitSearch(d);
         LightCurve clean = Injector.inverted(detrended.clean(new LightCurveReader("PDCSAP_FLUX").read(
@@ -80,6 +81,11 @@ class DetrendedSpectrumTest {
         TransitSearch.Signal first = after.signals().get(0);
         assertTrue(ActiveStarRecovery.at(first, period, epoch, duration) && first.passed(),
                 "detrended: " + after.signals());
+        TransitSearch.Result whitened = new TransitSearch(d.toBuilder()
+                .whitenHours(TransitSearch.Settings.WHITEN_HOURS).build()).search(injected);
+        TransitSearch.Signal top = whitened.signals().get(0);
+        assertTrue(ActiveStarRecovery.at(top, period, epoch, duration) && top.passed(),
+                "whitened: " + whitened.signals());
     }
 
     static TransitSearch.Settings withKernel(TransitSearch.Settings d, int kernel, double frequencyFactor) {

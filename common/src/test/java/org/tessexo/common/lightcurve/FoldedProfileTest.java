@@ -103,26 +103,34 @@ class FoldedProfileTest {
         double[][] lc = binaryWithPlanet(true, true, 7);
         double[] e = LightCurveReader.nanArray(lc[0].length);
         LightCurve c = new LightCurve(lc[0], lc[1], e, new int[e.length], new LightCurve.Target(1, 1, 1, 1, "F"));
-        TransitSearch.Result r = new TransitSearch(TransitSearch.Settings.defaults()).search(c);
-        assertTrue(r.ok(), r.reason());
-        TransitSearch.Signal first = r.signals().get(0);
-        assertEquals(BINARY_PERIOD, first.period(), 0.001 * BINARY_PERIOD, "the binary first: " + r.signals());
-        boolean planet = r.signals().stream().anyMatch(s -> s.passed()
-                && Math.abs(s.period() / PLANET_PERIOD - 1) < 0.01
-                && Math.abs(TransitSearch.phase(s.epoch(), PLANET_PERIOD, PLANET_EPOCH)) < PLANET_DURATION / 2);
-        assertTrue(planet, "the planet behind the binary: " + r.signals() + "; " + r.notes());
+        for (double whiten : new double[] {0, TransitSearch.Settings.WHITEN_HOURS}) {
+            TransitSearch.Result r = new TransitSearch(TransitSearch.Settings.defaults().toBuilder()
+                    .whitenHours(whiten).build()).search(c);
+            assertTrue(r.ok(), r.reason());
+            TransitSearch.Signal first = r.signals().get(0);
+            assertEquals(BINARY_PERIOD, first.period(), 0.001 * BINARY_PERIOD, "the binary first: " + r.signals());
+            boolean planet = r.signals().stream().anyMatch(s -> s.passed()
+                    && Math.abs(s.period() / PLANET_PERIOD - 1) < 0.01
+                    && Math.abs(TransitSearch.phase(s.epoch(), PLANET_PERIOD, PLANET_EPOCH)) < PLANET_DURATION / 2);
+            assertTrue(planet, "the planet behind the binary (whitening " + whiten + " h): " + r.signals() + "; "
+                    + r.notes());
+            assertTrue(r.signals().stream().allMatch(s -> s.depth() > 0), "dips only: " + r.signals());
+        }
     }
 
     /**
      * A real binary (TESSellator TIC 138093387: one deep eclipse pair in the sector, catalog period 26.7 days) with
      * the recovery bench's own SNR-12 injection (1.856 days). The eclipses are the first signal; their leftover is
      * found again next, below min-sde. That repeat once ended the search and hid the planet behind it; it is masked
-     * wider and the search goes on to the transit, which passes.
+     * wider and the search goes on to the transit, which passes. Without whitening, where the eclipses pass
+     * {@code min-sde} and their leftover follows; whitened, the single eclipse pair stands lower (SDE 7.6, first but
+     * not passing) and the transit passes after it.
      */
     @Test
     void aBinarysLeftoverBelowTheThresholdDoesNotEndTheSearch() throws IOException {
         Path file = FitsFixtures.realPhotometry().resolve("tessellator").resolve("TIC138093387.fits");
-        TransitSearch search = new TransitSearch(TransitSearch.Settings.defaults());
+        TransitSearch search = new TransitSearch(TransitSearch.Settings.defaults().toBuilder().whitenHours(0)
+                .build());
         LightCurve clean = search.clean(new LightCurveReader("PDCSAP_FLUX").read(Files.readAllBytes(file),
                 file.getFileName().toString()).lightCurve());
         double period = 1.85589;
@@ -134,5 +142,10 @@ class FoldedProfileTest {
                 duration), "the eclipses first: " + r.signals());
         assertTrue(r.signals().stream().anyMatch(s -> s.passed() && ActiveStarRecovery.at(s, period, epoch,
                 duration)), "the transit behind them: " + r.signals());
+        TransitSearch.Result w = new TransitSearch(TransitSearch.Settings.defaults().toBuilder()
+                .whitenHours(TransitSearch.Settings.WHITEN_HOURS).build()).search(ActiveStarRecovery.injected(clean,
+                ActiveStarRecovery.scatter(clean.flux()), 12, period, epoch, duration));
+        assertTrue(w.signals().stream().anyMatch(s -> s.passed() && ActiveStarRecovery.at(s, period, epoch,
+                duration)), "whitened: " + w.signals());
     }
 }

@@ -146,6 +146,58 @@ class WhiteningTest {
         assertTrue(Math.abs(none[0]) < 2e-4, "no dip half a period away: " + none[0]);
     }
 
+    /**
+     * AR(1) noise with a gap every 2.5 days (masked transits), whitened stretch by stretch: {@code u = C^-1 y} of
+     * each stretch, whose variance is the diagonal of {@code C^-1}, {@code 1 + phi^2} inside a stretch and 1 at its
+     * two ends (in units of the innovations). Filling the gaps with zeros instead makes the ends stand out (1.24
+     * times the middle's scatter, tried), and a train of gaps a periodic signal of its own.
+     */
+    @Test
+    void eachStretchBetweenGapsIsWhitenedExactly() {
+        double phi = 0.8;
+        Random r = new Random(21);
+        int n = 12_000;
+        double[] tAll = new double[n];
+        double[] fAll = new double[n];
+        double x = 0;
+        for (int i = 0; i < n; i++) {
+            x = phi * x + r.nextGaussian();
+            tAll[i] = 1325 + i * CADENCE;
+            fAll[i] = 1 + 1e-3 * x;
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            kept += Math.abs(TransitSearch.phase(tAll[i], 2.5, 1326)) >= 0.1 ? 1 : 0;
+        }
+        double[] t = new double[kept];
+        double[] f = new double[kept];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (Math.abs(TransitSearch.phase(tAll[i], 2.5, 1326)) >= 0.1) {
+                t[j] = tAll[i];
+                f[j++] = fAll[i];
+            }
+        }
+        double[] u = Whitening.of(t, f, CADENCE, 10).flux();
+        double edge = 0;
+        double middle = 0;
+        int nEdge = 0;
+        int nMiddle = 0;
+        for (int i = 1; i < kept - 1; i++) {
+            boolean after = t[i] - t[i - 1] > 1.5 * CADENCE;
+            boolean before = t[i + 1] - t[i] > 1.5 * CADENCE;
+            if (after || before) {
+                edge += (u[i] - 1) * (u[i] - 1);
+                nEdge++;
+            } else if (t[i] - t[i - 1] < 1.5 * CADENCE && Math.abs(TransitSearch.phase(t[i], 2.5, 1326)) > 0.6) {
+                middle += (u[i] - 1) * (u[i] - 1);
+                nMiddle++;
+            }
+        }
+        double ratio = Math.sqrt((edge / nEdge) / (middle / nMiddle));
+        assertTrue(nEdge > 100, nEdge + " edge cadences");
+        assertEquals(Math.sqrt(1 / (1 + phi * phi)), ratio, 0.06, "ends against middle scatter");
+    }
+
     private static double[] times(int n) {
         double[] t = new double[n];
         for (int i = 0; i < n; i++) {
