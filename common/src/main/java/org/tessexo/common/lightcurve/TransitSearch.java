@@ -570,9 +570,12 @@ public final class TransitSearch {
             }
             BoxLeastSquares bls;
             double[] weights = durationWeights(masked, grid.durations());
-            boolean whiten = s.whitenHours() > 0;
+            double cad = cadence(masked.time());
+            boolean whiten = s.whitenHours() > 0 && Whitening.applicable(masked.time(), cad);
+            if (s.whitenHours() > 0 && !whiten && !notes.contains(NOT_WHITENED)) {
+                notes.add(NOT_WHITENED);
+            }
             if (whiten) {
-                double cad = cadence(masked.time());
                 Whitening wh = Whitening.of(masked.time(), masked.flux(), cad,
                         (int) Math.round(s.whitenHours() / 24 / cad));
                 bls = new BoxLeastSquares(masked.time(), wh.flux(), wh.err());
@@ -666,6 +669,9 @@ public final class TransitSearch {
         }
         return w;
     }
+
+    /** The note of a search that could not whiten (search.whiten-hours asked for it). */
+    static final String NOT_WHITENED = "periodogram not whitened: the cadences are too sparse for a cadence grid";
 
     /** The refined periodogram with its best box's depth and error measured on the flux itself ({@code plain}). */
     static BoxLeastSquares.Periodogram measuredOnFlux(BoxLeastSquares.Periodogram fine, BoxLeastSquares plain) {

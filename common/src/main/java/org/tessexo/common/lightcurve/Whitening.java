@@ -32,6 +32,11 @@ public final class Whitening {
     /** Cadences more than this many robust sigmas from the median are left out of the autocovariance. */
     static final double CLIP_SIGMA = 4;
 
+    /** Lags at most (10 hours of 2-minute cadences are 300; 20-second ones are held to 2.8 hours). */
+    static final int MAX_ORDER = 512;
+    /** A cadence grid at most this many times the cadences (plus a constant): gaps, not a sparse sampling. */
+    static final int MAX_GRID_PER_CADENCE = 20;
+
     private final double[] flux;
     private final double[] err;
     private final double[] filter;
@@ -68,16 +73,16 @@ public final class Whitening {
      * @param order   the autoregressive model's order, in cadences (the longest lag of correlated noise it follows)
      */
     public static Whitening of(double[] time, double[] flux, double cadence, int order) {
+        if (!applicable(time, cadence)) {
+            throw new IllegalArgumentException("cadences too sparse for a grid of " + cadence + "-day cadences: "
+                    + time.length + " over " + (time[time.length - 1] - time[0]) + " days");
+        }
         int n = time.length;
         int[] slot = new int[n];
         for (int i = 0; i < n; i++) {
             slot[i] = (int) Math.round((time[i] - time[0]) / cadence);
         }
         int slots = slot[n - 1] + 1;
-        if (slots > 20L * n + 1000) {
-            throw new IllegalArgumentException("cadences too sparse for a cadence grid: " + n + " over " + slots
-                    + " slots of " + cadence + " d");
-        }
         double median = RobustStats.median(flux.clone(), n);
         double sigma = 1.4826 * RobustStats.mad(flux);
         double[] y = new double[slots];
@@ -89,7 +94,7 @@ public final class Whitening {
             has[slot[i]] = true;
             typical[slot[i]] = Math.abs(v) <= CLIP_SIGMA * sigma;
         }
-        int p = Math.max(0, Math.min(order, n / 10));
+        int p = Math.max(0, Math.min(Math.min(order, MAX_ORDER), n / 10));
         double[] acov = new double[p + 1];
         for (int k = 0; k <= p; k++) {
             double sum = 0;
@@ -139,6 +144,16 @@ public final class Whitening {
             outErr[i] = 1 / Math.abs(sumA);
         }
         return new Whitening(out, outErr, a, cadence);
+    }
+
+    /**
+     * Whether the cadences sit on a grid of {@code cadence} with gaps, as a light curve's do (not a sparse sampling of
+     * a long baseline, whose grid would be mostly empty): what {@link #of} needs.
+     */
+    public static boolean applicable(double[] time, double cadence) {
+        int n = time.length;
+        return n >= 2 && cadence > 0 && Double.isFinite(cadence)
+                && (time[n - 1] - time[0]) / cadence + 1 <= (double) MAX_GRID_PER_CADENCE * n + 1000;
     }
 
     /**

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -196,6 +197,25 @@ class WhiteningTest {
         double ratio = Math.sqrt((edge / nEdge) / (middle / nMiddle));
         assertTrue(nEdge > 100, nEdge + " edge cadences");
         assertEquals(Math.sqrt(1 / (1 + phi * phi)), ratio, 0.06, "ends against middle scatter");
+    }
+
+    @Test
+    void aSparseLightCurveIsSearchedPlainWithANote() {
+        // 300 cadences of 30 minutes each spread over 400 days (a few per night): no cadence grid to whiten on
+        int n = 300;
+        double[] t = new double[n];
+        double[] f = new double[n];
+        Random r = new Random(4);
+        for (int i = 0; i < n; i++) {
+            t[i] = 1325 + (i / 3) * 4.0 + (i % 3) * CADENCE;
+            f[i] = 1 + 1e-3 * r.nextGaussian();
+        }
+        assertFalse(Whitening.applicable(t, CADENCE));
+        assertTrue(Whitening.applicable(times(1_250), CADENCE));
+        LightCurve lc = new LightCurve(t, f, new double[n], new int[n], new LightCurve.Target(1, 1, 1, 1, "F"));
+        TransitSearch.Result res = new TransitSearch(TransitSearch.Settings.defaults().toBuilder()
+                .whitenHours(TransitSearch.Settings.WHITEN_HOURS).maxPeriods(2_000).build()).search(lc);
+        assertTrue(res.notes().contains(TransitSearch.NOT_WHITENED), res.notes());
     }
 
     private static double[] times(int n) {
