@@ -9,11 +9,12 @@ import org.tessexo.common.stats.RobustStats;
  *
  * <p>The noise of the detrended flux is modelled as autoregressive, {@code y_i = sum_j phi_j y_(i-j) + e_i} with
  * white {@code e} (Yule-Walker, by Levinson-Durbin, on the autocovariance at lags up to {@code order} cadences,
- * measured on a regular cadence grid with the outliers clipped). Its whitening filter {@code A} (the prediction error,
- * {@code a = (1, -phi_1, ..., -phi_p) / sigma_e}) turns the noise white; for a box {@code b} the whitened matched
- * filter's statistic is {@code b' A' A y}, a plain sum over the box of {@code u = A' A y} (the inverse of the noise
- * covariance applied to the flux). A box search over {@code u} therefore is the whitened search: over a transit's
- * cadences, {@code u} has the same cumulative sums, folds and boxes as the flux.
+ * measured on a regular cadence grid without the outliers; the order by Akaike's criterion). Its whitening filter
+ * {@code A} (the prediction error, {@code a = (1, -phi_1, ..., -phi_p) / sigma_e}) turns the noise white; for a
+ * box {@code b} the whitened matched filter's statistic is {@code b' A' A y}, a plain sum over the box of
+ * {@code u = A' A y} (the inverse of the noise covariance applied to the flux). A box search over {@code u}
+ * therefore is the whitened search: over a transit's cadences, {@code u} has the same cumulative sums, folds and
+ * boxes as the flux.
  *
  * <p>The statistic's variance for a box of {@code L} cadences is {@code L (sum a)^2} inside the box plus a constant
  * at each of its edges ({@link #varianceOfBox}); {@link #flux()} and {@link #err()} put the first into the search's
@@ -70,7 +71,8 @@ public final class Whitening {
      * @param time    increasing
      * @param flux    finite
      * @param cadence the time between cadences (days)
-     * @param order   the autoregressive model's order, in cadences (the longest lag of correlated noise it follows)
+     * @param order   the autoregressive model's highest order, in cadences (the longest lag of correlated noise it
+     *                may follow; Akaike's criterion chooses up to it, and {@link #MAX_ORDER} bounds it)
      */
     public static Whitening of(double[] time, double[] flux, double cadence, int order) {
         if (!applicable(time, cadence)) {
