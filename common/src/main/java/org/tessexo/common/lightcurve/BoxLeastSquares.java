@@ -405,9 +405,7 @@ public final class BoxLeastSquares {
         double yin = 0;
         double e = epoch - minT;
         for (int i = 0; i < t.length; i++) {
-            double x = t[i] - e;
-            double ph = x - period * Math.floor(x / period + 0.5);
-            if (Math.abs(ph) < 0.5 * duration) {
+            if (Math.abs(TransitSearch.phase(t[i], period, e)) < 0.5 * duration) {
                 win += w[i];
                 yin += yw[i];
             }

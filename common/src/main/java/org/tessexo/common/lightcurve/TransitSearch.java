@@ -568,27 +568,9 @@ public final class TransitSearch {
             if (masked.size() < 100) {
                 break;
             }
-            BoxLeastSquares bls;
-            double[] weights = durationWeights(masked, grid.durations());
-            double cad = cadence(masked.time());
-            boolean whiten = s.whitenHours() > 0 && Whitening.applicable(masked.time(), cad);
-            if (s.whitenHours() > 0 && !whiten && !notes.contains(NOT_WHITENED)) {
-                notes.add(NOT_WHITENED);
-            }
-            if (whiten) {
-                Whitening wh = Whitening.of(masked.time(), masked.flux(), cad,
-                        (int) Math.round(s.whitenHours() / 24 / cad));
-                bls = new BoxLeastSquares(masked.time(), wh.flux(), wh.err());
-                double[] g = wh.durationWeights(grid.durations());
-                if (weights != null) {
-                    for (int k = 0; k < g.length; k++) {
-                        g[k] *= weights[k];
-                    }
-                }
-                weights = g;
-            } else {
-                bls = new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr());
-            }
+            Pass pass = pass(masked, grid.durations(), notes);
+            BoxLeastSquares bls = pass.bls();
+            double[] weights = pass.weights();
             BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(),
                     BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, true, s.shape(), weights));
             int b = pg.best();
@@ -604,8 +586,8 @@ public final class TransitSearch {
             }
             BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
             double[] time = detrended.time();
-            if (whiten) {
-                fine = measuredOnFlux(fine, new BoxLeastSquares(masked.time(), masked.flux(), masked.fluxErr()));
+            if (pass.whitened()) {
+                fine = measuredOnFlux(fine, plain(masked));
             }
             Signal found = measured(rank, fine, sde, time, work, not(inTransit), masked.time(), edges, false);
             double period = found.period();
@@ -670,6 +652,38 @@ public final class TransitSearch {
         return w;
     }
 
+    /** One pass's box search: the BLS over what it reads, its duration weights, and whether that is whitened. */
+    private record Pass(BoxLeastSquares bls, double[] weights, boolean whitened) { }
+
+    /**
+     * The box search of one pass over {@code lc}: over its whitened flux when {@code search.whiten-hours} asks for
+     * it and the cadences allow it (a note says when they do not), else over the flux.
+     */
+    private Pass pass(LightCurve lc, double[] durations, List<String> notes) {
+        double[] weights = durationWeights(lc, durations);
+        if (s.whitenHours() <= 0) {
+            return new Pass(plain(lc), weights, false);
+        }
+        double cadence = cadence(lc.time()); // of the cadences left: a pass's masks can change it
+        if (!Whitening.applicable(lc.time(), cadence)) {
+            if (!notes.contains(NOT_WHITENED)) {
+                notes.add(NOT_WHITENED);
+            }
+            return new Pass(plain(lc), weights, false);
+        }
+        Whitening w = Whitening.of(lc.time(), lc.flux(), cadence, (int) Math.round(s.whitenHours() / 24 / cadence));
+        double[] g = w.durationWeights(durations);
+        for (int k = 0; weights != null && k < g.length; k++) {
+            g[k] *= weights[k];
+        }
+        return new Pass(new BoxLeastSquares(lc.time(), w.flux(), w.err()), g, true);
+    }
+
+    /** The box search over the light curve's own flux and errors. */
+    private static BoxLeastSquares plain(LightCurve lc) {
+        return new BoxLeastSquares(lc.time(), lc.flux(), lc.fluxErr());
+    }
+
     /** The note of a search that could not whiten (search.whiten-hours asked for it). */
     static final String NOT_WHITENED = "periodogram not whitened: the cadences are too sparse for a cadence grid";
 
@@ -710,7 +724,7 @@ public final class TransitSearch {
      * rotator), reported first as what it is, for the vetter to judge.
      */
     private Lead unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges, List<Signal> found) {
-        BoxLeastSquares bls = new BoxLeastSquares(lc.time(), lc.flux(), lc.fluxErr());
+        BoxLeastSquares bls = plain(lc);
         double[] weights = durationWeights(lc, grid.durations());
         BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
                 s.maxDutyCycle(), minBin, true, s.shape(), weights));

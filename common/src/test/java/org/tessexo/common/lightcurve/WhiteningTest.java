@@ -43,12 +43,10 @@ class WhiteningTest {
 
     @Test
     void whiteNoiseIsSearchedAsItWas() {
-        int n = 2_000;
-        double[] t = new double[n];
-        double[] f = new double[n];
+        double[] t = times(2_000);
+        double[] f = new double[t.length];
         Random r = new Random(3);
-        for (int i = 0; i < n; i++) {
-            t[i] = 1325 + i * CADENCE + (i >= n / 2 ? 1 : 0);
+        for (int i = 0; i < t.length; i++) {
             f[i] = 1 + 1e-3 * r.nextGaussian();
         }
         Whitening w = Whitening.of(t, f, CADENCE, 20);
