@@ -584,7 +584,8 @@ public final class TransitSearch {
             if (weak && !listed(signals, pg.periods()[b], 2)) {
                 break;
             }
-            BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
+            BoxLeastSquares.Periodogram fine = atTwiceThePeriod(bls, refine(bls, pg, b, grid.durations(), minBin,
+                    weights), grid, minBin, weights);
             double[] time = detrended.time();
             if (pass.whitened()) {
                 fine = measuredOnFlux(fine, plain(masked));
@@ -729,7 +730,8 @@ public final class TransitSearch {
         BoxLeastSquares.Periodogram pg = sdeSpectrum(bls.power(grid, s.oversample(), BoxLeastSquares.Binning.FULL,
                 s.maxDutyCycle(), minBin, true, s.shape(), weights));
         int b = pg.best();
-        BoxLeastSquares.Periodogram fine = refine(bls, pg, b, grid.durations(), minBin, weights);
+        BoxLeastSquares.Periodogram fine = atTwiceThePeriod(bls, refine(bls, pg, b, grid.durations(), minBin, weights),
+                grid, minBin, weights);
         double period = fine.periods()[fine.best()];
         if (listed(found, period)) {
             return null;
@@ -783,6 +785,35 @@ public final class TransitSearch {
         fine[REFINE_STEPS / 2] = p[b];
         return bls.power(new PeriodGrid(fine, durations), s.oversample(), BoxLeastSquares.Binning.FULL,
                 s.maxDutyCycle(), minBin, false, s.shape(), weights);
+    }
+
+    /**
+     * A peak at half the true period moved to the true period. Transits that repeat every {@code 2P} fold at
+     * {@code P} into every other fold, half their depth over twice the cadences: the box's power (its squared SNR) at
+     * {@code P} is half of that at {@code 2P}. Transits that repeat every {@code P} give at {@code 2P} half of them:
+     * half the power. So the power at twice the period, refined as the peak was, against the peak's: above it, the
+     * transits are every other fold's and {@code 2P} is the period. The same test moves a binary whose secondary is
+     * shallower than 0.41 times its primary to its orbital period (equal eclipses stay at half of it). Where it
+     * matters: a deep transit in a long light curve, whose peak the periodogram less its running median can lower
+     * below its half's (a hot Jupiter in a month of 1-minute Kepler data, whitened, came out at half its period).
+     */
+    BoxLeastSquares.Periodogram atTwiceThePeriod(BoxLeastSquares bls, BoxLeastSquares.Periodogram fine,
+                                                 PeriodGrid grid, double minBin, double[] weights) {
+        double[] p = fine.periods();
+        double longest = grid.periods()[0];
+        for (double x : grid.periods()) {
+            longest = Math.max(longest, x);
+        }
+        if (2 * p[fine.best()] > longest) {
+            return fine;
+        }
+        double[] twice = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            twice[i] = 2 * p[i];
+        }
+        BoxLeastSquares.Periodogram doubled = bls.power(new PeriodGrid(twice, grid.durations()), s.oversample(),
+                BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, false, s.shape(), weights);
+        return doubled.power()[doubled.best()] > fine.power()[fine.best()] ? doubled : fine;
     }
 
     /** The median time between neighbouring cadences (days). */
