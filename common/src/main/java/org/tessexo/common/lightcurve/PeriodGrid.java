@@ -27,6 +27,15 @@ public record PeriodGrid(double[] periods, double[] durations, int wanted) {
         this(periods, durations, periods.length);
     }
 
+    /** The longest trial period (days). */
+    public double longest() {
+        double longest = Double.NEGATIVE_INFINITY;
+        for (double p : periods) {
+            longest = Math.max(longest, p);
+        }
+        return longest;
+    }
+
     /** Whether the grid was made coarser than the rule asks, to stay within a cap ({@link #wanted} periods). */
     public boolean capped() {
         return wanted > periods.length;

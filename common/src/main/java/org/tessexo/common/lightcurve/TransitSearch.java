@@ -783,7 +783,13 @@ public final class TransitSearch {
             fine[i] = lo + (hi - lo) * i / (REFINE_STEPS - 1);
         }
         fine[REFINE_STEPS / 2] = p[b];
-        return bls.power(new PeriodGrid(fine, durations), s.oversample(), BoxLeastSquares.Binning.FULL,
+        return finePower(bls, fine, durations, minBin, weights);
+    }
+
+    /** The power at a few periods around a peak, as refinement reads it: every phase, no running median. */
+    private BoxLeastSquares.Periodogram finePower(BoxLeastSquares bls, double[] periods, double[] durations,
+                                                  double minBin, double[] weights) {
+        return bls.power(new PeriodGrid(periods, durations), s.oversample(), BoxLeastSquares.Binning.FULL,
                 s.maxDutyCycle(), minBin, false, s.shape(), weights);
     }
 
@@ -800,19 +806,14 @@ public final class TransitSearch {
     BoxLeastSquares.Periodogram atTwiceThePeriod(BoxLeastSquares bls, BoxLeastSquares.Periodogram fine,
                                                  PeriodGrid grid, double minBin, double[] weights) {
         double[] p = fine.periods();
-        double longest = grid.periods()[0];
-        for (double x : grid.periods()) {
-            longest = Math.max(longest, x);
-        }
-        if (2 * p[fine.best()] > longest) {
+        if (2 * p[fine.best()] > grid.longest()) {
             return fine;
         }
         double[] twice = new double[p.length];
         for (int i = 0; i < p.length; i++) {
             twice[i] = 2 * p[i];
         }
-        BoxLeastSquares.Periodogram doubled = bls.power(new PeriodGrid(twice, grid.durations()), s.oversample(),
-                BoxLeastSquares.Binning.FULL, s.maxDutyCycle(), minBin, false, s.shape(), weights);
+        BoxLeastSquares.Periodogram doubled = finePower(bls, twice, grid.durations(), minBin, weights);
         return doubled.power()[doubled.best()] > fine.power()[fine.best()] ? doubled : fine;
     }
 

@@ -3,6 +3,7 @@ package org.tessexo.common.vetting;
 import org.tessexo.common.eval.BinaryMetrics;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,25 @@ public final class VettingMetrics {
     public record Scored(String star, String source, Vetter.Kind label, double planetScore, Vetter.Kind disposition,
                          double period, double snr, double injectedSnr, String detail) implements Serializable {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** Examples scored per call of the network: enough to fill its batch, small enough to bound memory. */
+    public static final int BATCH = 64;
+
+    /** Each example scored by the vetter, in order, {@link #BATCH} at a time. */
+    public static List<Scored> scored(Vetter vetter, List<TrainingExamples.Example> examples) {
+        List<Scored> out = new ArrayList<>(examples.size());
+        for (int j = 0; j < examples.size(); j += BATCH) {
+            List<TrainingExamples.Example> batch = examples.subList(j, Math.min(examples.size(), j + BATCH));
+            List<Vetter.Score> scores = vetter.score(batch.stream().map(TrainingExamples.Example::views).toList());
+            for (int k = 0; k < batch.size(); k++) {
+                TrainingExamples.Example e = batch.get(k);
+                Vetter.Score s = scores.get(k);
+                out.add(new Scored(e.star(), e.source(), e.label(), s.planet(), s.disposition(),
+                        e.signal().period(), e.signal().snr(), e.truthSnr(), e.detail()));
+            }
+        }
+        return out;
     }
 
     private final BinaryMetrics overall;

@@ -32,6 +32,7 @@ class PeriodGridTest {
         double[] u = uniform.periods();
         assertEquals(bound, BASELINE * u[0] * (1 / u[1] - 1 / u[0]), bound * 0.01, "the uniform grid at T / 2");
         assertEquals(BASELINE / 2, p[0], 1e-9);
+        assertEquals(BASELINE / 2, drift.longest(), 1e-9);
         assertEquals(0.5, p[p.length - 1], 1e-9);
         double expected = 2 * BASELINE / minDur * Math.log(BASELINE / 2 / 0.5);
         assertEquals(expected, p.length, expected * 0.01);

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
  * prints each vetter's evaluation ({@link VettingMetrics}) as one line.
  */
 public final class VetterComparison {
-    private static final int BATCH = 64;
 
     private VetterComparison() {
     }
@@ -58,7 +57,8 @@ public final class VetterComparison {
         for (int i = 1; i < args.length; i++) {
             Vetter vetter = Vetter.load("shipped".equals(args[i]) ? Vetter.shippedBytes()
                     : Files.readAllBytes(Path.of(args[i])), false);
-            System.out.println(args[i] + ": " + VettingMetrics.of(scored(vetter, examples), v.threshold()).toMap());
+            VettingMetrics m = VettingMetrics.of(VettingMetrics.scored(vetter, examples), v.threshold());
+            System.out.println(args[i] + ": " + m.toMap());
         }
     }
 
@@ -74,20 +74,5 @@ public final class VetterComparison {
         }
         return TrainingExamples.of(r.lightCurve(), known, plan, new TransitSearch(v.trainSearch()),
                 v.seed() * 31 + name.hashCode());
-    }
-
-    private static List<VettingMetrics.Scored> scored(Vetter vetter, List<TrainingExamples.Example> examples) {
-        List<VettingMetrics.Scored> out = new ArrayList<>();
-        for (int j = 0; j < examples.size(); j += BATCH) {
-            List<TrainingExamples.Example> batch = examples.subList(j, Math.min(examples.size(), j + BATCH));
-            List<Vetter.Score> scores = vetter.score(batch.stream().map(TrainingExamples.Example::views).toList());
-            for (int k = 0; k < batch.size(); k++) {
-                TrainingExamples.Example e = batch.get(k);
-                Vetter.Score sc = scores.get(k);
-                out.add(new VettingMetrics.Scored(e.star(), e.source(), e.label(), sc.planet(), sc.disposition(),
-                        e.signal().period(), e.signal().snr(), e.truthSnr(), e.detail()));
-            }
-        }
-        return out;
     }
 }

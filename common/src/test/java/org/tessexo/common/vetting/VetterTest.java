@@ -50,4 +50,26 @@ class VetterTest {
         assertThrows(IllegalArgumentException.class, () -> new Vetter(v.network(), new Vetter.Info(101, 61,
                 List.of(SignalViews.SCALARS), 0.5, "old", 1, 0.9, "")));
     }
+
+    @Test
+    void examplesAreScoredInBatchesInTheirOrderAsOneAtATime() {
+        Vetter v = new Vetter(VetterNetwork.build(VetterNetwork.Settings.defaults()), Vetter.info(0.5, "t", 0, 0));
+        List<TrainingExamples.Example> examples = new java.util.ArrayList<>();
+        int n = VettingMetrics.BATCH + 5; // a full batch and a partial one
+        for (int i = 0; i < n; i++) {
+            double depth = 0.002 + 0.0002 * i;
+            examples.add(new TrainingExamples.Example("star" + i, "injected", Vetter.Kind.PLANET, views(depth),
+                    SignalViewsTest.signal(depth), 10 + i, "d" + i));
+        }
+        List<VettingMetrics.Scored> scored = VettingMetrics.scored(v, examples);
+        assertEquals(n, scored.size());
+        for (int i : new int[] {0, VettingMetrics.BATCH - 1, VettingMetrics.BATCH, n - 1}) {
+            VettingMetrics.Scored s = scored.get(i);
+            assertEquals("star" + i, s.star());
+            assertEquals(10 + i, s.injectedSnr());
+            Vetter.Score alone = v.score(List.of(examples.get(i).views())).get(0);
+            assertEquals(alone.planet(), s.planetScore(), 1e-5, "example " + i);
+            assertEquals(alone.disposition(), s.disposition());
+        }
+    }
 }

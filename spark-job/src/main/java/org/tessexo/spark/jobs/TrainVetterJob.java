@@ -276,14 +276,7 @@ final class TrainVetterJob extends Job {
             return Double.NaN;
         }
         Vetter v = new Vetter(net, Vetter.info(threshold, "validation", 0, Double.NaN));
-        List<Vetter.Score> scores = v.score(validation.stream().map(TrainingExamples.Example::views).toList());
-        List<VettingMetrics.Scored> scored = new ArrayList<>();
-        for (int i = 0; i < scores.size(); i++) {
-            TrainingExamples.Example e = validation.get(i);
-            scored.add(new VettingMetrics.Scored(e.star(), e.source(), e.label(), scores.get(i).planet(),
-                    scores.get(i).disposition(), e.signal().period(), e.signal().snr(), e.truthSnr(), e.detail()));
-        }
-        return VettingMetrics.of(scored, threshold).auc();
+        return VettingMetrics.of(VettingMetrics.scored(v, validation), threshold).auc();
     }
 
     private static Row scoredRow(VettingMetrics.Scored e) {
