@@ -23,6 +23,8 @@
 #      the corner turn's shuffle bytes (Spark's event log), where the time goes, the peak resident memory.
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
+#  12. independent (only when asked for: about 4 minutes): detect on three sectors written by another generator
+#      (bench/independent_sector.py: other PSFs, sky, crowding, flags), scored by bench/score_detect.py.
 #  11. serve (only when asked for: about 6 minutes): the HTTP server (./submit.sh serve, its own JVM) under 1, 4 and
 #      16 concurrent clients on loopback, images (the demo model on a demo FFI) and light curves (WASP-126's alert
 #      light curve): throughput, p50 and p99 latency; its heap after collection and resident memory over 10,000
@@ -31,7 +33,8 @@
 #      TESSellator light curves, pooled AUC, by fold, recall, precision, real binaries called planet.
 #
 #   bench/run.sh [--files N] [--links K] [--skip-s3] [--frames F] [--phot-runs R]
-#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv,serve]
+#                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv,serve,
+#                        independent]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -481,6 +484,23 @@ print(f"   {t['total']} s ({float(wall):.0f} s with the JVM's start): photometry
       f" binaries called planets {sum(found(x, 'binary') for x in binaries)} of {len(binaries)}; peak RSS"
       f" {int(rss) // 1024} MB")
 PY
+fi
+
+if want independent; then
+  # detect on sectors written by another generator (bench/independent_sector.py, astropy: its own PSF, sky, crowding,
+  # flags, transit shape, scattered light with a gradient), 1,203 30-minute frames each, scored against their truth
+  echo
+  echo "   detect on independently generated sectors (bench/independent_sector.py), local[$CORES]:"
+  for spec in "1 --psf 1.1 --sky 250 --stars 300" "2 --psf 1.4 --sky 400 --stars 400" \
+              "3 --psf 0.9 --sky 120 --stars 250 --size 256"; do
+    set -- $spec
+    seed=$1; shift
+    SEC="$WORK/independent-$seed"
+    [ -f "$SEC/truth.csv" ] || $PY bench/independent_sector.py "$SEC" --seed "$seed" "$@" > /dev/null
+    ./submit.sh detect --master "local[$CORES]" --input "$SEC/ffi" --output "$WORK/out-independent-$seed" --overwrite \
+      search.figures=0 > "$WORK/independent-$seed.log" 2>&1 || { tail -30 "$WORK/independent-$seed.log" >&2; exit 1; }
+    echo "   seed $seed ($*): $($PY bench/score_detect.py "$SEC" "$WORK/out-independent-$seed" --quiet | tail -1)"
+  done
 fi
 
 if want vetter-cv; then

@@ -15,7 +15,11 @@ import java.util.List;
  *   {@link #sizeApertures} picks each radius to maximize the CCD equation's signal-to-noise on the reference
  *   image: bright stars get wide apertures, faint ones narrow.</li>
  *   <li>Background: the median of an annulus from {@code gap} to {@code gap + width} pixels beyond the aperture,
- *   per frame (robust to the stars in it), its scatter from the annulus' MAD.</li>
+ *   per frame (robust to the stars in it), its scatter from the annulus' MAD. Where the frame's sky has a gradient
+ *   ({@link SkyGradient}: scattered light), the gradient is taken out of the annulus' pixels first: a plain median
+ *   is pulled by it as soon as another star covers part of the annulus (its clean pixels are then mostly on one
+ *   side). On an independent sector with 1.7 e-/s per pixel of gradient at the orbits' starts, a neighbour in an
+ *   annulus biased a background by 8 e-/s, a 1.4% dip of a 13th-magnitude star each time.</li>
  *   <li>Error: the CCD equation, F / t for the star's shot noise plus the aperture's pixels times the background's
  *   variance, that of the background's estimate included.</li>
  *   <li>Centroid: the first moment of the background-subtracted aperture pixels.</li>
@@ -31,6 +35,11 @@ public final class FramePhotometry {
     private final int[][] pixels;
     private final float[][] weights;
     private final int[][] annulus;
+    /** Per star, each annulus pixel's offset from the star's centre, (dx, dy) pairs (for the gradient). */
+    private final float[][] annulusOffsets;
+    /** Per star, its annulus' outer radius (pixels). */
+    private final float[] outer;
+    private final ScienceRegion region;
     private final int width;
     /** The read noise and other sky-independent variance of a pixel, e^2 over an exposure; NaN when not known. */
     private double readVariance = Double.NaN;
@@ -56,10 +65,20 @@ public final class FramePhotometry {
         pixels = new int[n][];
         weights = new float[n][];
         annulus = new int[n][];
+        annulusOffsets = new float[n][];
+        outer = new float[n];
+        this.region = region;
         for (int i = 0; i < n; i++) {
             Star s = stars.get(i);
             apertureOf(s.x(), s.y(), s.radius(), region, width, pixels, weights, i);
             annulus[i] = ring(s.x(), s.y(), s.radius() + gap, s.radius() + gap + annulusWidth, region, width);
+            float[] off = new float[2 * annulus[i].length];
+            for (int k = 0; k < annulus[i].length; k++) {
+                off[2 * k] = (float) (annulus[i][k] % width - s.x());
+                off[2 * k + 1] = (float) (annulus[i][k] / width - s.y());
+            }
+            annulusOffsets[i] = off;
+            outer[i] = (float) (s.radius() + gap + annulusWidth);
         }
     }
 
@@ -163,12 +182,29 @@ public final class FramePhotometry {
         float[] cys = new float[n];
         double[] ringValues = new double[maxLength(annulus)];
         BinnedMedian median = new BinnedMedian();
+        SkyGradient sky = SkyGradient.of(img, width, region);
+        double[] g = new double[3];
         for (int i = 0; i < n; i++) {
             int m = 0;
-            for (int p : annulus[i]) {
-                float v = img[p];
-                if (Float.isFinite(v)) {
-                    ringValues[m++] = v;
+            int[] ring = annulus[i];
+            if (sky != null) {
+                sky.at(stars.get(i).x(), stars.get(i).y(), g);
+            }
+            if (sky == null || !tilted(g, outer[i], exposureSeconds)) {
+                for (int p : ring) {
+                    float v = img[p];
+                    if (Float.isFinite(v)) {
+                        ringValues[m++] = v;
+                    }
+                }
+            } else {
+                // the sky at the star's centre, from each pixel's value less the gradient's rise to it
+                float[] off = annulusOffsets[i];
+                for (int k = 0; k < ring.length; k++) {
+                    float v = img[ring[k]];
+                    if (Float.isFinite(v)) {
+                        ringValues[m++] = v - g[0] * off[2 * k] - g[1] * off[2 * k + 1];
+                    }
                 }
             }
             if (m < 5) {
@@ -220,6 +256,26 @@ public final class FramePhotometry {
         }
         double[] offset = offset(flux, err, cxs, cys);
         return new Measures(flux, err, bkg, cxs, cys, offset[0], offset[1]);
+    }
+
+    /** A gradient whose rise across the annulus is below this many of a pixel's sigmas is left in. */
+    static final double TILT_SIGMAS = 0.1;
+
+    /**
+     * Whether the sky's gradient {@code g} (d/dx, d/dy, level) rises across an annulus of this outer radius by more
+     * than {@link #TILT_SIGMAS} of a pixel's noise (the CCD equation at the sky's level); always, without the read
+     * variance. Most frames' gradients are below it: their stars' annuli are taken as they are.
+     */
+    private boolean tilted(double[] g, double outerRadius, double exposureSeconds) {
+        double rise = (Math.abs(g[0]) + Math.abs(g[1])) * outerRadius;
+        if (rise == 0) {
+            return false;
+        }
+        if (Double.isNaN(readVariance)) {
+            return true;
+        }
+        double sigma = Math.sqrt(Math.max(0, g[2]) * exposureSeconds + readVariance) / exposureSeconds;
+        return rise > TILT_SIGMAS * sigma;
     }
 
     /** The median centroid shift of the brightest stars that are measured well (the list is brightest first). */

@@ -14,9 +14,16 @@ public record Verdict(double planetScore, double binaryScore, double falseAlarmS
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static Verdict of(Vetter.Score s, SignalViews.Views v) {
-        return new Verdict(s.planet(), s.binary(), s.falseAlarm(), s.disposition().label(), v.depthPpm(),
-                v.oddEvenSigma(), v.secondaryPpm(), v.secondarySigma(), v.anySecondary());
+    /**
+     * The vetter's verdict on a signal. {@code detected}: whether the signal passed the search's threshold
+     * ({@code search.min-sde}); one that did not is no detection (the first signal of a light curve is listed either
+     * way) and never a planet candidate: scored a planet, its disposition is false alarm, its scores stay.
+     */
+    public static Verdict of(Vetter.Score s, SignalViews.Views v, boolean detected) {
+        Vetter.Kind kind = !detected && s.disposition() == Vetter.Kind.PLANET ? Vetter.Kind.FALSE_ALARM
+                : s.disposition();
+        return new Verdict(s.planet(), s.binary(), s.falseAlarm(), kind.label(), v.depthPpm(), v.oddEvenSigma(),
+                v.secondaryPpm(), v.secondarySigma(), v.anySecondary());
     }
 
     /** The features without a score (no vetter given). */

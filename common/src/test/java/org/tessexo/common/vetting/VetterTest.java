@@ -72,4 +72,16 @@ class VetterTest {
             assertEquals(alone.disposition(), s.disposition());
         }
     }
+
+    @Test
+    void aSignalBelowTheSearchThresholdIsNeverAPlanetCandidate() {
+        SignalViews.Views v = views(0.004);
+        Vetter.Score planet = new Vetter.Score(0.9, 0.05, 0.05, Vetter.Kind.PLANET);
+        Vetter.Score binary = new Vetter.Score(0.1, 0.8, 0.1, Vetter.Kind.ECLIPSING_BINARY);
+        assertEquals("planet candidate", Verdict.of(planet, v, true).disposition());
+        Verdict below = Verdict.of(planet, v, false);
+        assertEquals("false alarm", below.disposition());
+        assertEquals(0.9, below.planetScore(), "the scores stay");
+        assertEquals("eclipsing binary", Verdict.of(binary, v, false).disposition());
+    }
 }
