@@ -484,6 +484,7 @@ print(f"   {t['total']} s ({float(wall):.0f} s with the JVM's start): photometry
       f" binaries called planets {sum(found(x, 'binary') for x in binaries)} of {len(binaries)}; peak RSS"
       f" {int(rss) // 1024} MB")
 PY
+  echo "   scored (bench/score_detect.py): $($PY bench/score_detect.py "$LONG" "$WORK/out-detect" --quiet | tail -1)"
 fi
 
 if want independent; then

@@ -2,7 +2,8 @@
 planet candidate, no binary called one, and the planet candidates on stars without a planet (each listed).
 
 score_detect.py SECTOR_DIR DETECT_OUTPUT [--quiet]
-  SECTOR_DIR/truth.csv: id, x, y (zero-based), tmag, kind, period, depth; DETECT_OUTPUT/candidates.csv.
+  SECTOR_DIR/truth.csv: id, x, y (zero-based), tmag, kind, period (or period_days, as SectorGenerator writes),
+  depth; DETECT_OUTPUT/candidates.csv.
 The last line: "planets N of M, binaries called planet B of K, false planet candidates F, candidates C".
 """
 import csv
@@ -27,7 +28,7 @@ for t in truth:
     if t["kind"] not in ("planet", "binary"):
         continue
     mine = [c for c in cands if near(t, c)]
-    p = float(t["period"])
+    p = float(t.get("period") or t["period_days"])
     pc = [c for c in mine if c["disposition"] == "planet candidate"]
     if t["kind"] == "planet":
         planets += 1

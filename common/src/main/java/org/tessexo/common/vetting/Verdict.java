@@ -14,10 +14,24 @@ public record Verdict(double planetScore, double binaryScore, double falseAlarmS
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** A signal below search.min-sde still counts as detected with this red-noise SNR ({@link #detected}). */
+    public static final double STRONG_RED_SNR = 3 * org.tessexo.common.lightcurve.RedNoise.MIN_SNR;
+
     /**
-     * The vetter's verdict on a signal. {@code detected}: whether the signal passed the search's threshold
-     * ({@code search.min-sde}); one that did not is no detection (the first signal of a light curve is listed either
-     * way) and never a planet candidate: scored a planet, its disposition is false alarm, its scores stay.
+     * Whether a signal is a detection, which a planet candidate must be: its SNR against the star's measured noise,
+     * red included, at least {@link org.tessexo.common.lightcurve.RedNoise#MIN_SNR} (7.1; Pont et al. 2006), and
+     * its SDE at least {@code search.min-sde}, or, below it, a red-noise SNR of {@link #STRONG_RED_SNR} (a very deep
+     * transit's harmonics widen the periodogram's spread and lower its own SDE: HAT-P-7 b, SNR 1,244, SDE 7.7).
+     * The first signal of a light curve is listed whether or not it is one.
+     */
+    public static boolean detected(org.tessexo.common.lightcurve.TransitSearch.Signal g) {
+        return g.redSnr() >= org.tessexo.common.lightcurve.RedNoise.MIN_SNR
+                && (g.passed() || g.redSnr() >= STRONG_RED_SNR);
+    }
+
+    /**
+     * The vetter's verdict on a signal. {@code detected}: whether the signal is a detection ({@link #detected});
+     * one that is not is never a planet candidate: scored a planet, its disposition is false alarm, its scores stay.
      */
     public static Verdict of(Vetter.Score s, SignalViews.Views v, boolean detected) {
         Vetter.Kind kind = !detected && s.disposition() == Vetter.Kind.PLANET ? Vetter.Kind.FALSE_ALARM

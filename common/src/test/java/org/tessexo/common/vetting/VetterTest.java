@@ -84,4 +84,17 @@ class VetterTest {
         assertEquals(0.9, below.planetScore(), "the scores stay");
         assertEquals("eclipsing binary", Verdict.of(binary, v, false).disposition());
     }
+
+    private static org.tessexo.common.lightcurve.TransitSearch.Signal signal(boolean passed, double redSnr) {
+        return new org.tessexo.common.lightcurve.TransitSearch.Signal(1, 3, 1, 0.1, 0.01, 30, passed ? 12 : 7,
+                1, 5, passed, 0, redSnr, false);
+    }
+
+    @Test
+    void aDetectionPassesTheRedNoiseSnrAndTheSdeOrIsStrong() {
+        assertTrue(Verdict.detected(signal(true, 10)));
+        assertTrue(!Verdict.detected(signal(true, 6)), "below 7.1 against the star's real noise");
+        assertTrue(!Verdict.detected(signal(false, 10)), "below min-sde, not strong");
+        assertTrue(Verdict.detected(signal(false, 297)), "below min-sde, strong: HAT-P-7 b");
+    }
 }
