@@ -40,8 +40,8 @@ public final class FramePhotometry {
      * gradient): two bytes a pixel, a CCD of 100,000 stars' annuli in 34 MB.
      */
     private final byte[][] annulusOffsets;
-    /** Per star, its annulus' outer radius (pixels). */
-    private final float[] outer;
+    /** How far an annulus reaches beyond its star's aperture (pixels): gap plus width. */
+    private final double annulusReach;
     private final ScienceRegion region;
     private final int width;
     /** The read noise and other sky-independent variance of a pixel, e^2 over an exposure; NaN when not known. */
@@ -69,15 +69,15 @@ public final class FramePhotometry {
         weights = new float[n][];
         annulus = new int[n][];
         annulusOffsets = new byte[n][];
-        outer = new float[n];
+        annulusReach = gap + annulusWidth;
         this.region = region;
         for (int i = 0; i < n; i++) {
             Star s = stars.get(i);
             apertureOf(s.x(), s.y(), s.radius(), region, width, pixels, weights, i);
             annulus[i] = ring(s.x(), s.y(), s.radius() + gap, s.radius() + gap + annulusWidth, region, width);
-            outer[i] = (float) (s.radius() + gap + annulusWidth);
-            if (outer[i] > Byte.MAX_VALUE - 1) {
-                throw new IllegalArgumentException("an annulus reaching " + outer[i] + " pixels from its star: at"
+            double outer = s.radius() + annulusReach;
+            if (outer > Byte.MAX_VALUE - 1) {
+                throw new IllegalArgumentException("an annulus reaching " + outer + " pixels from its star: at"
                         + " most " + (Byte.MAX_VALUE - 1) + " (aperture radius + annulus gap-px + width-px)");
             }
             byte[] off = new byte[2 * annulus[i].length];
@@ -199,7 +199,7 @@ public final class FramePhotometry {
             if (sky != null) {
                 sky.at(stars.get(i).x(), stars.get(i).y(), g);
             }
-            if (sky == null || !tilted(g, outer[i], exposureSeconds)) {
+            if (sky == null || !tilted(g, stars.get(i).radius() + annulusReach, exposureSeconds)) {
                 for (int p : ring) {
                     float v = img[p];
                     if (Float.isFinite(v)) {

@@ -8,8 +8,8 @@ import org.tessexo.common.stats.BinnedMedian;
  * both ways: 256 values), read as its local level and gradient: what scattered light lays across a CCD. A star's
  * annulus median is only as good as its sky is flat: with a gradient and another star covering one side of the
  * annulus, the median picks the clean side's sky ({@link FramePhotometry} takes the gradient out of the annulus
- * first). Boxes hold stars too; that biases a box's
- * median by the same amount on every frame, a constant the light curves do not see.
+ * first). Boxes hold stars too; that biases a box's median by the same amount on every frame, a constant the light
+ * curves do not see.
  */
 public final class SkyGradient {
     /** Box side (pixels): large against a star and its annulus, small against scattered light's scale. */
