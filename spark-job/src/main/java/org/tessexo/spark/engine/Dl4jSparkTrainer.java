@@ -25,6 +25,8 @@ import java.util.Locale;
 public final class Dl4jSparkTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jSparkTrainer.class);
 
+    private final JavaSparkContext sc;
+    private final ParameterAveragingTrainingMaster master;
     private final SparkDl4jMultiLayer sparkNet;
     private final RDDTrainingApproach approach;
     private final int workers;
@@ -34,7 +36,8 @@ public final class Dl4jSparkTrainer {
         this.approach = approach(sc, t.approach());
         this.workers = Math.max(1, sc.defaultParallelism());
         this.storageLevel = storageLevel(t.storageLevel());
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, 1)
+        this.sc = sc;
+        this.master = new ParameterAveragingTrainingMaster.Builder(workers, 1)
                 .batchSizePerWorker(t.batchSizePerWorker())
                 .averagingFrequency(t.averagingFrequency())
                 .workerPrefetchNumBatches(t.prefetchBatches())
@@ -96,8 +99,16 @@ public final class Dl4jSparkTrainer {
         }
     }
 
+    /**
+     * The network's outputs for {@code features}, keyed as they are. DL4J broadcasts the network's own parameter array
+     * for this, and Spark closes a block's value that is {@link AutoCloseable} (an INDArray is) when it drops the
+     * block: once the broadcast is cleaned (its RDD unreachable, at a GC of the driver's choosing) the network's
+     * parameters would be released under it, and the next use of the network fails ("You can't use DataBuffer once
+     * it was released"). A copy of the network is broadcast instead; only the copy's parameters are ever released.
+     */
     public <K> JavaPairRDD<K, INDArray> predict(JavaPairRDD<K, INDArray> features, int batchSize) {
-        return sparkNet.feedForwardWithKey(features, batchSize);
+        return new SparkDl4jMultiLayer(sc, sparkNet.getNetwork().clone(), master)
+                .feedForwardWithKey(features, batchSize);
     }
 
     public MultiLayerNetwork network() {
