@@ -81,6 +81,10 @@ class PhotometryIT {
             List<Double> time = r.getList(r.fieldIndex("time"));
             List<Float> flux = r.getList(r.fieldIndex("flux"));
             List<Integer> quality = r.getList(r.fieldIndex("quality"));
+            // the share of the aperture's light that is the star's own: stars 6 px apart or more here
+            int crowding = r.fieldIndex("crowding");
+            assertTrue(r.isNullAt(crowding) || r.getDouble(crowding) > 0.9 && r.getDouble(crowding) <= 1,
+                    t + ": crowding " + r.get(crowding));
             assertEquals(sector.frames(), time.size());
             for (int i = 1; i < time.size(); i++) {
                 assertTrue(time.get(i) > time.get(i - 1));

@@ -79,7 +79,8 @@ public final class CubePhotometry {
             fit = new double[] {1.0};
         }
         Star star = new Star("", 0, Double.NaN, Double.NaN, c[0], c[1], Double.NaN, c[2], 0);
-        star = FramePhotometry.sizeApertures(List.of(star), ref, region, fit, GAP, RING, exposureSeconds).get(0);
+        star = FramePhotometry.sizeApertures(List.of(star), ref, region, fit, GAP, RING, exposureSeconds).stars()
+                .get(0);
         FramePhotometry phot = new FramePhotometry(List.of(star), h, w, region, GAP, RING);
         double[] flux = new double[n];
         double[] err = new double[n];

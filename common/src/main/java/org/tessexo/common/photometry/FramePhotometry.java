@@ -113,7 +113,7 @@ public final class FramePhotometry {
     }
 
     /** Star i's aperture: its pixels (row-major indices) and their weights, into pixels[i] and weights[i]. */
-    private static void apertureOf(double cx, double cy, double r, ScienceRegion region, int width, int[][] pixels,
+    static void apertureOf(double cx, double cy, double r, ScienceRegion region, int width, int[][] pixels,
                                    float[][] weights, int i) {
         int xa = Math.max(region.colStart() - 1, (int) Math.floor(cx - r - 1));
         int xb = Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r + 1));
@@ -317,12 +317,25 @@ public final class FramePhotometry {
     }
 
     /**
-     * Each star's aperture radius among {@code radii}: the one of the highest signal-to-noise on the reference
-     * image by the CCD equation, F(r) / sqrt(F(r) / t + N(r) sigma^2), with F(r) measured there and sigma the
-     * single-frame noise per pixel; each star returned with its flux in the chosen aperture.
+     * Other stars' light in an aperture counts as noise at this fraction of it (a single frame's): their jitter
+     * across the aperture's edge and their own variability, which the light curve would carry.
      */
-    public static List<Star> sizeApertures(List<Star> stars, MedianStack.Result ref, ScienceRegion region,
-                                           double[] radii, double gap, double annulusWidth, double exposureSeconds) {
+    static final double CONTAMINATION_NOISE = 0.01;
+
+    /**
+     * Each star's aperture radius among {@code radii}: the one of the highest signal-to-noise on the reference image
+     * by the CCD equation, (F(r) - C(r)) / sqrt(F(r) / t + N(r) sigma^2 + (k C(r))^2), with F(r) measured there, C(r)
+     * the light other stars put in it ({@link Crowding}: a fitted PSF model), k {@link #CONTAMINATION_NOISE} and
+     * sigma the single-frame noise per pixel; each star returned with its flux in the chosen aperture and its share
+     * of it (crowding). An isolated star's aperture is sized by its own signal-to-noise alone; a star beside a
+     * brighter one keeps an aperture that leaves the neighbour out (a neighbour's light would otherwise count as
+     * signal and draw the aperture over it).
+     */
+    public static Sized sizeApertures(List<Star> stars, MedianStack.Result ref, ScienceRegion region,
+                                           double[] radiiGiven, double gap, double annulusWidth,
+                                           double exposureSeconds) {
+        double[] radii = radiiGiven.clone();
+        java.util.Arrays.sort(radii);
         List<Measures> measured = new ArrayList<>();
         for (double r : radii) {
             List<Star> at = stars.stream().map(s -> s.withAperture(s.flux(), r)).toList();
@@ -332,21 +345,39 @@ public final class FramePhotometry {
             measured.add(p.measure(ref.pixels(), exposureSeconds));
         }
         double noise2 = ref.frameNoise() * ref.frameNoise();
+        float[][] flux = new float[radii.length][];
+        for (int k = 0; k < radii.length; k++) {
+            flux[k] = measured.get(k).flux();
+        }
+        Crowding.Result crowding = Crowding.of(stars, radii, flux, measured.get(radii.length - 1).error(), region,
+                ref.width());
         List<Star> out = new ArrayList<>();
         for (int i = 0; i < stars.size(); i++) {
             double best = Double.NEGATIVE_INFINITY;
             int pick = 0;
             for (int k = 0; k < radii.length; k++) {
                 double f = measured.get(k).flux()[i];
+                double c = crowding.contamination()[i][k];
                 double area = Math.PI * radii[k] * radii[k];
-                double snr = f / Math.sqrt(Math.max(f, 0) / exposureSeconds + area * noise2);
+                double sys = CONTAMINATION_NOISE * c;
+                double snr = (f - c) / Math.sqrt(Math.max(f, 0) / exposureSeconds + area * noise2 + sys * sys);
                 if (snr > best) {
                     best = snr;
                     pick = k;
                 }
             }
-            out.add(stars.get(i).withAperture(measured.get(pick).flux()[i], radii[pick]));
+            double f = measured.get(pick).flux()[i];
+            double own = Double.isNaN(crowding.sigma()) || !(f > 0) ? Double.NaN
+                    : Math.max(0, Math.min(1, (f - crowding.contamination()[i][pick]) / f));
+            out.add(stars.get(i).withAperture(f, radii[pick]).withCrowding(own));
         }
-        return out;
+        return new Sized(out, crowding.sigma());
+    }
+
+    /**
+     * Stars with their apertures, and the width (pixels) of the Gaussian PSF fitted on the reference (NaN when no
+     * star was bright and isolated enough to fit it on: the apertures are then sized without a crowding model).
+     */
+    public record Sized(List<Star> stars, double psfSigma) {
     }
 }

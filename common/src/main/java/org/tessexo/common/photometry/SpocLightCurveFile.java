@@ -17,7 +17,9 @@ import java.io.IOException;
  * TICID, SECTOR, CAMERA, CCD, RA_OBJ, DEC_OBJ, TESSMAG) and a {@code LIGHTCURVE} table with TIME (BTJD: BJD -
  * 2457000), SAP_FLUX, SAP_FLUX_ERR, SAP_BKG (the aperture's, e-/s), PDCSAP_FLUX and PDCSAP_FLUX_ERR (here: the
  * flux corrected for the pointing, not SPOC's PDC), QUALITY, MOM_CENTR1 and MOM_CENTR2 (the centroid, one-based
- * column and row as SPOC gives them), POS_CORR1 and POS_CORR2 (the frame's pointing offset).
+ * column and row as SPOC gives them), POS_CORR1 and POS_CORR2 (the frame's pointing offset); its header says the
+ * aperture's radius (APERTURE) and, as SPOC's does, the share of the aperture's light that is the target's
+ * (CROWDSAP) where the photometry modelled it.
  */
 public final class SpocLightCurveFile {
     private SpocLightCurveFile() {
@@ -25,7 +27,7 @@ public final class SpocLightCurveFile {
 
     /** What the primary header says of the star. */
     public record Target(String id, long tic, int sector, int camera, int ccd, double ra, double dec, double tmag,
-                         double aperturePx) {
+                         double aperturePx, double crowding) {
     }
 
     public static byte[] write(Target t, double[] time, float[] sapFlux, float[] fluxErr, float[] background,
@@ -84,6 +86,9 @@ public final class SpocLightCurveFile {
             }
             h.addValue("NUMBAND", 1, "number of passbands");
             h.addValue("APERTURE", t.aperturePx(), "[pixel] radius of the photometric aperture");
+            if (!Double.isNaN(t.crowding())) {
+                h.addValue("CROWDSAP", t.crowding(), "Ratio of target flux to total flux in op. ap.");
+            }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (Fits fits = new Fits(); FitsOutputStream out = new FitsOutputStream(bytes)) {
                 fits.addHDU(primary);

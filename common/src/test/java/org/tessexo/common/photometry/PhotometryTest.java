@@ -106,7 +106,7 @@ class PhotometryTest {
         }
         assertEquals(sector.stars().size(), peaks.size(), "no spurious peaks");
         stars = FramePhotometry.sizeApertures(stars, ref, info.region(), new double[] {1, 1.5, 2, 2.5, 3, 3.5},
-                2, 4, info.exposureSeconds());
+                2, 4, info.exposureSeconds()).stars();
         // the read noise the reference implies: 720 reads of 10 e- (72,000 e^2), from a difference of two numbers
         // four times its size
         double readVariance = FramePhotometry.readVariance(ref.frameNoise(), StarFinder.sky(ref, info.region()),

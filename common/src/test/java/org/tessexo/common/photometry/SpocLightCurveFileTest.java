@@ -39,7 +39,7 @@ class SpocLightCurveFileTest {
             q[i] = i == 7 ? 32 : 0;
         }
         byte[] fits = SpocLightCurveFile.write(new SpocLightCurveFile.Target("TIC 123", 123, 1, 2, 3, 315.5, -30.25,
-                9.5, 2.5), time, sap, err, bkg, flux, cx, cy, px, py, q);
+                9.5, 2.5, 0.875), time, sap, err, bkg, flux, cx, cy, px, py, q);
         LightCurveReader.Result r = new LightCurveReader("PDCSAP_FLUX").read(fits, "x_lc.fits");
         assertTrue(r.ok(), r.reason());
         assertEquals("TIC 123", r.lightCurve().target().name());
@@ -58,10 +58,10 @@ class SpocLightCurveFileTest {
                 "h = fits.open(sys.argv[1])",
                 "lc = h['LIGHTCURVE'].data",
                 "print(h[0].header['TICID'], h[0].header['SECTOR'], lc['TIME'][10], lc['SAP_FLUX'][10],",
-                "      lc['MOM_CENTR1'][0], h[1].header['TUNIT1'])"), file.toString())
+                "      lc['MOM_CENTR1'][0], h[1].header['CROWDSAP'], h[1].header['TUNIT1'])"), file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, p.waitFor(), out);
-        assertEquals("123 1 " + time[10] + " 1010.0 11.25 BJD - 2457000, days", out);
+        assertEquals("123 1 " + time[10] + " 1010.0 11.25 0.875 BJD - 2457000, days", out);
     }
 }

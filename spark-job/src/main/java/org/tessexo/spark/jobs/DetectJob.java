@@ -82,11 +82,11 @@ final class DetectJob extends Job {
         Dataset<Row> stars = ctx.spark().read().parquet(ctx.out().uri(PhotometryJob.LIGHTCURVES))
                 .select(new Column("id").as("star_id"), new Column("sector").as("star_sector"),
                         new Column("ra"), new Column("dec"), new Column("x"), new Column("y"), new Column("tmag"),
-                        new Column("aperture_px"));
+                        new Column("aperture_px"), new Column("crowding"));
         List<Column> columns = new ArrayList<>();
         columns.add(new Column("star_id"));
         columns.addAll(Arrays.asList(round("ra", 6), round("dec", 6), round("x", 3), round("y", 3),
-                round("tmag", 3), new Column("aperture_px")));
+                round("tmag", 3), new Column("aperture_px"), round("crowding", 4)));
         for (String c : candidates.columns()) {
             columns.add(candidates.col(c));
         }

@@ -255,7 +255,8 @@ final class PhotometryJob extends Job {
                     r.isNullAt(r.fieldIndex("tic")) ? 0 : r.<Long>getAs("tic"), r.<Integer>getAs("sector"),
                     r.<Integer>getAs("camera"), r.<Integer>getAs("ccd"), r.<Double>getAs("ra"), r.<Double>getAs("dec"),
                     r.isNullAt(r.fieldIndex("tmag")) ? Double.NaN : r.<Double>getAs("tmag"),
-                    r.<Double>getAs("aperture_px"));
+                    r.<Double>getAs("aperture_px"),
+                    r.isNullAt(r.fieldIndex("crowding")) ? Double.NaN : r.<Double>getAs("crowding"));
             byte[] fits = SpocLightCurveFile.write(t, doubles(r, "time"), floats(r, "sap_flux"), floats(r, "flux_err"),
                     floats(r, "background"), floats(r, "flux"), floats(r, "centroid_x"), floats(r, "centroid_y"),
                     floats(r, "pointing_x"), floats(r, "pointing_y"), ints(r, "quality"));
@@ -313,13 +314,14 @@ final class PhotometryJob extends Job {
             ctx.out().write(STARS, o -> {
                 java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
                         java.nio.charset.StandardCharsets.UTF_8));
-                w.write("id,ccd_group,ra,dec,x,y,tmag,reference_flux,aperture_px\n");
+                w.write("id,ccd_group,ra,dec,x,y,tmag,reference_flux,aperture_px,crowding\n");
                 for (StarField f : fields) {
                     for (Star st : f.stars()) {
-                        w.write(String.format(java.util.Locale.ROOT, "%s,%s,%.6f,%.6f,%.3f,%.3f,%s,%.1f,%.1f%n",
+                        w.write(String.format(java.util.Locale.ROOT, "%s,%s,%.6f,%.6f,%.3f,%.3f,%s,%.1f,%.1f,%s%n",
                                 csvField(st.id()), f.group(), st.ra(), st.dec(), st.x(), st.y(),
                                 Double.isNaN(st.mag()) ? "" : String.format(java.util.Locale.ROOT, "%.3f", st.mag()),
-                                st.flux(), st.radius()));
+                                st.flux(), st.radius(), Double.isNaN(st.crowding()) ? ""
+                                        : String.format(java.util.Locale.ROOT, "%.4f", st.crowding())));
                     }
                 }
                 w.flush();

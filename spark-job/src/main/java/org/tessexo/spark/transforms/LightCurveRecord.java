@@ -23,6 +23,7 @@ public final class LightCurveRecord implements Serializable {
     private double y;
     private Double tmag;
     private double aperturePx;
+    private Double crowding;
     private double referenceFlux;
     private double[] time;
     private float[] flux;
@@ -121,6 +122,14 @@ public final class LightCurveRecord implements Serializable {
 
     public void setAperturePx(double v) {
         this.aperturePx = v;
+    }
+
+    public Double getCrowding() {
+        return crowding;
+    }
+
+    public void setCrowding(Double v) {
+        this.crowding = v;
     }
 
     public double getReferenceFlux() {
@@ -226,6 +235,7 @@ public final class LightCurveRecord implements Serializable {
             new Column("tmag").as("tmag"),
             new Column("aperturePx").as("aperture_px"),
             new Column("referenceFlux").as("reference_flux"),
+            new Column("crowding").as("crowding"),
             new Column("time").as("time"),
             new Column("flux").as("flux"),
             new Column("sapFlux").as("sap_flux"),

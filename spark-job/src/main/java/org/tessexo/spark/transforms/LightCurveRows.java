@@ -122,6 +122,7 @@ public final class LightCurveRows implements Function<Tuple2<Long, Iterable<Cade
         r.setY(s.y());
         r.setTmag(Double.isNaN(s.mag()) ? null : s.mag());
         r.setAperturePx(s.radius());
+        r.setCrowding(Double.isNaN(s.crowding()) ? null : s.crowding());
         r.setReferenceFlux(s.flux());
         r.setTime(all.time);
         r.setFlux(flux);

@@ -94,10 +94,13 @@ public final class ReferenceFn implements Function<ReferenceFn.Group, StarField>
                         ? "no star stands " + settings.detectSigma() + " noises above the sky on the reference"
                         : "none of the " + g.targets().size() + " targets falls on this CCD's science region");
             }
-            stars = FramePhotometry.sizeApertures(stars, ref, first.region(), settings.radii(), settings.annulusGap(),
-                    settings.annulusWidth(), first.exposureSeconds());
-            LOG.info("{}: reference of {} frames, single-frame noise {}, {} stars", g.group(), frames.size(),
-                    String.format(Locale.ROOT, "%.3g", ref.frameNoise()), stars.size());
+            FramePhotometry.Sized sized = FramePhotometry.sizeApertures(stars, ref, first.region(), settings.radii(),
+                    settings.annulusGap(), settings.annulusWidth(), first.exposureSeconds());
+            stars = sized.stars();
+            LOG.info("{}: reference of {} frames, single-frame noise {}, {} stars, PSF width {} px{}", g.group(),
+                    frames.size(), String.format(Locale.ROOT, "%.3g", ref.frameNoise()), stars.size(),
+                    String.format(Locale.ROOT, "%.2f", sized.psfSigma()), Double.isNaN(sized.psfSigma())
+                            ? " (no isolated bright star to fit it on: apertures sized without a crowding model)" : "");
             double readVariance = FramePhotometry.readVariance(ref.frameNoise(), StarFinder.sky(ref, first.region()),
                     first.exposureSeconds());
             return new StarField(g.index(), g.group(), first, stars, frames.size(), ref.frameNoise(), readVariance,

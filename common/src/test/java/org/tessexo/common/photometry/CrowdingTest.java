@@ -1,0 +1,153 @@
+package org.tessexo.common.photometry;
+
+import org.junit.jupiter.api.Test;
+import org.tessexo.common.fits.ScienceRegion;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The PSF model behind the apertures: its width fitted from stars rendered independently (a Gaussian sampled 10 x 10
+ * per pixel, not integrated with erf), a neighbour's light in an aperture against what was rendered there, and the
+ * aperture a faint star beside a bright one is given.
+ */
+class CrowdingTest {
+    private static final int SUB = 10;
+    private static final double[] RADII = {1.0, 1.5, 2.0, 2.5, 3.0, 3.5};
+
+    /** A Gaussian star of total flux {@code flux} and width {@code sigma}, sampled 10 x 10 per pixel. */
+    private static void render(float[] img, int w, int h, double x, double y, double flux, double sigma) {
+        int r = (int) Math.ceil(8 * sigma);
+        for (int py = Math.max(0, (int) y - r); py <= Math.min(h - 1, (int) y + r); py++) {
+            for (int px = Math.max(0, (int) x - r); px <= Math.min(w - 1, (int) x + r); px++) {
+                double s = 0;
+                for (int sy = 0; sy < SUB; sy++) {
+                    double dy = py - 0.5 + (sy + 0.5) / SUB - y;
+                    for (int sx = 0; sx < SUB; sx++) {
+                        double dx = px - 0.5 + (sx + 0.5) / SUB - x;
+                        s += Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+                    }
+                }
+                img[py * w + px] += (float) (flux * s / (SUB * SUB) / (2 * Math.PI * sigma * sigma));
+            }
+        }
+    }
+
+    private record Field(float[] img, int w, int h, List<Star> stars) {
+    }
+
+    /** 30 isolated stars of 2,000-200,000 e-/s at random sub-pixel positions on a sky of 200 e-/s with noise. */
+    private static Field field(double sigma, long seed) {
+        int w = 240;
+        int h = 200;
+        float[] img = new float[w * h];
+        Random rng = new Random(seed);
+        for (int k = 0; k < img.length; k++) {
+            img[k] = (float) (200 + 0.5 * rng.nextGaussian());
+        }
+        List<Star> stars = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            double x = 20 + 40 * (i % 5) + rng.nextDouble();
+            double y = 20 + 30 * (i / 5) + rng.nextDouble();
+            double f = 2000 * Math.pow(100, rng.nextDouble());
+            render(img, w, h, x, y, f, sigma);
+            stars.add(new Star("s" + i, 0, 0, 0, x, y, Double.NaN, f, 0));
+        }
+        return new Field(img, w, h, stars);
+    }
+
+    private static float[][] measure(Field f, List<Star> stars, float[][] noise) {
+        ScienceRegion region = new ScienceRegion(1, f.w(), 1, f.h());
+        float[][] flux = new float[RADII.length][];
+        for (int k = 0; k < RADII.length; k++) {
+            double r = RADII[k];
+            FramePhotometry p = new FramePhotometry(stars.stream().map(s -> s.withAperture(s.flux(), r)).toList(),
+                    f.h(), f.w(), region, 2, 4).withReadVariance(0);
+            FramePhotometry.Measures m = p.measure(f.img(), 1000);
+            flux[k] = m.flux();
+            noise[0] = m.error();
+        }
+        return flux;
+    }
+
+    @Test
+    void theFittedWidthIsTheRenderedOneWhereverTheStarsSitInTheirPixels() {
+        for (double sigma : new double[] {0.8, 1.1, 1.6}) {
+            Field f = field(sigma, 7);
+            float[][] noise = new float[1][];
+            float[][] flux = measure(f, f.stars(), noise);
+            double fitted = Crowding.fitSigma(f.stars(), RADII, flux, noise[0], new ScienceRegion(1, f.w(), 1,
+                    f.h()), f.w());
+            assertEquals(sigma, fitted, 0.03 * sigma, "PSF width");
+        }
+    }
+
+    @Test
+    void aNeighboursLightInAnApertureIsWhatWasRenderedThere() {
+        double sigma = 1.1;
+        Field f = field(sigma, 8);
+        // a faint star 5.3 px from a star 16 times brighter (3 magnitudes), as in the independent sector's lost planet
+        Star faint = new Star("faint", 0, 0, 0, 120.4, 185.2, Double.NaN, 5000, 0);
+        Star bright = new Star("bright", 0, 0, 0, 125.4, 183.4, Double.NaN, 80_000, 0);
+        render(f.img(), f.w(), f.h(), faint.x(), faint.y(), faint.flux(), sigma);
+        render(f.img(), f.w(), f.h(), bright.x(), bright.y(), bright.flux(), sigma);
+        List<Star> stars = new ArrayList<>(f.stars());
+        stars.add(faint);
+        stars.add(bright);
+        float[][] noise = new float[1][];
+        float[][] flux = measure(f, stars, noise);
+        ScienceRegion region = new ScienceRegion(1, f.w(), 1, f.h());
+        Crowding.Result c = Crowding.of(stars, RADII, flux, noise[0], region, f.w());
+        assertEquals(sigma, c.sigma(), 0.03 * sigma);
+        int i = stars.size() - 2;
+        for (int k = 0; k < RADII.length; k++) {
+            // what the bright star alone puts in the faint one's aperture, rendered and measured the same way
+            float[] alone = new float[f.w() * f.h()];
+            render(alone, f.w(), f.h(), bright.x(), bright.y(), bright.flux(), sigma);
+            double r = RADII[k];
+            double truth = 0;
+            Crowding.Aperture ap = Crowding.Aperture.of(faint.x(), faint.y(), r, region, f.w());
+            for (int m = 0; m < ap.pixels().length; m++) {
+                truth += ap.weights()[m] * alone[ap.pixels()[m]];
+            }
+            assertEquals(truth, c.contamination()[i][k], 0.1 * truth + 5, "r = " + r);
+        }
+        assertTrue(c.contamination()[i][5] > 0.5 * faint.flux(), "at 3.5 px the neighbour's light outweighs the star");
+        // the isolated stars see nothing of anyone's
+        for (int s = 0; s < f.stars().size(); s++) {
+            assertEquals(0, c.contamination()[s][5], 1e-3 * f.stars().get(s).flux());
+        }
+
+        // the faint star's aperture: sized for signal-to-noise alone it reached 3.5 px over its neighbour; the
+        // isolated stars keep the aperture they had
+        MedianStack.Result ref = new MedianStack.Result(f.img(), f.h(), f.w(), 0.5);
+        FramePhotometry.Sized result = FramePhotometry.sizeApertures(stars, ref, region, RADII, 2, 4, 1000);
+        assertEquals(sigma, result.psfSigma(), 0.03 * sigma);
+        List<Star> sized = result.stars();
+        assertTrue(sized.get(i).radius() <= 2.0, "the faint star's radius " + sized.get(i).radius());
+        // its crowding (SPOC's CROWDSAP) against the rendered light: its own in the chosen aperture over all of it
+        double r = sized.get(i).radius();
+        Crowding.Aperture ap = Crowding.Aperture.of(faint.x(), faint.y(), r, region, f.w());
+        float[] own = new float[f.w() * f.h()];
+        float[] theirs = new float[f.w() * f.h()];
+        render(own, f.w(), f.h(), faint.x(), faint.y(), faint.flux(), sigma);
+        render(theirs, f.w(), f.h(), bright.x(), bright.y(), bright.flux(), sigma);
+        double mine = 0;
+        double all = 0;
+        for (int m = 0; m < ap.pixels().length; m++) {
+            mine += ap.weights()[m] * own[ap.pixels()[m]];
+            all += ap.weights()[m] * (own[ap.pixels()[m]] + theirs[ap.pixels()[m]]);
+        }
+        assertEquals(mine / all, sized.get(i).crowding(), 0.02, "crowding at r = " + r);
+        assertTrue(mine / all < 0.99, "the neighbour is in the aperture still: " + mine / all);
+        List<Star> alone = FramePhotometry.sizeApertures(f.stars(), ref, region, RADII, 2, 4, 1000).stars();
+        for (int s = 0; s < f.stars().size(); s++) {
+            assertEquals(alone.get(s).radius(), sized.get(s).radius(), 1e-9, f.stars().get(s).toString());
+            assertEquals(1, sized.get(s).crowding(), 1e-3, f.stars().get(s).toString());
+        }
+    }
+}
