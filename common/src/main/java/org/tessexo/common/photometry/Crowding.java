@@ -1,6 +1,7 @@
 package org.tessexo.common.photometry;
 
 import org.tessexo.common.fits.ScienceRegion;
+import org.tessexo.common.stats.RobustStats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +76,7 @@ public final class Crowding {
         // total fluxes: the widest aperture's flux over the star's share of it, less the neighbours' light (twice)
         double[] total = new double[n];
         for (int i = 0; i < n; i++) {
-            total[i] = Math.max(0, flux[widest][i]) / self[i][widest];
+            total[i] = ownTotal(flux[widest][i], 0, self[i][widest]);
         }
         for (int round = 0; round < 2; round++) {
             double[] next = new double[n];
@@ -85,7 +86,7 @@ public final class Crowding {
                 for (int m = 0; m < nb.length; m++) {
                     c += total[nb[m]] * other[i][m][widest];
                 }
-                next[i] = Math.max(0, flux[widest][i] - c) / self[i][widest];
+                next[i] = ownTotal(flux[widest][i], c, self[i][widest]);
             }
             total = next;
         }
@@ -101,6 +102,16 @@ public final class Crowding {
             }
         }
         return new Result(sigma, contamination);
+    }
+
+    /**
+     * A star's total flux from its widest aperture's flux less the others' light in it, over its own share of that
+     * aperture; 0 where it cannot be told (a flux not measured, a star off the science region): it then puts no
+     * light in its neighbours' apertures rather than a NaN.
+     */
+    private static double ownTotal(float measured, double others, double share) {
+        double t = (measured - others) / share;
+        return share > 0 && Double.isFinite(t) ? Math.max(0, t) : 0;
     }
 
     /**
@@ -241,6 +252,38 @@ public final class Crowding {
             }
             return s;
         }
+    }
+
+    /** Below this share of its own light a star's light curve is left as measured (see {@link #decontaminate}). */
+    public static final double MIN_CORRECTED = 0.25;
+
+    /**
+     * A light curve with other stars' light taken out, as SPOC's PDC does with CROWDSAP: the flux less {@code 1 -
+     * crowding} times its median (over the cadences of {@code use}), so that a transit's relative depth is the
+     * star's own, not diluted by its neighbours'. Left as it is where the crowding is not known or under
+     * {@link #MIN_CORRECTED} (a model that takes most of the light for neighbours would leave a light curve of
+     * noise; the crowding column says so instead).
+     */
+    public static double[] decontaminate(double[] flux, boolean[] use, double crowding) {
+        if (!(crowding >= MIN_CORRECTED) || crowding >= 1) {
+            return flux;
+        }
+        double[] v = new double[flux.length];
+        int n = 0;
+        for (int i = 0; i < flux.length; i++) {
+            if (use[i] && Double.isFinite(flux[i])) {
+                v[n++] = flux[i];
+            }
+        }
+        if (n == 0) {
+            return flux;
+        }
+        double other = (1 - crowding) * RobustStats.median(v, n);
+        double[] out = new double[flux.length];
+        for (int i = 0; i < flux.length; i++) {
+            out[i] = flux[i] - other;
+        }
+        return out;
     }
 
     /** The error function (Abramowitz and Stegun 7.1.26: absolute error under 1.5e-7). */

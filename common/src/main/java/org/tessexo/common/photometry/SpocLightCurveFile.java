@@ -16,10 +16,10 @@ import java.io.IOException;
  * lightkurve, astropy and this project's own readers open: a header-only primary with the target's cards (OBJECT,
  * TICID, SECTOR, CAMERA, CCD, RA_OBJ, DEC_OBJ, TESSMAG) and a {@code LIGHTCURVE} table with TIME (BTJD: BJD -
  * 2457000), SAP_FLUX, SAP_FLUX_ERR, SAP_BKG (the aperture's, e-/s), PDCSAP_FLUX and PDCSAP_FLUX_ERR (here: the
- * flux corrected for the pointing, not SPOC's PDC), QUALITY, MOM_CENTR1 and MOM_CENTR2 (the centroid, one-based
- * column and row as SPOC gives them), POS_CORR1 and POS_CORR2 (the frame's pointing offset); its header says the
- * aperture's radius (APERTURE) and, as SPOC's does, the share of the aperture's light that is the target's
- * (CROWDSAP) where the photometry modelled it.
+ * flux corrected for the pointing and the crowding, not SPOC's PDC), QUALITY, MOM_CENTR1 and MOM_CENTR2 (the
+ * centroid, one-based column and row as SPOC gives them), POS_CORR1 and POS_CORR2 (the frame's pointing offset); its
+ * header says the aperture's radius (APERTURE) and, as SPOC's does, the share of the aperture's light that is the
+ * target's (CROWDSAP) where the photometry modelled it.
  */
 public final class SpocLightCurveFile {
     private SpocLightCurveFile() {

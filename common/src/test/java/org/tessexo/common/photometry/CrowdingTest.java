@@ -150,4 +150,52 @@ class CrowdingTest {
             assertEquals(1, sized.get(s).crowding(), 1e-3, f.stars().get(s).toString());
         }
     }
+
+    @Test
+    void aDecontaminatedTransitHasTheStarsOwnDepth() {
+        // the star: 1,000 e-/s with a 1% transit; a neighbour puts 1,500 e-/s more in its aperture (crowding 0.4)
+        int n = 1000;
+        double[] flux = new double[n];
+        boolean[] use = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            double own = 1000 * (i % 100 < 5 ? 0.99 : 1);
+            flux[i] = own + 1500;
+            use[i] = i != 7;
+        }
+        flux[7] = Double.NaN;
+        double[] clean = Crowding.decontaminate(flux, use, 0.4);
+        double out = clean[50];
+        double in = clean[2];
+        assertEquals(0.01, 1 - in / out, 1e-9, "the depth after: the star's own");
+        assertEquals(0.004, 1 - flux[2] / flux[50], 1e-9, "before: diluted 2.5 times");
+        assertTrue(Double.isNaN(clean[7]));
+        // not known, isolated, or a model that takes most of the light for neighbours: left as measured
+        for (double c : new double[] {Double.NaN, 1, Crowding.MIN_CORRECTED / 2}) {
+            assertEquals(flux[50], Crowding.decontaminate(flux, use, c)[50], 0, "crowding " + c);
+        }
+    }
+
+    @Test
+    void aStarNotMeasuredOnTheReferenceLendsNoLightAndNoNan() {
+        Field f = field(1.1, 9);
+        float[][] noise = new float[1][];
+        float[][] flux = measure(f, f.stars(), noise);
+        ScienceRegion region = new ScienceRegion(1, f.w(), 1, f.h());
+        List<Star> stars = new ArrayList<>(f.stars());
+        // a neighbour 4 px from star 0 whose reference flux is NaN (a NaN pixel in its aperture)
+        stars.add(new Star("nan", 0, 0, 0, stars.get(0).x() + 4, stars.get(0).y(), Double.NaN, 0, 0));
+        float[][] with = new float[RADII.length][];
+        for (int k = 0; k < RADII.length; k++) {
+            with[k] = java.util.Arrays.copyOf(flux[k], stars.size());
+            with[k][stars.size() - 1] = Float.NaN;
+        }
+        float[] n = java.util.Arrays.copyOf(noise[0], stars.size());
+        Crowding.Result c = Crowding.of(stars, RADII, with, n, region, f.w());
+        for (int i = 0; i < stars.size(); i++) {
+            for (int k = 0; k < RADII.length; k++) {
+                assertTrue(Double.isFinite(c.contamination()[i][k]), stars.get(i) + " r " + RADII[k]);
+            }
+        }
+        assertEquals(0, c.contamination()[0][RADII.length - 1], 1e-6);
+    }
 }

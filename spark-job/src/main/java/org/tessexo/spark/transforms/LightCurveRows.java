@@ -2,6 +2,7 @@ package org.tessexo.spark.transforms;
 
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import org.tessexo.common.photometry.Crowding;
 import org.tessexo.common.photometry.PointingDecorrelation;
 import org.tessexo.common.photometry.Star;
 import scala.Tuple2;
@@ -104,7 +105,8 @@ public final class LightCurveRows implements Function<Tuple2<Long, Iterable<Cade
             py[i] = all.pointingY[i];
             use[i] = all.quality[i] == 0 && Float.isFinite(all.flux[i]);
         }
-        double[] corrected = PointingDecorrelation.correct(all.time, raw, px, py, use);
+        double[] corrected = Crowding.decontaminate(PointingDecorrelation.correct(all.time, raw, px, py, use), use,
+                s.crowding());
         float[] flux = new float[n];
         for (int i = 0; i < n; i++) {
             flux[i] = (float) corrected[i];
