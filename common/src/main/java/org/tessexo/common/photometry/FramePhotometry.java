@@ -114,7 +114,7 @@ public final class FramePhotometry {
 
     /** Star i's aperture: its pixels (row-major indices) and their weights, into pixels[i] and weights[i]. */
     static void apertureOf(double cx, double cy, double r, ScienceRegion region, int width, int[][] pixels,
-                                   float[][] weights, int i) {
+                           float[][] weights, int i) {
         int xa = Math.max(region.colStart() - 1, (int) Math.floor(cx - r - 1));
         int xb = Math.min(region.colEnd() - 1, (int) Math.ceil(cx + r + 1));
         int ya = Math.max(region.rowStart() - 1, (int) Math.floor(cy - r - 1));
@@ -332,8 +332,7 @@ public final class FramePhotometry {
      * signal and draw the aperture over it).
      */
     public static Sized sizeApertures(List<Star> stars, MedianStack.Result ref, ScienceRegion region,
-                                           double[] radiiGiven, double gap, double annulusWidth,
-                                           double exposureSeconds) {
+                                      double[] radiiGiven, double gap, double annulusWidth, double exposureSeconds) {
         double[] radii = radiiGiven.clone();
         java.util.Arrays.sort(radii);
         List<Measures> measured = new ArrayList<>();
