@@ -154,8 +154,8 @@ public final class Crowding {
         if (fitted.isEmpty()) {
             return Double.NaN;
         }
-        double[] v = fitted.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2]);
+        double[] v = fitted.stream().mapToDouble(Double::doubleValue).toArray();
+        return RobustStats.median(v, v.length);
     }
 
     /** Golden-section search of the width (0.3-5 px) whose model curve of growth is nearest the measured one. */

@@ -355,7 +355,7 @@ public final class FramePhotometry {
             double best = Double.NEGATIVE_INFINITY;
             int pick = 0;
             for (int k = 0; k < radii.length; k++) {
-                double f = measured.get(k).flux()[i];
+                double f = flux[k][i];
                 double c = crowding.contamination()[i][k];
                 double area = Math.PI * radii[k] * radii[k];
                 double sys = CONTAMINATION_NOISE * c;
@@ -365,7 +365,7 @@ public final class FramePhotometry {
                     pick = k;
                 }
             }
-            double f = measured.get(pick).flux()[i];
+            double f = flux[pick][i];
             double own = Double.isNaN(crowding.sigma()) || !(f > 0) ? Double.NaN
                     : Math.max(0, Math.min(1, (f - crowding.contamination()[i][pick]) / f));
             out.add(stars.get(i).withAperture(f, radii[pick]).withCrowding(own));
