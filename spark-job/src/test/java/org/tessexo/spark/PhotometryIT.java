@@ -178,6 +178,24 @@ class PhotometryIT {
             assertEquals(t.x(), r.getDouble(r.fieldIndex("x")), 1e-3, "placed through the WCS");
             assertEquals(t.ra(), r.getDouble(r.fieldIndex("ra")), 1e-6);
         }
+        // a table that lists every other star: the others are found on the reference and lend their light to the
+        // crowding model, but only the listed stars are measured
+        List<String> lines = Files.readAllLines(sector.targets());
+        List<String> half = new ArrayList<>(List.of(lines.get(0)));
+        for (int i = 1; i < lines.size(); i += 2) {
+            half.add(lines.get(i));
+        }
+        Path halfTable = tmp.resolve("half.csv");
+        Files.write(halfTable, half);
+        Path halfOut = tmp.resolve("targets-half");
+        assertEquals(0, TessJob.run(new String[] {"photometry", "--input", sector.ffiDir().toString(), "--output",
+                halfOut.toString(), "--targets", halfTable.toString()}));
+        Dataset<Row> halfLc = SPARK.read().parquet(halfOut.resolve("lightcurves").toString());
+        assertEquals(half.stream().skip(1).map(l -> l.split(",")[0]).sorted().toList(),
+                halfLc.select("id").collectAsList().stream().map(r -> r.getString(0)).sorted().toList());
+        for (Row r : halfLc.select("crowding").collectAsList()) {
+            assertTrue(r.isNullAt(0) || r.getDouble(0) > 0.9 && r.getDouble(0) <= 1, "crowding " + r);
+        }
         // a table without positions is the user's mistake, said before any frame is read
         Path bad = tmp.resolve("bad.csv");
         Files.writeString(bad, "name,ra\nX,10\n");

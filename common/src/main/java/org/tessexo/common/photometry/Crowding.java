@@ -224,6 +224,36 @@ public final class Crowding {
         return out;
     }
 
+    /**
+     * The stars of {@code found} that are none of {@code listed}: farther than {@code within} pixels from every listed
+     * star (a star found where a listed one was placed is that star). With a targets table, the stars the reference
+     * shows that the table leaves out: their light is in the targets' apertures all the same.
+     */
+    public static List<Star> unlisted(List<Star> listed, List<Star> found, double within) {
+        Map<Long, List<Star>> cells = new HashMap<>();
+        for (Star s : listed) {
+            cells.computeIfAbsent(cell(s, within, 0, 0), c -> new ArrayList<>()).add(s);
+        }
+        double r2 = within * within;
+        List<Star> out = new ArrayList<>();
+        for (Star f : found) {
+            boolean near = false;
+            for (int dy = -1; dy <= 1 && !near; dy++) {
+                for (int dx = -1; dx <= 1 && !near; dx++) {
+                    for (Star s : cells.getOrDefault(cell(f, within, dx, dy), List.of())) {
+                        double ex = s.x() - f.x();
+                        double ey = s.y() - f.y();
+                        near |= ex * ex + ey * ey <= r2;
+                    }
+                }
+            }
+            if (!near) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     private static long cell(Star s, double size, int dx, int dy) {
         long cx = (long) Math.floor(s.x() / size) + dx;
         long cy = (long) Math.floor(s.y() / size) + dy;

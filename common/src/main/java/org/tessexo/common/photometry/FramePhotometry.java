@@ -332,12 +332,26 @@ public final class FramePhotometry {
      * signal and draw the aperture over it).
      */
     public static Sized sizeApertures(List<Star> stars, MedianStack.Result ref, ScienceRegion region,
-                                      double[] radiiGiven, double gap, double annulusWidth, double exposureSeconds) {
+                                      double[] radii, double gap, double annulusWidth, double exposureSeconds) {
+        return sizeApertures(stars, List.of(), ref, region, radii, gap, annulusWidth, exposureSeconds);
+    }
+
+    /**
+     * The same, among {@code neighbours} that are not measured but whose light the model counts (a targets table's
+     * stars among those the reference shows that the table leaves out, {@link Crowding#unlisted}); they also lend
+     * the PSF fit their isolated bright stars. Only {@code stars} come back, in their order.
+     */
+    public static Sized sizeApertures(List<Star> stars, List<Star> neighbours, MedianStack.Result ref,
+                                      ScienceRegion region, double[] radiiGiven, double gap, double annulusWidth,
+                                      double exposureSeconds) {
         double[] radii = radiiGiven.clone();
         java.util.Arrays.sort(radii);
+        List<Star> all = new ArrayList<>(stars.size() + neighbours.size());
+        all.addAll(stars);
+        all.addAll(neighbours);
         List<Measures> measured = new ArrayList<>();
         for (double r : radii) {
-            List<Star> at = stars.stream().map(s -> s.withAperture(s.flux(), r)).toList();
+            List<Star> at = all.stream().map(s -> s.withAperture(s.flux(), r)).toList();
             // a flux needs the annulus' median only: any read variance spares the MAD it would otherwise take
             FramePhotometry p = new FramePhotometry(at, ref.height(), ref.width(), region, gap, annulusWidth)
                     .withReadVariance(0);
@@ -348,7 +362,7 @@ public final class FramePhotometry {
         for (int k = 0; k < radii.length; k++) {
             flux[k] = measured.get(k).flux();
         }
-        Crowding.Result crowding = Crowding.of(stars, radii, flux, measured.get(radii.length - 1).error(), region,
+        Crowding.Result crowding = Crowding.of(all, radii, flux, measured.get(radii.length - 1).error(), region,
                 ref.width());
         List<Star> out = new ArrayList<>();
         for (int i = 0; i < stars.size(); i++) {

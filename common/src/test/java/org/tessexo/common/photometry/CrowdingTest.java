@@ -152,6 +152,47 @@ class CrowdingTest {
     }
 
     @Test
+    void aNeighbourThatTheTargetsLeaveOutLendsItsLightAllTheSame() {
+        double sigma = 1.1;
+        Field f = field(sigma, 8);
+        Star faint = new Star("faint", 0, 0, 0, 120.4, 185.2, Double.NaN, 5000, 0);
+        Star bright = new Star("bright", 0, 0, 0, 125.4, 183.4, Double.NaN, 80_000, 0);
+        render(f.img(), f.w(), f.h(), faint.x(), faint.y(), faint.flux(), sigma);
+        render(f.img(), f.w(), f.h(), bright.x(), bright.y(), bright.flux(), sigma);
+        ScienceRegion region = new ScienceRegion(1, f.w(), 1, f.h());
+        MedianStack.Result ref = new MedianStack.Result(f.img(), f.h(), f.w(), 0.5);
+        // the table lists the faint star alone, placed 0.3 px off (a WCS's error); the reference shows all 32
+        Star target = new Star("target", 0, 0, 0, faint.x() + 0.3, faint.y() - 0.2, 14.0, Double.NaN, 0);
+        List<Star> found = StarFinder.find(ref, region, 5, 1000, 2, 3).stream()
+                .map(p -> new Star("found", 0, 0, 0, p.x(), p.y(), Double.NaN, p.flux(), 0)).toList();
+        assertEquals(32, found.size(), "the finder sees every star");
+        List<Star> unlisted = Crowding.unlisted(List.of(target), found, 2);
+        assertEquals(31, unlisted.size(), "the target is found where it was placed; the others are not listed");
+        assertTrue(unlisted.stream().anyMatch(u -> Math.hypot(u.x() - bright.x(), u.y() - bright.y()) < 0.5));
+
+        // the table alone: no star to fit the PSF on, no model, the aperture drawn over the neighbour
+        FramePhotometry.Sized alone = FramePhotometry.sizeApertures(List.of(target), ref, region, RADII, 2, 4, 1000);
+        assertTrue(Double.isNaN(alone.psfSigma()));
+        assertTrue(Double.isNaN(alone.stars().get(0).crowding()));
+        assertEquals(3.5, alone.stars().get(0).radius(), 1e-9);
+        // with the stars the table leaves out: the PSF fitted on them, the aperture and crowding as if all were listed
+        FramePhotometry.Sized among = FramePhotometry.sizeApertures(List.of(target), unlisted, ref, region, RADII, 2,
+                4, 1000);
+        assertEquals(sigma, among.psfSigma(), 0.03 * sigma);
+        assertEquals(1, among.stars().size(), "only the targets come back");
+        Star t = among.stars().get(0);
+        assertEquals("target", t.id());
+        assertTrue(t.radius() <= 2.0, "radius " + t.radius());
+        assertTrue(t.crowding() < 0.99, "crowding " + t.crowding());
+        List<Star> all = new ArrayList<>(f.stars());
+        all.add(target);
+        all.add(bright);
+        Star listed = FramePhotometry.sizeApertures(all, ref, region, RADII, 2, 4, 1000).stars().get(all.size() - 2);
+        assertEquals(listed.radius(), t.radius(), 1e-9);
+        assertEquals(listed.crowding(), t.crowding(), 0.02);
+    }
+
+    @Test
     void aDecontaminatedTransitHasTheStarsOwnDepth() {
         // the star: 1,000 e-/s with a 1% transit; a neighbour puts 1,500 e-/s more in its aperture (crowding 0.4)
         int n = 1000;

@@ -11,6 +11,7 @@ import org.tessexo.common.fits.DecodedImage;
 import org.tessexo.common.fits.DecoderSettings;
 import org.tessexo.common.fits.FitsImageDecoder;
 import org.tessexo.common.fits.Outcome;
+import org.tessexo.common.photometry.Crowding;
 import org.tessexo.common.photometry.FramePhotometry;
 import org.tessexo.common.photometry.FrameInfo;
 import org.tessexo.common.photometry.MedianStack;
@@ -30,7 +31,8 @@ import java.util.Locale;
  * Executors: one CCD's reference image and its stars. The group's reference frames are opened together and read
  * row by row in step (one row of each held at a time from local files; object stores read each image in one
  * request), combined by median ({@link MedianStack}); stars are found on it ({@link StarFinder}) or, with a
- * targets table, placed through the WCS of the first reference frame; each star's aperture is sized on it.
+ * targets table, placed through the WCS of the first reference frame (the stars found on it that the table leaves
+ * out then count as neighbours: their light is in the targets' apertures); each star's aperture is sized on it.
  */
 public final class ReferenceFn implements Function<ReferenceFn.Group, StarField> {
     private static final long serialVersionUID = 1L;
@@ -94,11 +96,16 @@ public final class ReferenceFn implements Function<ReferenceFn.Group, StarField>
                         ? "no star stands " + settings.detectSigma() + " noises above the sky on the reference"
                         : "none of the " + g.targets().size() + " targets falls on this CCD's science region");
             }
-            FramePhotometry.Sized sized = FramePhotometry.sizeApertures(stars, ref, first.region(), settings.radii(),
-                    settings.annulusGap(), settings.annulusWidth(), first.exposureSeconds());
+            // a targets table leaves stars out; their light is in the targets' apertures all the same
+            List<Star> unlisted = g.targets() == null ? List.of()
+                    : Crowding.unlisted(stars, found(ref, first), settings.minSeparation());
+            FramePhotometry.Sized sized = FramePhotometry.sizeApertures(stars, unlisted, ref, first.region(),
+                    settings.radii(), settings.annulusGap(), settings.annulusWidth(), first.exposureSeconds());
             stars = sized.stars();
-            LOG.info("{}: reference of {} frames, single-frame noise {}, {} stars, PSF width {} px{}", g.group(),
+            LOG.info("{}: reference of {} frames, single-frame noise {}, {} stars{}, PSF width {} px{}", g.group(),
                     frames.size(), String.format(Locale.ROOT, "%.3g", ref.frameNoise()), stars.size(),
+                    g.targets() == null ? "" : " (and " + unlisted.size() + " found on the reference that the targets"
+                            + " table leaves out, counted as neighbours)",
                     String.format(Locale.ROOT, "%.2f", sized.psfSigma()), Double.isNaN(sized.psfSigma())
                             ? " (no isolated bright star to fit it on: apertures sized without a crowding model)" : "");
             double readVariance = FramePhotometry.readVariance(ref.frameNoise(), StarFinder.sky(ref, first.region()),
