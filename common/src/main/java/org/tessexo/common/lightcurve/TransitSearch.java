@@ -468,15 +468,36 @@ public final class TransitSearch {
 
     /**
      * The cadences below the flare clip: finite, and less than {@code clip-sigma} robust sigmas ({@code sigma})
-     * above 1 (flat flux near 1). The rest are upward outliers: flares, cosmic rays, a binary's eclipses turned over.
+     * above 1 (flat flux near 1), less the neighbours of a clipped cadence that still stand {@link #CLIP_TAIL_SIGMA}
+     * above it. The rest are upward outliers: flares and their decay, cosmic rays, a binary's eclipses turned over
+     * with their edges.
      */
     private boolean[] belowClip(double[] flat, double sigma) {
         boolean[] keep = new boolean[flat.length];
         for (int i = 0; i < keep.length; i++) {
             keep[i] = Double.isFinite(flat[i]) && flat[i] - 1 < s.clipSigma() * sigma;
         }
-        return keep;
+        boolean[] out = keep.clone();
+        double tail = CLIP_TAIL_SIGMA * sigma;
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] || !Double.isFinite(flat[i])) {
+                continue;
+            }
+            for (int j = i - 1; j >= 0 && keep[j] && flat[j] - 1 > tail; j--) {
+                out[j] = false;
+            }
+            for (int j = i + 1; j < keep.length && keep[j] && flat[j] - 1 > tail; j++) {
+                out[j] = false;
+            }
+        }
+        return out;
     }
+
+    /**
+     * A clipped cadence takes its neighbours with it while they stand this many robust sigmas above 1 (hysteresis,
+     * as flare finders grow a flare from its peak): a flare's decay, the edges of a binary's eclipse turned over.
+     */
+    static final double CLIP_TAIL_SIGMA = 2;
 
     /** The shortest period prewhitening looks at: an hour, or three cadences. */
     static final double PREWHITEN_MIN_PERIOD = 1.0 / 24;
