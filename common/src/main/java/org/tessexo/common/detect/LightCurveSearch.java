@@ -98,7 +98,7 @@ public final class LightCurveSearch {
         }
         List<Vetter.Score> scores = v.score(views);
         for (int i = 0; i < views.size(); i++) {
-            out.add(Verdict.of(scores.get(i), views.get(i), Verdict.detected(r.signals().get(i))));
+            out.add(Verdict.of(scores.get(i), views.get(i), Verdict.candidate(r.signals().get(i))));
         }
         return out;
     }

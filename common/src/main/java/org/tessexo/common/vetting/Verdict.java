@@ -30,11 +30,22 @@ public record Verdict(double planetScore, double binaryScore, double falseAlarmS
     }
 
     /**
-     * The vetter's verdict on a signal. {@code detected}: whether the signal is a detection ({@link #detected});
-     * one that is not is never a planet candidate: scored a planet, its disposition is false alarm, its scores stay.
+     * Whether a signal may be a planet candidate: a detection ({@link #detected}) whose observed transits do not lie
+     * mostly within a duration of the data's edges ({@link org.tessexo.common.lightcurve.TransitSearch.Signal#atEdges},
+     * flagged {@code edge-ramp}), where a ramp (a thermal settling, scattered light at an orbit's start) makes the
+     * dip. A real planet's transits fall there by chance: two of two, or two of three, rarely.
      */
-    public static Verdict of(Vetter.Score s, SignalViews.Views v, boolean detected) {
-        Vetter.Kind kind = !detected && s.disposition() == Vetter.Kind.PLANET ? Vetter.Kind.FALSE_ALARM
+    public static boolean candidate(org.tessexo.common.lightcurve.TransitSearch.Signal g) {
+        return detected(g) && !g.atEdges();
+    }
+
+    /**
+     * The vetter's verdict on a signal. {@code candidate}: whether the signal may be a planet candidate
+     * ({@link #candidate}); one that may not is never called one: scored a planet, its disposition is false alarm,
+     * its scores stay.
+     */
+    public static Verdict of(Vetter.Score s, SignalViews.Views v, boolean candidate) {
+        Vetter.Kind kind = !candidate && s.disposition() == Vetter.Kind.PLANET ? Vetter.Kind.FALSE_ALARM
                 : s.disposition();
         return new Verdict(s.planet(), s.binary(), s.falseAlarm(), kind.label(), v.depthPpm(), v.oddEvenSigma(),
                 v.secondaryPpm(), v.secondarySigma(), v.anySecondary());

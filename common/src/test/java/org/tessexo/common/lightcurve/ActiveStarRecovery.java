@@ -246,6 +246,9 @@ public final class ActiveStarRecovery {
 
     /** Whether the vetter calls the signal a planet candidate (one network, so one thread at a time). */
     private static boolean planet(TransitSearch.Result r, TransitSearch.Signal s) {
+        if (s.atEdges()) { // as search: transits mostly at the data's edges are no candidate (Verdict.candidate)
+            return false;
+        }
         org.tessexo.common.vetting.SignalViews.Views v = org.tessexo.common.vetting.SignalViews.of(r.forViews(s), s);
         synchronized (VETTER) {
             return VETTER.score(List.of(v)).get(0).disposition() == Vetter.Kind.PLANET;

@@ -97,4 +97,17 @@ class VetterTest {
         assertTrue(!Verdict.detected(signal(false, 10)), "below min-sde, not strong");
         assertTrue(Verdict.detected(signal(false, 297)), "below min-sde, strong: HAT-P-7 b");
     }
+
+    @Test
+    void aDetectionWhoseTransitsLieMostlyAtTheDataEdgesIsNoCandidate() {
+        assertTrue(Verdict.candidate(signal(true, 10)));
+        assertTrue(!Verdict.candidate(signal(false, 10)), "not a detection");
+        var ramp = new org.tessexo.common.lightcurve.TransitSearch.Signal(1, 12.9, 1612.9, 0.1, 0.01, 17, 15, 1, 2,
+                true, 2, 12, false);
+        assertTrue(Verdict.detected(ramp) && ramp.atEdges());
+        assertTrue(!Verdict.candidate(ramp), "both of its two transits next to an edge");
+        var oneOfThree = new org.tessexo.common.lightcurve.TransitSearch.Signal(1, 8, 1602, 0.1, 0.01, 17, 15, 1, 3,
+                true, 1, 12, false);
+        assertTrue(Verdict.candidate(oneOfThree), "one of three at an edge: a planet may sit there");
+    }
 }
