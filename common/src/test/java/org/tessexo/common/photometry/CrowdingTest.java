@@ -86,15 +86,29 @@ class CrowdingTest {
         }
     }
 
-    @Test
-    void aNeighboursLightInAnApertureIsWhatWasRenderedThere() {
-        double sigma = 1.1;
+    private record Crowded(Field f, Star faint, Star bright) {
+    }
+
+    /**
+     * The isolated field of seed 8, and in it a faint star 5.3 px from a star 16 times brighter (3 magnitudes), as
+     * in the independent sector's lost planet.
+     */
+    private static Crowded crowded(double sigma) {
         Field f = field(sigma, 8);
-        // a faint star 5.3 px from a star 16 times brighter (3 magnitudes), as in the independent sector's lost planet
         Star faint = new Star("faint", 0, 0, 0, 120.4, 185.2, Double.NaN, 5000, 0);
         Star bright = new Star("bright", 0, 0, 0, 125.4, 183.4, Double.NaN, 80_000, 0);
         render(f.img(), f.w(), f.h(), faint.x(), faint.y(), faint.flux(), sigma);
         render(f.img(), f.w(), f.h(), bright.x(), bright.y(), bright.flux(), sigma);
+        return new Crowded(f, faint, bright);
+    }
+
+    @Test
+    void aNeighboursLightInAnApertureIsWhatWasRenderedThere() {
+        double sigma = 1.1;
+        Crowded c0 = crowded(sigma);
+        Field f = c0.f();
+        Star faint = c0.faint();
+        Star bright = c0.bright();
         List<Star> stars = new ArrayList<>(f.stars());
         stars.add(faint);
         stars.add(bright);
@@ -154,15 +168,14 @@ class CrowdingTest {
     @Test
     void aNeighbourThatTheTargetsLeaveOutLendsItsLightAllTheSame() {
         double sigma = 1.1;
-        Field f = field(sigma, 8);
-        Star faint = new Star("faint", 0, 0, 0, 120.4, 185.2, Double.NaN, 5000, 0);
-        Star bright = new Star("bright", 0, 0, 0, 125.4, 183.4, Double.NaN, 80_000, 0);
-        render(f.img(), f.w(), f.h(), faint.x(), faint.y(), faint.flux(), sigma);
-        render(f.img(), f.w(), f.h(), bright.x(), bright.y(), bright.flux(), sigma);
+        Crowded pair = crowded(sigma);
+        Field f = pair.f();
         ScienceRegion region = new ScienceRegion(1, f.w(), 1, f.h());
         MedianStack.Result ref = new MedianStack.Result(f.img(), f.h(), f.w(), 0.5);
         // the table lists the faint star alone, placed 0.3 px off (a WCS's error); the reference shows all 32
-        Star target = new Star("target", 0, 0, 0, faint.x() + 0.3, faint.y() - 0.2, 14.0, Double.NaN, 0);
+        Star target = new Star("target", 0, 0, 0, pair.faint().x() + 0.3, pair.faint().y() - 0.2, 14.0, Double.NaN,
+                0);
+        Star bright = pair.bright();
         List<Star> found = StarFinder.find(ref, region, 5, 1000, 2, 3).stream()
                 .map(p -> new Star("found", 0, 0, 0, p.x(), p.y(), Double.NaN, p.flux(), 0)).toList();
         assertEquals(32, found.size(), "the finder sees every star");
