@@ -21,11 +21,13 @@ import java.util.Locale;
 public final class Dl4jGraphTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jGraphTrainer.class);
 
+    private final JavaSparkContext sc;
     private final SparkComputationGraph sparkNet;
     private final int workers;
     private final String approach;
 
     public Dl4jGraphTrainer(JavaSparkContext sc, ComputationGraph net, PipelineSettings.Training t, int batchSize) {
+        this.sc = sc;
         this.workers = Math.max(1, sc.defaultParallelism());
         org.deeplearning4j.spark.api.RDDTrainingApproach a = Dl4jSparkTrainer.approach(sc, t.approach());
         this.approach = a.name();
@@ -51,7 +53,7 @@ public final class Dl4jGraphTrainer {
         JavaRDD<MultiDataSet> spread = data.getNumPartitions() == workers ? data : data.repartition(workers);
         for (int e = 1; e <= epochs; e++) {
             long t0 = System.nanoTime();
-            sparkNet.fitMultiDataSet(spread);
+            CancelInterrupts.run(sc, () -> sparkNet.fitMultiDataSet(spread));
             double score = sparkNet.getScore();
             LOG.info("Vetter epoch {}/{}: score {} ({} s)", e, epochs, String.format(Locale.ROOT, "%.4f", score),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));

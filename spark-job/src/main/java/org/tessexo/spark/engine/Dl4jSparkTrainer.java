@@ -91,7 +91,7 @@ public final class Dl4jSparkTrainer {
     private void epochs(JavaRDD<DataSet> data, int firstEpoch, int lastEpoch, EpochListener listener) {
         for (int e = firstEpoch; e <= lastEpoch; e++) {
             long t0 = System.nanoTime();
-            sparkNet.fit(data);
+            CancelInterrupts.run(sc, () -> sparkNet.fit(data));
             double score = sparkNet.getScore();
             LOG.info("Epoch {}/{}: score {} ({} s)", e, lastEpoch, String.format(Locale.ROOT, "%.4f", score),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
