@@ -230,25 +230,14 @@ public final class Crowding {
      * shows that the table leaves out: their light is in the targets' apertures all the same.
      */
     public static List<Star> unlisted(List<Star> listed, List<Star> found, double within) {
-        Map<Long, List<Star>> cells = new HashMap<>();
-        for (Star s : listed) {
-            cells.computeIfAbsent(cell(s, within, 0, 0), c -> new ArrayList<>()).add(s);
-        }
-        double r2 = within * within;
+        List<Star> all = new ArrayList<>(listed.size() + found.size());
+        all.addAll(listed);
+        all.addAll(found);
+        List<int[]> near = neighbours(all, within);
         List<Star> out = new ArrayList<>();
-        for (Star f : found) {
-            boolean near = false;
-            for (int dy = -1; dy <= 1 && !near; dy++) {
-                for (int dx = -1; dx <= 1 && !near; dx++) {
-                    for (Star s : cells.getOrDefault(cell(f, within, dx, dy), List.of())) {
-                        double ex = s.x() - f.x();
-                        double ey = s.y() - f.y();
-                        near |= ex * ex + ey * ey <= r2;
-                    }
-                }
-            }
-            if (!near) {
-                out.add(f);
+        for (int j = 0; j < found.size(); j++) {
+            if (Arrays.stream(near.get(listed.size() + j)).allMatch(k -> k >= listed.size())) {
+                out.add(found.get(j));
             }
         }
         return out;
