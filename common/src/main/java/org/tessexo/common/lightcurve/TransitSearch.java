@@ -24,7 +24,7 @@ public final class TransitSearch {
      * @param oversample      phase bins per shortest duration
      * @param frequencyFactor period grid density (1 = astropy's autoperiod; smaller is denser)
      * @param maxSignals      signals to look for (each search masks the transits of the ones before)
-     * @param minSde          a signal below this SDE ends the search (the first one is always reported)
+     * @param minSde          a signal below this SDE ends the search (the first one is reported, unless a lone dip)
      * @param clipSigma       upward outliers (flares) beyond this many robust sigmas are dropped after detrending
      * @param maxDutyCycle    longest duration tried at a period, as a fraction of it
      * @param maxPeriods      trial periods at most (the grid is made coarser beyond, and the outcome says so)
@@ -619,6 +619,10 @@ public final class TransitSearch {
             if (weak && !repeat) {
                 break;
             }
+            // A peak below the threshold whose transits have data only once is a lone dip, not a period (an edge's
+            // ramp, a single event, which the single-dip table lists): masked like a repeat, not listed, so that it
+            // does not take the first place (listed whatever its SDE) from the strongest periodic signal.
+            boolean lone = found.transitsObserved() < 2 && sde < s.minSde();
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
             double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
@@ -627,7 +631,7 @@ public final class TransitSearch {
             for (int i = 0; i < time.length; i++) {
                 inTransit[i] |= Math.abs(phase(time[i], period, epoch)) < (repeat ? 1.5 : 1) * duration;
             }
-            if (repeat) {
+            if (repeat || lone) {
                 continue;
             }
             signals.add(found);

@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * <p>Hosts are classed by activity: {@code binary} (a labelled eclipsing binary), {@code active} (the flux's robust
  * scatter more than twice its point-to-point scatter: rotators, pulsators) or {@code quiet}.
  *
- * <pre>ActiveStarRecovery SEED STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only recovery);
+ * <pre>ActiveStarRecovery SEED[,SEED...] STRIDE THREADS OUT.tsv FILES-OR-FOLDERS...</pre> (bench/run.sh --only
+ * recovery; each seed draws its own injections into every host; a folder's FITS and CSV files are read);
+ * {@code -Dbin=MINUTES} averages each light curve into bins of that length before the search;
  * {@code -Dprewhiten=N}, {@code -Dspacing=frequency|drift}, {@code -DbinsPerCadence=N}, {@code -Dwindow=DAYS},
  * {@code -Dshape=box|limb_darkened}, {@code -DmaxSignals=N}, {@code -DminSde=X}, {@code -DsdeKernel=N},
  * {@code -DredNoise=true|false}, {@code -Dwhiten=HOURS} set
@@ -58,6 +60,44 @@ public final class ActiveStarRecovery {
     /** -Dinvert=true: every host turned over about its median first (as the vetter's false-alarm examples). */
     static final boolean INVERT = Boolean.getBoolean("invert");
 
+    /** -Dbin=MINUTES: each light curve averaged into bins of that length before the search (0: as it is). */
+    static final double BIN_MINUTES = Double.parseDouble(System.getProperty("bin", "0"));
+
+    static LightCurve binned(LightCurve lc, double width) {
+        if (width <= 0) {
+            return lc;
+        }
+        double[] t = lc.time();
+        double[] f = lc.flux();
+        double[] e = lc.fluxErr();
+        List<double[]> out = new ArrayList<>();
+        int i = 0;
+        while (i < t.length) {
+            int j = i;
+            double st = 0;
+            double sf = 0;
+            double se = 0;
+            while (j < t.length && t[j] < t[i] + width) {
+                st += t[j];
+                sf += f[j];
+                se += e[j] * e[j];
+                j++;
+            }
+            int n = j - i;
+            out.add(new double[]{st / n, sf / n, Math.sqrt(se) / n});
+            i = j;
+        }
+        double[] bt = new double[out.size()];
+        double[] bf = new double[out.size()];
+        double[] be = new double[out.size()];
+        for (int k = 0; k < bt.length; k++) {
+            bt[k] = out.get(k)[0];
+            bf[k] = out.get(k)[1];
+            be[k] = out.get(k)[2];
+        }
+        return new LightCurve(bt, bf, be, new int[bt.length], lc.target());
+    }
+
     private record Host(String name, LightCurve clean, double sigma, String activity,
                         TrainingExamples.Known known) {
     }
@@ -72,7 +112,7 @@ public final class ActiveStarRecovery {
     }
 
     public static void main(String[] args) throws Exception {
-        long seed = Long.parseLong(args[0]);
+        long[] seeds = java.util.Arrays.stream(args[0].split(",")).mapToLong(Long::parseLong).toArray();
         int stride = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         Path out = Path.of(args[3]);
@@ -86,8 +126,8 @@ public final class ActiveStarRecovery {
                     labels.putAll(VetterLabels.parse(Files.readString(index, StandardCharsets.UTF_8)));
                 }
                 try (Stream<Path> s = Files.list(p)) {
-                    files.addAll(s.filter(f -> f.toString().toLowerCase(Locale.ROOT).endsWith(".fits")).sorted()
-                            .toList());
+                    files.addAll(s.filter(f -> f.toString().toLowerCase(Locale.ROOT).matches(".*\\.(fits|csv)"))
+                            .sorted().toList());
                 }
             } else {
                 files.add(p);
@@ -116,8 +156,10 @@ public final class ActiveStarRecovery {
                 .build());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<List<Trial>>> futures = new ArrayList<>();
-        for (Path f : picked) {
-            futures.add(pool.submit(() -> trials(f, labels, search, seed)));
+        for (long seed : seeds) {
+            for (Path f : picked) {
+                futures.add(pool.submit(() -> trials(f, labels, search, seed)));
+            }
         }
         List<Trial> done = new ArrayList<>();
         for (Future<List<Trial>> f : futures) {
@@ -168,7 +210,8 @@ public final class ActiveStarRecovery {
                              double duration) {
         LightCurve lc = h.clean();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        LightCurve searched = snr > 0 ? injected(lc, h.sigma(), snr, period, epoch, duration) : lc;
+        LightCurve searched = binned(snr > 0 ? injected(lc, h.sigma(), snr, period, epoch, duration) : lc,
+                BIN_MINUTES / 1440.0);
         long cpu = mx.getCurrentThreadCpuTime();
         TransitSearch.Result r = search.search(searched);
         double seconds = (mx.getCurrentThreadCpuTime() - cpu) / 1e9;
