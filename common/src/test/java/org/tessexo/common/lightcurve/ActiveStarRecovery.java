@@ -246,6 +246,13 @@ public final class ActiveStarRecovery {
      * {@code lc} with a transit (a trapezoid, or -Dinject=limb-darkened) whose depth gives {@code snr} against the
      * point-to-point scatter {@code sigma} over the cadences in transit.
      */
+    /** The bench's transit injected into a host (its depth from the host's point-to-point scatter), searched. */
+    static TransitSearch.Result searchedWith(TransitSearch search, LightCurve host, double snr, double period,
+                                             double epoch, double duration) {
+        return search.search(injected(host, RobustStats.pointToPointScatter(host.flux()), snr, period, epoch,
+                duration));
+    }
+
     static LightCurve injected(LightCurve lc, double sigma, double snr, double period, double epoch,
                                double duration) {
         double[] t = lc.time();

@@ -1,7 +1,6 @@
 package org.tessexo.common.lightcurve;
 
 import org.junit.jupiter.api.Test;
-import org.tessexo.common.stats.RobustStats;
 import org.tessexo.common.testing.FitsFixtures;
 import org.tessexo.common.vetting.Injector;
 
@@ -90,9 +89,7 @@ class FlareTailTest {
         double period = 8.60880;
         double epoch = 1686.20004;
         double duration = 4.099 / 24;
-        LightCurve lc = ActiveStarRecovery.injected(host, RobustStats.pointToPointScatter(host.flux()), 12, period,
-                epoch, duration);
-        TransitSearch.Result result = search.search(lc);
+        TransitSearch.Result result = ActiveStarRecovery.searchedWith(search, host, 12, period, epoch, duration);
         assertFalse(result.signals().isEmpty());
         TransitSearch.Signal first = result.signals().get(0);
         assertTrue(ActiveStarRecovery.at(first, period, epoch, duration), "first signal " + first);
