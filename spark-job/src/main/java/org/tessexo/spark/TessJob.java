@@ -25,6 +25,7 @@ import org.tessexo.spark.jobs.JobRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Entry point for {@code spark-submit}: parses the arguments, layers the settings, owns the SparkSession (built
@@ -211,6 +212,16 @@ public final class TessJob {
                 .withOutput(cli.output() != null ? cli.output() : output);
     }
 
+    /** What photometry measured, for the console: the frames' stars, and the pixel cubes when there are any. */
+    static String photometryLine(Map<String, Object> photometry) {
+        Object cubes = photometry.get("pixel_cubes");
+        return String.format(Locale.ROOT, "%s stars on %s CCDs measured on %s frames%s", photometry.get("stars"),
+                photometry.get("ccds"), photometry.get("frames_measured"),
+                cubes instanceof Number n && n.longValue() > 0
+                        ? ", and " + n + (n.longValue() == 1 ? " pixel cube" : " pixel cubes") + " (a light curve each)"
+                        : "");
+    }
+
     private static void printSummary(Command command, RunReport r) {
         if (command == Command.RETRAIN && r.retrain != null) {
             Object fresh = r.retrain.get("new_files");
@@ -225,8 +236,7 @@ public final class TessJob {
                     r.skipped, r.failed, r.reasons.isEmpty() ? "" : " (" + r.reasonsLine() + ")");
         }
         if (r.photometry != null) {
-            System.out.printf(Locale.ROOT, "%s stars on %s CCDs measured on %s frames%n", r.photometry.get("stars"),
-                    r.photometry.get("ccds"), r.photometry.get("frames_measured"));
+            System.out.println(photometryLine(r.photometry));
             System.out.println("Light curves: " + r.photometry.get("light_curves") + " (Parquet, one row per star;"
                     + " ./submit.sh search --input it); stars: " + r.photometry.get("stars_table"));
         }
