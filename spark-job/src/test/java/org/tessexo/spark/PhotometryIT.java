@@ -258,6 +258,13 @@ class PhotometryIT {
         assertEquals(1, report.get("counts").get("skipped").asInt(), "the TGLC v1 light curve has no cube");
         Dataset<Row> lc = SPARK.read().parquet(out.resolve("lightcurves").toString());
         assertEquals(2, lc.count());
+        // stars.csv lists each cube's star, in its sector, camera and CCD
+        List<String> starLines = Files.readAllLines(out.resolve("stars.csv"));
+        assertEquals(3, starLines.size(), "the header and a star per cube: " + starLines);
+        for (String group : new String[] {"s0007-2-3", "s0008-2-4"}) {
+            assertTrue(starLines.stream().anyMatch(l -> l.startsWith("TIC 218795833," + group + ",")),
+                    group + ": " + starLines);
+        }
         Path found = tmp.resolve("tglc-search");
         assertEquals(0, TessJob.run(new String[] {"search", "--input", out.resolve("lightcurves").toString(),
                 "--output", found.toString(), "search.figures=0"}));

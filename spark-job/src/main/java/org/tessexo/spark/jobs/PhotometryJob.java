@@ -88,6 +88,7 @@ final class PhotometryJob extends Job {
                 conf -> new FrameHeaderFn(conf, s.fits(), inFlight), rows -> rows, StorageLevel.MEMORY_AND_DISK(),
                 OUTCOMES);
         Ingest.Ingested<FrameRow> in = ingest(ctx, report, list(ctx, report), spec);
+        JavaRDD<LightCurveRecord> cubeRows = null;
         try {
             report.warnings(FailurePolicy.check(ctx, in.tally(), "frames"));
             JavaRDD<FrameRow> frames = in.rows().filter(FrameRow::isFrame);
@@ -116,7 +117,6 @@ final class PhotometryJob extends Job {
                         problems) + (targets == null ? ". Lower tess.photometry.detect-sigma, or give --targets."
                         : ". Check that --targets covers these CCDs (ra, dec in degrees)."));
             }
-            writeStars(ctx, fields);
             writeFigures(ctx, fields);
 
             t = System.nanoTime();
@@ -127,9 +127,12 @@ final class PhotometryJob extends Job {
             JavaPairRDD<Long, Iterable<CadenceBlock>> byStar = frames
                     .mapPartitionsToPair(new PhotometryFn(in.conf(), shared, s.fits(), ph))
                     .groupByKey(partitions);
-            JavaRDD<LightCurveRecord> records = byStar.map(new LightCurveRows(shared))
-                    .union(cubes.repartition((int) Math.max(1, Math.min(cubeCount, 64)))
-                            .mapPartitions(new CubeRows(in.conf(), ph.radii())));
+            cubeRows = cubes.repartition((int) Math.max(1, Math.min(cubeCount, 64)))
+                    .mapPartitions(new CubeRows(in.conf(), ph.radii()));
+            if (cubeCount > 0) { // read once: for the light curves and for stars.csv
+                cubeRows.persist(StorageLevel.MEMORY_AND_DISK());
+            }
+            JavaRDD<LightCurveRecord> records = byStar.map(new LightCurveRows(shared)).union(cubeRows);
             Observation lengths = new Observation("light-curve-lengths");
             Dataset<Row> table = ctx.spark().createDataset(records.rdd(), Encoders.bean(LightCurveRecord.class))
                     .select(LightCurveRecord.columns())
@@ -137,6 +140,8 @@ final class PhotometryJob extends Job {
                             functions.col("camera"), functions.col("ccd"), functions.size(functions.col("time"))))
                             .as(LENGTHS));
             Tables.writeParquet(table, ctx.out(), LIGHTCURVES, false);
+            writeStars(ctx, fields, cubeCount > 0 ? cubeRows.map(PhotometryJob::cubeStarLine).toLocalIterator()
+                    : java.util.Collections.emptyIterator());
             int fitsWritten = writeFits(ctx, ph.fitsStars());
             // a frame's stars are all measured or none: a CCD's light curves are as long as its frames measured
             long measured = framesMeasured(lengths, fields);
@@ -161,6 +166,9 @@ final class PhotometryJob extends Job {
                     in.tally().used() - cubeCount - unmeasured, cubeCount);
         } finally {
             in.rows().unpersist(false);
+            if (cubeRows != null) {
+                cubeRows.unpersist(false);
+            }
         }
     }
 
@@ -309,7 +317,11 @@ final class PhotometryJob extends Job {
     }
 
     /** stars.csv: every star measured, one line each, written from the driver (which holds them already). */
-    private static void writeStars(JobContext ctx, List<StarField> fields) {
+    /**
+     * stars.csv: the frames' stars (on the driver already, from the references), then one line per pixel cube's star
+     * (streamed from the executors, a partition at a time).
+     */
+    private static void writeStars(JobContext ctx, List<StarField> fields, java.util.Iterator<String> cubeStars) {
         try {
             ctx.out().write(STARS, o -> {
                 java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o,
@@ -317,18 +329,32 @@ final class PhotometryJob extends Job {
                 w.write("id,ccd_group,ra,dec,x,y,tmag,reference_flux,aperture_px,crowding\n");
                 for (StarField f : fields) {
                     for (Star st : f.stars()) {
-                        w.write(String.format(java.util.Locale.ROOT, "%s,%s,%.6f,%.6f,%.3f,%.3f,%s,%.1f,%.1f,%s%n",
-                                csvField(st.id()), f.group(), st.ra(), st.dec(), st.x(), st.y(),
-                                Double.isNaN(st.mag()) ? "" : String.format(java.util.Locale.ROOT, "%.3f", st.mag()),
-                                st.flux(), st.radius(), Double.isNaN(st.crowding()) ? ""
-                                        : String.format(java.util.Locale.ROOT, "%.4f", st.crowding())));
+                        w.write(starLine(st.id(), f.group(), st.ra(), st.dec(), st.x(), st.y(), st.mag(), st.flux(),
+                                st.radius(), st.crowding()));
                     }
+                }
+                while (cubeStars.hasNext()) {
+                    w.write(cubeStars.next());
                 }
                 w.flush();
             });
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("Cannot write " + ctx.out().uri(STARS) + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String starLine(String id, String group, double ra, double dec, double x, double y, double mag,
+                                   double flux, double radius, double crowding) {
+        return String.format(java.util.Locale.ROOT, "%s,%s,%.6f,%.6f,%.3f,%.3f,%s,%.1f,%.1f,%s%n", csvField(id), group,
+                ra, dec, x, y, Double.isNaN(mag) ? "" : String.format(java.util.Locale.ROOT, "%.3f", mag), flux,
+                radius, Double.isNaN(crowding) ? "" : String.format(java.util.Locale.ROOT, "%.4f", crowding));
+    }
+
+    /** A pixel cube's star as a line of stars.csv, its group the cube's sector, camera and CCD. */
+    static String cubeStarLine(LightCurveRecord r) {
+        return starLine(r.getId(), String.format(java.util.Locale.ROOT, "s%04d-%d-%d", r.getSector(), r.getCamera(),
+                r.getCcd()), r.getRa(), r.getDec(), r.getX(), r.getY(), r.getTmag() == null ? Double.NaN : r.getTmag(),
+                r.getReferenceFlux(), r.getAperturePx(), r.getCrowding() == null ? Double.NaN : r.getCrowding());
     }
 
     private static String csvField(String v) {
