@@ -316,7 +316,6 @@ final class PhotometryJob extends Job {
         }
     }
 
-    /** stars.csv: every star measured, one line each, written from the driver (which holds them already). */
     /**
      * stars.csv: the frames' stars (on the driver already, from the references), then one line per pixel cube's star
      * (streamed from the executors, a partition at a time).
