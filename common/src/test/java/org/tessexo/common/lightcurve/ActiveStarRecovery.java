@@ -70,32 +70,23 @@ public final class ActiveStarRecovery {
         double[] t = lc.time();
         double[] f = lc.flux();
         double[] e = lc.fluxErr();
-        List<double[]> out = new ArrayList<>();
-        int i = 0;
-        while (i < t.length) {
-            int j = i;
-            double st = 0;
-            double sf = 0;
+        double[] bt = new double[t.length];
+        double[] bf = new double[t.length];
+        double[] be = new double[t.length];
+        int bins = 0;
+        for (int i = 0, j; i < t.length; i = j, bins++) {
             double se = 0;
-            while (j < t.length && t[j] < t[i] + width) {
-                st += t[j];
-                sf += f[j];
+            for (j = i; j < t.length && t[j] < t[i] + width; j++) {
+                bt[bins] += t[j];
+                bf[bins] += f[j];
                 se += e[j] * e[j];
-                j++;
             }
-            int n = j - i;
-            out.add(new double[]{st / n, sf / n, Math.sqrt(se) / n});
-            i = j;
+            bt[bins] /= j - i;
+            bf[bins] /= j - i;
+            be[bins] = Math.sqrt(se) / (j - i);
         }
-        double[] bt = new double[out.size()];
-        double[] bf = new double[out.size()];
-        double[] be = new double[out.size()];
-        for (int k = 0; k < bt.length; k++) {
-            bt[k] = out.get(k)[0];
-            bf[k] = out.get(k)[1];
-            be[k] = out.get(k)[2];
-        }
-        return new LightCurve(bt, bf, be, new int[bt.length], lc.target());
+        return new LightCurve(java.util.Arrays.copyOf(bt, bins), java.util.Arrays.copyOf(bf, bins),
+                java.util.Arrays.copyOf(be, bins), new int[bins], lc.target());
     }
 
     private record Host(String name, LightCurve clean, double sigma, String activity,

@@ -351,7 +351,7 @@ final class PhotometryJob extends Job {
 
     /** A pixel cube's star as a line of stars.csv, its group the cube's sector, camera and CCD. */
     static String cubeStarLine(LightCurveRecord r) {
-        return starLine(r.getId(), String.format(java.util.Locale.ROOT, "s%04d-%d-%d", r.getSector(), r.getCamera(),
+        return starLine(r.getId(), org.tessexo.common.photometry.FrameInfo.group(r.getSector(), r.getCamera(),
                 r.getCcd()), r.getRa(), r.getDec(), r.getX(), r.getY(), r.getTmag() == null ? Double.NaN : r.getTmag(),
                 r.getReferenceFlux(), r.getAperturePx(), r.getCrowding() == null ? Double.NaN : r.getCrowding());
     }
