@@ -619,10 +619,12 @@ public final class TransitSearch {
             if (weak && !repeat) {
                 break;
             }
-            // A peak below the threshold whose transits have data only once is a lone dip, not a period (an edge's
-            // ramp, a single event, which the single-dip table lists): masked like a repeat, not listed, so that it
-            // does not take the first place (listed whatever its SDE) from the strongest periodic signal.
-            boolean lone = found.transitsObserved() < 2 && sde < s.minSde();
+            // A peak below the threshold whose transits have data only once, or whose other transits hold less
+            // than 0.6 of its mean depth (EventShares), is a lone dip, not a period (an edge's ramp, a single event,
+            // which the single-dip table lists): masked like a repeat, not listed, so that it does not take the first
+            // place (listed whatever its SDE) from the strongest periodic signal.
+            boolean lone = sde < s.minSde() && (found.transitsObserved() < 2
+                    || EventShares.carriedByOne(time, work, not(inTransit), period, epoch, duration));
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
             double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
