@@ -647,12 +647,7 @@ public final class TransitSearch {
             } else {
                 Lead lead = unwhitenedLead(prepared.unwhitened(), grid, minBin, edges, signals);
                 if (lead != null) {
-                    List<Signal> all = new ArrayList<>();
-                    all.add(lead.signal());
-                    for (Signal g : signals) {
-                        all.add(g.withRank(g.rank() + 1));
-                    }
-                    signals = all;
+                    signals = withLead(lead.signal(), signals);
                     first = lead.periodogram();
                 }
             }
@@ -743,13 +738,27 @@ public final class TransitSearch {
         return signals.stream().anyMatch(g -> Math.abs(g.period() - period) < slack * SAME_PERIOD * period);
     }
 
+    /** {@code lead} first, then the signals found after prewhitening but one at its period, ranked again. */
+    static List<Signal> withLead(Signal lead, List<Signal> found) {
+        List<Signal> all = new ArrayList<>();
+        all.add(lead.withRank(1));
+        for (Signal g : found) {
+            if (!listed(List.of(lead), g.period())) {
+                all.add(g.withRank(all.size() + 1));
+            }
+        }
+        return all;
+    }
+
     /** The signal found before prewhitening, and the periodogram it was found in ({periods, power}, thinned). */
     private record Lead(Signal signal, double[][] periodogram) { }
 
     /**
      * The strongest signal of the light curve before prewhitening, when none of the signals found after it has its
      * period (null otherwise): what prewhitening took as the star's variability (a contact or ellipsoidal binary, a
-     * rotator), reported first as what it is, for the vetter to judge.
+     * rotator), reported first as what it is, for the vetter to judge. Also when the one found after it at its
+     * period stayed below the threshold and it passes: the binary is then reported as it stands before
+     * prewhitening, in its place ({@link #withLead}), not as its leftover.
      */
     private Lead unwhitenedLead(LightCurve lc, PeriodGrid grid, double minBin, double[][] edges, List<Signal> found) {
         BoxLeastSquares bls = plain(lc);
@@ -760,7 +769,8 @@ public final class TransitSearch {
         BoxLeastSquares.Periodogram fine = atTwiceThePeriod(bls, refine(bls, pg, b, grid.durations(), minBin, weights),
                 grid, minBin, weights);
         double period = fine.periods()[fine.best()];
-        if (listed(found, period)) {
+        boolean passes = pg.sde(b) >= s.minSde();
+        if (found.stream().anyMatch(g -> (g.passed() || !passes) && listed(List.of(g), period))) {
             return null;
         }
         boolean[] all = new boolean[lc.size()];
