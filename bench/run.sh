@@ -441,10 +441,18 @@ hp = json.load(open(sys.argv[8])); hi = json.load(open(sys.argv[9]))
 half = frames // 2
 step_ms = 1000 * (t["photometry"] - hp["timings_s"]["photometry"]) / (frames - half)
 insp_ms = 1000 * (i["timings_s"]["decode"] - hi["timings_s"]["decode"]) / (frames - half)
-print(f"   a frame more ({half} frames against {frames}, wall, {cores} cores): photometry step {step_ms:.0f} ms, inspect"
-      f" {insp_ms:.0f} ms: step / inspect = {insp_ms / max(1e-9, step_ms):.2f} in frames/s; the Python reference"
-      f" {1000 / py:.0f} ms a frame (its rate has no fixed cost to leave out: it times its frames' loop):"
-      f" step / Python = {1000 / py / max(1e-9, step_ms):.0f}x")
+if step_ms > 0 and insp_ms > 0:
+    print(f"   a frame more ({half} frames against {frames}, wall, {cores} cores): photometry step {step_ms:.0f} ms,"
+          f" inspect {insp_ms:.0f} ms: step / inspect = {insp_ms / step_ms:.2f} in frames/s; the Python reference"
+          f" {1000 / py:.0f} ms a frame (its rate has no fixed cost to leave out: it times its frames' loop):"
+          f" step / Python = {1000 / py / step_ms:.0f}x")
+else:
+    # the half run took as long as the whole one or longer: the machine's noise exceeded the frames' cost, and a
+    # ratio of the differences would be meaningless (negative, or a division by about zero)
+    print(f"   a frame more: not measured this run: {half} frames took {hp['timings_s']['photometry']} s of the"
+          f" photometry step and {hi['timings_s']['decode']} s of inspect, {frames} frames {t['photometry']} s and"
+          f" {i['timings_s']['decode']} s (the machine's noise exceeded the frames' cost: run again, or with more"
+          f" --frames or --phot-runs)")
 print(f"   corner turn: {shuffle / 1e6:.1f} MB shuffled ({shuffle / max(1, stars * frames):.0f} bytes per star and"
       f" frame); peak RSS {int(rss) // 1024} MB; CPU {float(u) + float(s_):.0f} s")
 PY
