@@ -59,15 +59,24 @@ public final class EventShares {
     public static Shares of(double[] time, double[] flux, boolean[] usable, double period, double epoch,
                             double duration) {
         Shares none = new Shares(Double.NaN, Double.NaN);
+        // one pass: the flux out of transit, and each transit's summed flux and cadences (transit number -> {sum, n})
         double[] out = new double[time.length];
         int outCount = 0;
+        Map<Long, double[]> events = new HashMap<>();
         for (int i = 0; i < time.length; i++) {
-            if ((usable == null || usable[i]) && Double.isFinite(flux[i])
-                    && Math.abs(TransitSearch.phase(time[i], period, epoch)) >= duration) {
+            if ((usable != null && !usable[i]) || !Double.isFinite(flux[i])) {
+                continue;
+            }
+            double x = Math.abs(TransitSearch.phase(time[i], period, epoch));
+            if (x >= duration) {
                 out[outCount++] = flux[i];
+            } else if (x < duration / 2) {
+                double[] e = events.computeIfAbsent(Math.round((time[i] - epoch) / period), k -> new double[2]);
+                e[0] += flux[i];
+                e[1]++;
             }
         }
-        if (outCount < 2) {
+        if (outCount < 2 || events.size() < 2) {
             return none;
         }
         double level = 0;
@@ -76,33 +85,24 @@ public final class EventShares {
         }
         level /= outCount;
         double sigma = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(out, outCount));
-        Map<Long, double[]> events = new HashMap<>(); // transit number -> {summed depth, cadences}
-        for (int i = 0; i < time.length; i++) {
-            if ((usable == null || usable[i]) && Double.isFinite(flux[i])
-                    && Math.abs(TransitSearch.phase(time[i], period, epoch)) < duration / 2) {
-                double[] e = events.computeIfAbsent(Math.round((time[i] - epoch) / period), k -> new double[2]);
-                e[0] += level - flux[i];
-                e[1]++;
-            }
-        }
-        if (events.size() < 2) {
-            return none;
-        }
-        double sum = 0;
+        double sum = 0; // summed depth below the level
         double cadences = 0;
-        double[] deepest = null;
+        double deepestDepth = Double.NEGATIVE_INFINITY;
+        double deepestCadences = 0;
         for (double[] e : events.values()) {
-            sum += e[0];
+            double depth = e[1] * level - e[0];
+            sum += depth;
             cadences += e[1];
-            if (deepest == null || e[0] > deepest[0]) {
-                deepest = e;
+            if (depth > deepestDepth) {
+                deepestDepth = depth;
+                deepestCadences = e[1];
             }
         }
         if (!(sum > 0)) {
             return none;
         }
-        double restCadences = cadences - deepest[1];
-        double rest = (sum - deepest[0]) / restCadences;
+        double restCadences = cadences - deepestCadences;
+        double rest = (sum - deepestDepth) / restCadences;
         double restSnr = sigma > 0 ? rest * Math.sqrt(restCadences) / sigma : Double.NaN;
         return new Shares(rest / (sum / cadences), restSnr);
     }

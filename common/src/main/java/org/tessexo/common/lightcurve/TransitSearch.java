@@ -623,10 +623,11 @@ public final class TransitSearch {
             // than 0.6 of its mean depth (EventShares), is a lone dip, not a period (an edge's ramp, a single event,
             // which the single-dip table lists): masked like a repeat, not listed, so that it does not take the first
             // place (listed whatever its SDE) from the strongest periodic signal.
+            boolean[] usable = not(inTransit);
             boolean lone = sde < s.minSde() && (found.transitsObserved() < 2
-                    || EventShares.carriedByOne(time, work, not(inTransit), period, epoch, duration));
+                    || EventShares.carriedByOne(time, work, usable, period, epoch, duration));
             // the signal's whole phase curve goes (a binary's secondary and ellipsoidal wave), then its transits
-            double[] model = FoldedProfile.model(time, work, not(inTransit), period, epoch, duration);
+            double[] model = FoldedProfile.model(time, work, usable, period, epoch, duration);
             for (int i = 0; i < work.length; i++) {
                 work[i] /= model[i];
             }
@@ -735,7 +736,12 @@ public final class TransitSearch {
 
     /** The same within {@code slack} times the tolerance (a coarse grid's peak before its period is refined). */
     static boolean listed(List<Signal> signals, double period, double slack) {
-        return signals.stream().anyMatch(g -> Math.abs(g.period() - period) < slack * SAME_PERIOD * period);
+        return signals.stream().anyMatch(g -> samePeriod(g.period(), period, slack));
+    }
+
+    /** Whether {@code a} is the period {@code b} (within {@code slack} times {@link #SAME_PERIOD} of it). */
+    static boolean samePeriod(double a, double b, double slack) {
+        return Math.abs(a - b) < slack * SAME_PERIOD * b;
     }
 
     /** {@code lead} first, then the signals found after prewhitening but one at its period, ranked again. */
@@ -743,7 +749,7 @@ public final class TransitSearch {
         List<Signal> all = new ArrayList<>();
         all.add(lead.withRank(1));
         for (Signal g : found) {
-            if (!listed(List.of(lead), g.period())) {
+            if (!samePeriod(lead.period(), g.period(), 1)) {
                 all.add(g.withRank(all.size() + 1));
             }
         }
@@ -770,7 +776,7 @@ public final class TransitSearch {
                 grid, minBin, weights);
         double period = fine.periods()[fine.best()];
         boolean passes = pg.sde(b) >= s.minSde();
-        if (found.stream().anyMatch(g -> (g.passed() || !passes) && listed(List.of(g), period))) {
+        if (found.stream().anyMatch(g -> (g.passed() || !passes) && samePeriod(g.period(), period, 1))) {
             return null;
         }
         boolean[] all = new boolean[lc.size()];
