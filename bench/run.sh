@@ -18,9 +18,12 @@
 #      (bench/torch_vetter_twin.py) on the same views, batch and threads; and the cost of vetting one candidate
 #      (views + forward) against the search of its light curve;
 #   8. photometry: the photometry command on full-size generated frames (SectorGenerator: 2078 x 2136, 10,000
-#      stars) against inspect on the same frames (the read-and-decode bound) and against the Python reference
-#      (../shared/bench/ffi_photometry_ref.py, astropy + numpy + a thread pool) on the same frames, stars and cores;
-#      the corner turn's shuffle bytes (Spark's event log), where the time goes, the peak resident memory.
+#      stars, F 30-minute cadences, default 384: 336 frames after the mid-sector gap, 11 GB under bench/work/, a
+#      quarter of a sector, where the fixed costs of a run no longer hide the frames' own) against inspect on the
+#      same frames (the read-and-decode bound) and against the Python reference (../shared/bench/
+#      ffi_photometry_ref.py, astropy + numpy + a thread pool) on the same stars and cores (its first 48 frames);
+#      from Spark's event logs the per-frame stages' core-ms (measuring, the corner turn; inspect's decode), the
+#      shuffle's bytes; where the time goes, the peak resident memory, and a real sector's cost from these numbers.
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
 #  12. independent (only when asked for: about 4 minutes): detect on three sectors written by another generator
@@ -52,7 +55,7 @@ FILES=48
 LINKS=20
 S3=1
 ONLY=ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect
-FRAMES=24
+FRAMES=384
 PHOT_RUNS=3
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -349,112 +352,120 @@ if want photometry; then
   SECTOR="$WORK/sector-$FRAMES"
   if [ ! -f "$SECTOR/truth.csv" ]; then
     rm -rf "$SECTOR"
-    echo "== writing $FRAMES full-size frames with 10,000 stars to $SECTOR" >&2
+    echo "== writing $FRAMES full-size 30-minute cadences with 10,000 stars to $SECTOR" >&2
     java -Xmx6g -cp "$(common_cp)" org.tessexo.common.demo.SectorGenerator "$SECTOR" 2078 2136 "$FRAMES" 10000 8 >&2
   fi
   cat "$SECTOR"/ffi/*.fits > /dev/null
-  # Each command runs PHOT_RUNS times and the run of the shortest step is kept: on a shared machine (steal time)
-  # single runs of the two sizes differed by more than the frames between them.
+  # Each command runs PHOT_RUNS times and the run of the shortest step is kept (on a shared machine single runs
+  # move by more than the changes measured). Both keep Spark's event log: the per-frame stages' core time.
   EVENTS="$WORK/events"
-  HALF="$WORK/half-$FRAMES"
-  rm -rf "$HALF" && mkdir -p "$HALF"
-  find "$SECTOR/ffi" -name '*.fits' | sort | head -n $((FRAMES / 2)) | while read -r f; do ln -s "$f" "$HALF/"; done
   best_of() {   # best_of NAME TIMING COMMAND INPUT [time file]: the run of the least TIMING kept as $WORK/NAME
     local name=$1 timing=$2 cmd=$3 input=$4 timefile=${5:-} best="" best_t="" t
     for run in $(seq 1 "$PHOT_RUNS"); do
-      local out="$WORK/$name.run$run" extra=()
-      rm -rf "$out" "$EVENTS.run$run" && mkdir -p "$EVENTS.run$run"
-      [ "$name" = out-phot ] && extra=(--conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$EVENTS.run$run")
+      local out="$WORK/$name.run$run"
+      rm -rf "$out" "$EVENTS-$name.run$run" && mkdir -p "$EVENTS-$name.run$run"
       TESS_DRIVER_MEMORY=6g /usr/bin/time -f "%U %S %M" -o "$out.time" ./submit.sh "$cmd" --master "local[$CORES]" \
-        --input "$input" --output "$out" --overwrite "${extra[@]+"${extra[@]}"}" > "$out.log" 2>&1 \
-        || { tail -30 "$out.log" >&2; exit 1; }
+        --input "$input" --output "$out" --overwrite --conf spark.eventLog.enabled=true \
+        --conf "spark.eventLog.dir=file://$EVENTS-$name.run$run" > "$out.log" 2>&1 || { tail -30 "$out.log" >&2; exit 1; }
       t=$($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['timings_s'][sys.argv[2]])" \
         "$out/run-report.json" "$timing")
       if [ -z "$best" ] || $PY -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$t" "$best_t"; then
         best=$run; best_t=$t
       fi
     done
-    rm -rf "$WORK/$name" && mv "$WORK/$name.run$best" "$WORK/$name"
+    rm -rf "$WORK/$name" "$EVENTS-$name" && mv "$WORK/$name.run$best" "$WORK/$name"
+    mv "$EVENTS-$name.run$best" "$EVENTS-$name"
     [ -n "$timefile" ] && mv "$WORK/$name.run$best.time" "$timefile"
-    [ "$name" = out-phot ] && { rm -rf "$EVENTS" && mv "$EVENTS.run$best" "$EVENTS"; }
-    rm -rf "$WORK/$name".run* "$EVENTS".run*
+    rm -rf "$WORK/$name".run* "$EVENTS-$name".run*
     echo "   $name: best of $PHOT_RUNS $timing = $best_t s" >&2
   }
   best_of out-phot photometry photometry "$SECTOR/ffi" "$WORK/phot.time"
   best_of out-phot-inspect decode inspect "$SECTOR/ffi"
-  # the same on the first half of the frames: the difference of the two runs is the cost of a frame more, without
-  # the fixed costs (start-up, the JIT, the reference) that a real sector's 1,300 frames spread thin
-  best_of out-phot-half photometry photometry "$HALF"
-  best_of out-phot-half-inspect decode inspect "$HALF"
-  # the Python reference measures the same stars (our stars.csv: x, y zero-based) on the same frames and cores
-  PYREF=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$SECTOR/ffi" --stars "$WORK/out-phot/stars.csv" \
+  # the Python reference measures the same stars (our stars.csv: x, y zero-based) on the same cores; it times its
+  # loop over the frames (no fixed cost to spread), so the sector's first 48 frames tell its rate
+  PYFRAMES="$WORK/python-frames"
+  rm -rf "$PYFRAMES" && mkdir -p "$PYFRAMES"
+  find "$SECTOR/ffi" -name '*.fits' | sort | head -n 48 | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
+  PYREF=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/out-phot/stars.csv" \
     --threads $CORES --radius 2.5 | tail -1)
-  $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" "$EVENTS" \
-      "$PYREF" "$FRAMES" "$CORES" "$WORK/out-phot-half/run-report.json" "$WORK/out-phot-half-inspect/run-report.json" \
-      <<'PY'
+  $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" \
+      "$EVENTS-out-phot" "$EVENTS-out-phot-inspect" "$PYREF" "$CORES" <<'PY'
 import glob, json, re, sys
 r = json.load(open(sys.argv[1])); i = json.load(open(sys.argv[2]))
 u, s_, rss = open(sys.argv[3]).read().split()[-3:]
-shuffle = 0
-stage_names = {}
-run_ms = {}
-for f in glob.glob(sys.argv[4] + "/*"):
-    for line in open(f):
-        if '"Event":"SparkListenerStageSubmitted"' in line:
-            si = json.loads(line)["Stage Info"]
-            stage_names[si["Stage ID"]] = si["Stage Name"]
-        if '"Event":"SparkListenerTaskEnd"' in line:
-            e = json.loads(line)
-            m = e.get("Task Metrics", {})
-            shuffle += m.get("Shuffle Write Metrics", {}).get("Shuffle Bytes Written", 0)
-            run_ms[e["Stage ID"]] = run_ms.get(e["Stage ID"], 0) + m.get("Executor Run Time", 0)
-# the measuring map (frames in, stars' blocks out) and the corner turn's reduce with the Parquet write, in core-ms
-measuring = sum(v for k, v in run_ms.items() if stage_names.get(k, "").startswith("mapPartitionsToPair at PhotometryJob"))
-writing = sum(v for k, v in run_ms.items() if stage_names.get(k, "").startswith("parquet at"))
-frames = int(sys.argv[6]); t = r["timings_s"]; ph = r["photometry"]
+py = float(re.search(r"frames_per_s=([0-9.]+)", sys.argv[6]).group(1))
+cores = int(sys.argv[7])
+
+
+def stages(folder):
+    """Per stage name: the tasks' summed run time (core-ms), and the shuffle bytes written in all."""
+    names, run_ms, shuffle = {}, {}, 0
+    for f in glob.glob(folder + "/*"):
+        for line in open(f):
+            if '"Event":"SparkListenerStageSubmitted"' in line:
+                si = json.loads(line)["Stage Info"]
+                names[si["Stage ID"]] = si["Stage Name"]
+            if '"Event":"SparkListenerTaskEnd"' in line:
+                e = json.loads(line)
+                m = e.get("Task Metrics", {})
+                shuffle += m.get("Shuffle Write Metrics", {}).get("Shuffle Bytes Written", 0)
+                run_ms[e["Stage ID"]] = run_ms.get(e["Stage ID"], 0) + m.get("Executor Run Time", 0)
+    by = {}
+    for k, v in run_ms.items():
+        by[names.get(k, "")] = by.get(names.get(k, ""), 0) + v
+    return by, shuffle
+
+
+def starting(by, prefix):
+    return sum(v for k, v in by.items() if k.startswith(prefix))
+
+
+ps, shuffle = stages(sys.argv[4])
+ins, _ = stages(sys.argv[5])
+t = r["timings_s"]; ph = r["photometry"]
+frames = ph["frames_measured"]; stars = ph["stars"]
+# the per-frame stages: measuring (read, decode, every star: frames in, stars' blocks out) and the corner turn's
+# reduce (blocks into light curves, the pointing decorrelation, the Parquet write); inspect's decode stage
+measuring = starting(ps, "mapPartitionsToPair at PhotometryJob") / frames
+turning = starting(ps, "parquet at") / frames
+decode = starting(ins, "mapToPair at Ingest") / max(1, i["counts"]["images"])
 steps = t["frame-headers"] + t["reference"] + t["photometry"]
 ours = frames / steps
+steady = frames / t["photometry"]
 insp = frames / i["timings_s"]["decode"]
-py = float(re.search(r"frames_per_s=([0-9.]+)", sys.argv[5]).group(1))
-stars = ph["stars"]
+per_frame_ms = (measuring + turning) / cores          # wall ms a frame on these cores, fixed costs left out
 print()
-print(f"8. Photometry of {frames} full-size generated frames (2078 x 2136, 10,000 stars placed; {stars} found and")
-print(f"   measured), local[2], page cache warm")
+print(f"8. Photometry of {frames} full-size generated frames (2078 x 2136, 30-minute cadences, 10,000 stars placed;"
+      f" {stars} found and measured), local[{cores}], page cache warm, best of the runs")
 print("| run | frames/s | ratio |")
 print("| --- | --- | --- |")
-steady = frames / t["photometry"]
-print(f"| photometry, whole job (headers + reference + photometry + corner turn + Parquet) | {ours:.2f} | 1.00 |")
-print(f"| photometry, the per-frame step alone (photometry + corner turn + Parquet) | {steady:.2f} | |")
+print(f"| photometry, whole job (headers + reference + photometry + corner turn + Parquet) | {ours:.2f} | |")
+print(f"| photometry, its per-frame step (photometry + corner turn + Parquet) | {steady:.2f} | |")
 print(f"| inspect (read + decode + preprocess, the read bound) | {insp:.2f} | job / inspect = {ours / insp:.2f},"
       f" step / inspect = {steady / insp:.2f} |")
-print(f"| Python reference (astropy + numpy, 2 threads, {sys.argv[5].split('stars=')[1].split()[0]} stars) | {py:.2f} |"
+print(f"| Python reference (astropy + numpy, {cores} threads, the first 48 frames, its frames' loop) | {py:.2f} |"
       f" job / Python = {ours / py:.1f}, step / Python = {steady / py:.1f} |")
 print()
 print(f"   where the time goes (s): frame headers {t['frame-headers']}, reference + stars {t['reference']},"
       f" photometry + corner turn + write {t['photometry']}, total job {t['total']}")
-cores = int(sys.argv[7])
-inspect_core_ms = 1000 * cores * i["timings_s"]["decode"] / frames
-print(f"   core-ms per frame over the whole run (fixed costs and the JIT included): measuring (read, decode, every"
-      f" star) {measuring / frames:.0f}, the corner turn's reduce and the Parquet write {writing / frames:.0f};"
-      f" inspect {inspect_core_ms:.0f}")
-hp = json.load(open(sys.argv[8])); hi = json.load(open(sys.argv[9]))
-half = frames // 2
-step_ms = 1000 * (t["photometry"] - hp["timings_s"]["photometry"]) / (frames - half)
-insp_ms = 1000 * (i["timings_s"]["decode"] - hi["timings_s"]["decode"]) / (frames - half)
-if step_ms > 0 and insp_ms > 0:
-    print(f"   a frame more ({half} frames against {frames}, wall, {cores} cores): photometry step {step_ms:.0f} ms,"
-          f" inspect {insp_ms:.0f} ms: step / inspect = {insp_ms / step_ms:.2f} in frames/s; the Python reference"
-          f" {1000 / py:.0f} ms a frame (its rate has no fixed cost to leave out: it times its frames' loop):"
-          f" step / Python = {1000 / py / step_ms:.0f}x")
-else:
-    # the half run took as long as the whole one or longer: the machine's noise exceeded the frames' cost, and a
-    # ratio of the differences would be meaningless (negative, or a division by about zero)
-    print(f"   a frame more: not measured this run: {half} frames took {hp['timings_s']['photometry']} s of the"
-          f" photometry step and {hi['timings_s']['decode']} s of inspect, {frames} frames {t['photometry']} s and"
-          f" {i['timings_s']['decode']} s (the machine's noise exceeded the frames' cost: run again, or with more"
-          f" --frames or --phot-runs)")
+print(f"   core-ms per frame of the per-frame stages (Spark's event log; start-up, headers and the reference left out):"
+      f" measuring {measuring:.1f} (read, decode, {stars} stars), corner turn {turning:.1f} (light curves, pointing"
+      f" decorrelation, Parquet), against inspect's read and decode {decode:.1f}: by these stages, photometry /"
+      f" inspect = {decode / (measuring + turning):.2f} in frames per core-second, and {1000 / py / per_frame_ms:.0f}x"
+      f" the Python reference ({1000 / py:.0f} ms a frame on {cores} threads against {per_frame_ms:.1f})")
+per_star_us = 1000 * max(0.0, measuring + turning - decode) / stars
+print(f"   a frame's cost, so: {decode:.1f} core-ms to read and decode plus {per_star_us:.2f} microseconds per star"
+      f" (measuring, corner turn, decorrelation, Parquet)")
 print(f"   corner turn: {shuffle / 1e6:.1f} MB shuffled ({shuffle / max(1, stars * frames):.0f} bytes per star and"
       f" frame); peak RSS {int(rss) // 1024} MB; CPU {float(u) + float(s_):.0f} s")
+print("   cost model of a real sector from these numbers (core-hours; shuffle at the bytes per star and frame above):")
+print("| sector | frames | stars per CCD | core-hours | shuffle |")
+print("| --- | --- | --- | --- | --- |")
+for label, n_frames in (("30-minute FFIs (sectors 1-26)", 1300), ("200-second FFIs (sectors 56 on)", 12000)):
+    for n_stars in (10000, 100000):
+        core_s = 16 * n_frames * (decode + per_star_us * n_stars / 1000) / 1000
+        gb = 16 * n_frames * n_stars * shuffle / max(1, stars * frames) / 1e9
+        print(f"| {label} | 16 x {n_frames:,} | {n_stars:,} | {core_s / 3600:.1f} | {gb:.1f} GB |")
 PY
 fi
 
