@@ -46,8 +46,9 @@
 # uploaded objects' extended attributes, where it keeps the ETags).
 #
 # Needs: the build (./submit.sh builds it), Debian's python3-astropy, python3-skimage, python3-boto3 and python3-torch
-# (installed with apt-get when missing and run as root), curl. Nothing here is a test: it measures. About 6 minutes
-# with the defaults, most of it the Python loader.
+# (installed with apt-get when missing and run as root), curl. Nothing here is a test: it measures. About two hours
+# with the defaults on a 2-core machine: tables 1-5 about 16 minutes, the injection-recovery bench (5b) about 75,
+# photometry 5 (and 2 more, once, to write its frames); --only picks tables.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

@@ -4,7 +4,8 @@
   global view (201 bins): 3 blocks of [conv1d k5 "same" + ReLU, conv1d k5 "same" + ReLU, max-pool 3 stride 2],
       filters 8, 16, 32;
   local, secondary, odd, even views (61 bins each): 2 blocks, filters 8, 16;
-  the five flattened and joined with the 10 scalar features, dense 64 + ReLU, dense 32 + ReLU, dense 3 (softmax),
+  the five flattened and joined with the scalar features (SignalViews.SCALARS, as many as VetterBench wrote: the
+      file's size over the samples'), dense 64 + ReLU, dense 32 + ReLU, dense 3 (softmax),
   Adam(lr 1e-3), L2 1e-4.
 
 "same" pooling with stride 2 keeps ceil(n / 2) bins, as DL4J's ConvolutionMode.Same. It trains on the very
@@ -29,12 +30,14 @@ ap.add_argument("--epochs", type=int, default=3)
 a = ap.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(42)
-INPUTS = [("global", 201), ("local", 61), ("secondary", 61), ("odd", 61), ("even", 61), ("scalars", 10)]
+y = torch.from_numpy(np.fromfile(f"{a.dir}/vetter-y.i8", dtype=np.int8).astype(np.int64))
+# the scalars' count follows the Java side's feature list (it has grown since this twin was written)
+SCALARS = np.fromfile(f"{a.dir}/vetter-scalars.f32", dtype="<f4").size // len(y)
+INPUTS = [("global", 201), ("local", 61), ("secondary", 61), ("odd", 61), ("even", 61), ("scalars", SCALARS)]
 xs = []
 for name, width in INPUTS:
     x = np.fromfile(f"{a.dir}/vetter-{name}.f32", dtype="<f4").reshape(-1, width)
     xs.append(torch.from_numpy(x.reshape(-1, 1, width).copy() if name != "scalars" else x.copy()))
-y = torch.from_numpy(np.fromfile(f"{a.dir}/vetter-y.i8", dtype=np.int8).astype(np.int64))
 
 
 def column(filters, bins):
@@ -52,7 +55,7 @@ class Vetter(nn.Module):
         super().__init__()
         cols = [column([8, 16, 32], 201)] + [column([8, 16], 61) for _ in range(4)]
         self.cols = nn.ModuleList(c for c, _ in cols)
-        width = sum(w for _, w in cols) + 10
+        width = sum(w for _, w in cols) + SCALARS
         self.dense = nn.Sequential(nn.Linear(width, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 3))
 
     def forward(self, views):
