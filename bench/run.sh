@@ -435,6 +435,7 @@ ours = frames / steps
 steady = frames / t["photometry"]
 insp = frames / i["timings_s"]["decode"]
 per_frame_ms = (measuring + turning) / cores          # wall ms a frame on these cores, fixed costs left out
+per_star_frame_bytes = shuffle / max(1, stars * frames)
 print()
 print(f"8. Photometry of {frames} full-size generated frames (2078 x 2136, 30-minute cadences, 10,000 stars placed;"
       f" {stars} found and measured), local[{cores}], page cache warm, best of the runs")
@@ -457,7 +458,7 @@ print(f"   core-ms per frame of the per-frame stages (Spark's event log; start-u
 per_star_us = 1000 * max(0.0, measuring + turning - decode) / stars
 print(f"   a frame's cost, so: {decode:.1f} core-ms to read and decode plus {per_star_us:.2f} microseconds per star"
       f" (measuring, corner turn, decorrelation, Parquet)")
-print(f"   corner turn: {shuffle / 1e6:.1f} MB shuffled ({shuffle / max(1, stars * frames):.0f} bytes per star and"
+print(f"   corner turn: {shuffle / 1e6:.1f} MB shuffled ({per_star_frame_bytes:.0f} bytes per star and"
       f" frame); peak RSS {int(rss) // 1024} MB; CPU {float(u) + float(s_):.0f} s")
 print("   cost model of a real sector from these numbers (core-hours; shuffle at the bytes per star and frame above):")
 print("| sector | frames | stars per CCD | core-hours | shuffle |")
@@ -465,7 +466,7 @@ print("| --- | --- | --- | --- | --- |")
 for label, n_frames in (("30-minute FFIs (sectors 1-26)", 1300), ("200-second FFIs (sectors 56 on)", 12000)):
     for n_stars in (10000, 100000):
         core_s = 16 * n_frames * (decode + per_star_us * n_stars / 1000) / 1000
-        gb = 16 * n_frames * n_stars * shuffle / max(1, stars * frames) / 1e9
+        gb = 16 * n_frames * n_stars * per_star_frame_bytes / 1e9
         print(f"| {label} | 16 x {n_frames:,} | {n_stars:,} | {core_s / 3600:.1f} | {gb:.1f} GB |")
 PY
 fi

@@ -775,13 +775,14 @@ public final class TransitSearch {
         BoxLeastSquares.Periodogram fine = atTwiceThePeriod(bls, refine(bls, pg, b, grid.durations(), minBin, weights),
                 grid, minBin, weights);
         double period = fine.periods()[fine.best()];
-        boolean passes = pg.sde(b) >= s.minSde();
+        double sde = pg.sde(b);
+        boolean passes = sde >= s.minSde();
         if (found.stream().anyMatch(g -> (g.passed() || !passes) && samePeriod(g.period(), period, 1))) {
             return null;
         }
         boolean[] all = new boolean[lc.size()];
         java.util.Arrays.fill(all, true);
-        return new Lead(measured(1, fine, pg.sde(b), lc.time(), lc.flux(), all, lc.time(), edges, true),
+        return new Lead(measured(1, fine, sde, lc.time(), lc.flux(), all, lc.time(), edges, true),
                 thin(pg.periods(), pg.power(), PERIODOGRAM_POINTS));
     }
 
