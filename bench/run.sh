@@ -297,7 +297,8 @@ if want recovery; then
   echo "    the hosts inverted (real noise and variability without the eclipses) with the default search, without"
   echo "    prewhitening, and with a 0.75-day window; the limb-darkened template on limb-darkened injections against"
   echo "    the box on the same; the hosts as they are (binaries), the same three ways; the 2-minute hosts below;"
-  echo "    both kinds of host without whitening (plain). About 75 minutes on 2 cores."
+  echo "    both kinds of host without whitening (plain). Each run's second table counts the injections by their SNR"
+  echo "    against the host's noise (bench/recovery_figure.py --noise draws both). About 75 minutes on 2 cores."
   CP="$(common_cp)"
   TESSELLATOR="$SHARED/data/real/tessellator"
   for variant in "inverted:-Dinvert=true -Dvet=true" "inverted-no-prewhitening:-Dinvert=true -Dvet=true -Dprewhiten=0" \
