@@ -92,16 +92,19 @@ public final class SectorGenerator {
 
     /**
      * Writes a sector from the command line (the benchmarks' full-size frames):
-     * {@code SectorGenerator DIR HEIGHT WIDTH CADENCES STARS [SEED]}, e.g. {@code out 2078 2136 24 10000}.
+     * {@code SectorGenerator DIR HEIGHT WIDTH CADENCES STARS [SEED [CADENCE_MINUTES]]}, e.g. {@code out 2078 2136 24
+     * 10000}; 30-minute cadences unless asked (a 200-second sector: {@code 3.333}).
      */
     public static void main(String[] args) {
         if (args.length < 5) {
-            System.err.println("Usage: SectorGenerator DIR HEIGHT WIDTH CADENCES STARS [SEED]");
+            System.err.println("Usage: SectorGenerator DIR HEIGHT WIDTH CADENCES STARS [SEED [CADENCE_MINUTES]]");
             System.exit(2);
         }
         int stars = Integer.parseInt(args[4]);
-        Spec spec = new Spec(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), 30,
-                stars, Math.max(1, stars / 100), Math.max(1, stars / 200), Math.max(1, stars / 100), 1, 1, 1,
+        double cadenceMinutes = args.length > 6 ? Double.parseDouble(args[6]) : 30;
+        Spec spec = new Spec(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                cadenceMinutes, stars, Math.max(1, stars / 100), Math.max(1, stars / 200), Math.max(1, stars / 100),
+                1, 1, 1,
                 args.length > 5 ? Long.parseLong(args[5]) : 1);
         long t = System.nanoTime();
         Summary s = generate(Path.of(args[0]), spec);
