@@ -122,8 +122,7 @@ final class PhotometryJob extends Job {
             t = System.nanoTime();
             Broadcast<List<StarField>> shared = ctx.sc().broadcast(fields.stream().map(StarField::withoutFigure)
                     .toList());
-            int partitions = (int) Math.max(1, Math.min(100_000, (stars + ph.starsPerFile() - 1)
-                    / ph.starsPerFile()));
+            int partitions = cornerTurnPartitions(stars, ph.starsPerFile(), ctx.sc().defaultParallelism());
             JavaPairRDD<Long, Iterable<CadenceBlock>> byStar = frames
                     .mapPartitionsToPair(new PhotometryFn(in.conf(), shared, s.fits(), ph))
                     .groupByKey(partitions);
@@ -173,6 +172,19 @@ final class PhotometryJob extends Job {
     }
 
     private static final String LENGTHS = "lengths";
+
+    /**
+     * The corner turn's partitions, each a file of {@code lightcurves/} and a task of the search that reads it: at
+     * most {@code perFile} stars each, in whole waves of the cluster's {@code parallelism} (so that no core idles
+     * through a last wave of a few tasks: 10,000 stars at 2,000 a file on 2 cores are 6 tasks of 1,667, not 5 of
+     * 2,000; 400 stars are 2 tasks, not 1), never more than the stars, at most 100,000.
+     */
+    static int cornerTurnPartitions(long stars, int perFile, int parallelism) {
+        long files = Math.max(1, (stars + perFile - 1) / perFile);
+        long slots = Math.max(1, parallelism);
+        long waves = (files + slots - 1) / slots;
+        return (int) Math.max(1, Math.min(Math.min(100_000, Math.max(1, stars)), waves * slots));
+    }
 
     /**
      * The frames measured: per CCD of frames, its longest light curve. The distinct (sector, camera, ccd, length)

@@ -4,6 +4,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,8 +106,9 @@ public final class Ingest {
         timings.put(spec.step(), seconds(t));
         LOG.info("{}: {} used, {} skipped, {} failed, {} bytes read; reasons: {}", spec.step(), tally.used(),
                 tally.skipped(), tally.failed(), tally.bytesRead(), tally.reasonsLine());
-        Tables.writeCsv(ctx.spark().createDataFrame(rows.map(spec.outcomes().toRow()), spec.outcomes().schema()),
-                ctx.out(), OutputStore.OUTCOMES, files.size());
+        Dataset<Row> outcomes = ctx.spark().createDataFrame(rows.map(spec.outcomes().toRow()),
+                spec.outcomes().schema());
+        Tables.writeCsvUnordered(outcomes, ctx.out(), OutputStore.OUTCOMES, files.size());
         return new Ingested<>(rows, tally, conf, timings);
     }
 

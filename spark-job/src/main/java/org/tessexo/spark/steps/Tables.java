@@ -14,11 +14,27 @@ public final class Tables {
     private Tables() {
     }
 
-    /** A CSV folder with a header; one file per 100,000 listed files (at most 64), so that small runs give one. */
+    /**
+     * A CSV folder with a header; one file per 100,000 listed files (at most 64), so that small runs give one. The
+     * partitions are coalesced, which keeps a sorted table's order (candidates: best first).
+     */
     public static void writeCsv(Dataset<Row> table, OutputStore out, String name, long listed) {
-        int files = (int) Math.max(1, Math.min(64, listed / 100_000));
-        Csv.writer(table.coalesce(files).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
+        Csv.writer(table.coalesce(csvFiles(listed)).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
         commit(out, name);
+    }
+
+    /**
+     * {@link #writeCsv} for a table in no order (one row per listed file: the outcomes), its rows moved to the files
+     * by a shuffle: a coalesced task would carry every parent partition, and those of a listing hold its paths
+     * (1.1 MB for 11,408 frames: Spark's warning of a task of very large size, and 10 MB at 100,000 files).
+     */
+    public static void writeCsvUnordered(Dataset<Row> table, OutputStore out, String name, long listed) {
+        Csv.writer(table.repartition(csvFiles(listed)).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
+        commit(out, name);
+    }
+
+    private static int csvFiles(long listed) {
+        return (int) Math.max(1, Math.min(64, listed / 100_000));
     }
 
     /**
