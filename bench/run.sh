@@ -23,7 +23,12 @@
 #      same frames (the read-and-decode bound) and against the Python reference (../shared/bench/
 #      ffi_photometry_ref.py, astropy + numpy + a thread pool) on the same stars and cores (its first 48 frames);
 #      from Spark's event logs the per-frame stages' core-ms (measuring, the corner turn; inspect's decode), the
-#      shuffle's bytes; where the time goes, the peak resident memory, and a real sector's cost from these numbers.
+#      shuffle's bytes; where the time goes, the peak resident memory, and a real sector's cost from these numbers;
+#      then the same frames with the brightest 200 and 1,000 stars against inspect and the Python reference on those
+#      stars (bench/spark_stages.py reads the event logs).
+#  8b. photometry-200s (only when asked for: about 10 minutes, 14 GB under bench/work/ once): a whole 200-second
+#      sector of a 384 x 384 cut with 400 stars (11,408 frames) against the same cut at 30 minutes, the corner
+#      turn's cost per star and cadence; detect on it, scored by bench/score_detect.py.
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
 #  12. independent (only when asked for: about 4 minutes): detect on three sectors written by another generator
@@ -37,7 +42,7 @@
 #
 #   bench/run.sh [--files N] [--links K] [--skip-s3] [--frames F] [--phot-runs R]
 #                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv,serve,
-#                        independent]
+#                        independent,photometry-200s]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -392,35 +397,13 @@ if want photometry; then
     --threads $CORES --radius 2.5 | tail -1)
   $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" \
       "$EVENTS-out-phot" "$EVENTS-out-phot-inspect" "$PYREF" "$CORES" <<'PY'
-import glob, json, re, sys
+import json, re, sys
+sys.path.insert(0, "bench")
+from spark_stages import stages, starting
 r = json.load(open(sys.argv[1])); i = json.load(open(sys.argv[2]))
 u, s_, rss = open(sys.argv[3]).read().split()[-3:]
 py = float(re.search(r"frames_per_s=([0-9.]+)", sys.argv[6]).group(1))
 cores = int(sys.argv[7])
-
-
-def stages(folder):
-    """Per stage name: the tasks' summed run time (core-ms), and the shuffle bytes written in all."""
-    names, run_ms, shuffle = {}, {}, 0
-    for f in glob.glob(folder + "/*"):
-        for line in open(f):
-            if '"Event":"SparkListenerStageSubmitted"' in line:
-                si = json.loads(line)["Stage Info"]
-                names[si["Stage ID"]] = si["Stage Name"]
-            if '"Event":"SparkListenerTaskEnd"' in line:
-                e = json.loads(line)
-                m = e.get("Task Metrics", {})
-                shuffle += m.get("Shuffle Write Metrics", {}).get("Shuffle Bytes Written", 0)
-                run_ms[e["Stage ID"]] = run_ms.get(e["Stage ID"], 0) + m.get("Executor Run Time", 0)
-    by = {}
-    for k, v in run_ms.items():
-        by[names.get(k, "")] = by.get(names.get(k, ""), 0) + v
-    return by, shuffle
-
-
-def starting(by, prefix):
-    return sum(v for k, v in by.items() if k.startswith(prefix))
-
 
 ps, shuffle = stages(sys.argv[4])
 ins, _ = stages(sys.argv[5])
@@ -470,6 +453,49 @@ for label, n_frames in (("30-minute FFIs (sectors 1-26)", 1300), ("200-second FF
         gb = 16 * n_frames * n_stars * per_star_frame_bytes / 1e9
         print(f"| {label} | 16 x {n_frames:,} | {n_stars:,} | {core_s / 3600:.1f} | {gb:.1f} GB |")
 PY
+  # both aims by the stars a frame holds: the same frames with the brightest 200 and 1,000 stars (one run each),
+  # against inspect's decode above and the Python reference on the same stars
+  echo "   by the stars a frame holds (max-stars; one run each; the Python reference on the same stars, 48 frames):"
+  DECODE=$($PY -c "import sys; sys.path.insert(0, 'bench'); from spark_stages import stages, starting; \
+import json; by, _ = stages(sys.argv[1]); n = json.load(open(sys.argv[2]))['counts']['images']; \
+print(starting(by, 'mapToPair at Ingest') / n)" "$EVENTS-out-phot-inspect" "$WORK/out-phot-inspect/run-report.json")
+  for n in 200 1000; do
+    rm -rf "$WORK/out-phot-$n" "$EVENTS-out-phot-$n" && mkdir -p "$EVENTS-out-phot-$n"
+    TESS_DRIVER_MEMORY=6g ./submit.sh photometry --master "local[$CORES]" --input "$SECTOR/ffi" \
+      --output "$WORK/out-phot-$n" --overwrite --conf spark.eventLog.enabled=true \
+      --conf "spark.eventLog.dir=file://$EVENTS-out-phot-$n" tess.photometry.max-stars=$n > "$WORK/out-phot-$n.log" \
+      2>&1 || { tail -30 "$WORK/out-phot-$n.log" >&2; exit 1; }
+    PYN=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/out-phot-$n/stars.csv" \
+      --threads $CORES --radius 2.5 | tail -1 | sed 's/.*frames_per_s=\([0-9.]*\).*/\1/')
+    echo "   $($PY bench/spark_stages.py "$WORK/out-phot-$n" "$EVENTS-out-phot-$n" "$DECODE" "$PYN" "$CORES")"
+  done
+fi
+
+if want photometry-200s; then
+  # a whole 200-second sector (11,408 frames after the gap) of a 384 x 384 cut with 400 stars, beside the same cut
+  # at 30 minutes: the corner turn's cost per star and cadence on long light curves; then detect on it, scored
+  CUT200="$WORK/sector-200s"
+  CUT30="$WORK/sector-30m-384"
+  [ -f "$CUT200/truth.csv" ] || java -Xmx4g -cp "$(common_cp)" org.tessexo.common.demo.SectorGenerator "$CUT200" \
+    384 384 11840 400 9 3.3333 >&2
+  [ -f "$CUT30/truth.csv" ] || java -Xmx4g -cp "$(common_cp)" org.tessexo.common.demo.SectorGenerator "$CUT30" \
+    384 384 1344 400 9 >&2
+  echo
+  echo "8b. A 200-second sector (384 x 384, 400 stars) against the same cut at 30 minutes, photometry, local[$CORES]:"
+  for cut in "$CUT30" "$CUT200"; do
+    name=out-$(basename "$cut")
+    cat "$cut"/ffi/*.fits > /dev/null
+    rm -rf "$WORK/$name" "$WORK/events-$name" && mkdir -p "$WORK/events-$name"
+    TESS_DRIVER_MEMORY=6g ./submit.sh photometry --master "local[$CORES]" --input "$cut/ffi" --output "$WORK/$name" \
+      --overwrite --conf spark.eventLog.enabled=true --conf "spark.eventLog.dir=file://$WORK/events-$name" \
+      > "$WORK/$name.log" 2>&1 || { tail -30 "$WORK/$name.log" >&2; exit 1; }
+    echo "   $(basename "$cut"): $($PY bench/spark_stages.py "$WORK/$name" "$WORK/events-$name")"
+  done
+  ./submit.sh detect --master "local[$CORES]" --input "$CUT200/ffi" --output "$WORK/out-detect-200s" --overwrite \
+    search.figures=0 > "$WORK/detect-200s.log" 2>&1 || { tail -30 "$WORK/detect-200s.log" >&2; exit 1; }
+  echo "   detect on it: $($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['timings_s'])" \
+    "$WORK/out-detect-200s/run-report.json"); $($PY bench/score_detect.py "$CUT200" "$WORK/out-detect-200s" \
+    --quiet | tail -1)"
 fi
 
 if want detect; then
