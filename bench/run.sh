@@ -396,10 +396,10 @@ if want photometry; then
   PYREF=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/out-phot/stars.csv" \
     --threads $CORES --radius 2.5 | tail -1)
   $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" \
-      "$EVENTS-out-phot" "$EVENTS-out-phot-inspect" "$PYREF" "$CORES" <<'PY'
+      "$EVENTS-out-phot" "$EVENTS-out-phot-inspect" "$PYREF" "$CORES" "$WORK/inspect-decode-ms" <<'PY'
 import json, re, sys
 sys.path.insert(0, "bench")
-from spark_stages import stages, starting
+from spark_stages import per_frame, stages, starting
 r = json.load(open(sys.argv[1])); i = json.load(open(sys.argv[2]))
 u, s_, rss = open(sys.argv[3]).read().split()[-3:]
 py = float(re.search(r"frames_per_s=([0-9.]+)", sys.argv[6]).group(1))
@@ -411,9 +411,9 @@ t = r["timings_s"]; ph = r["photometry"]
 frames = ph["frames_measured"]; stars = ph["stars"]
 # the per-frame stages: measuring (read, decode, every star: frames in, stars' blocks out) and the corner turn's
 # reduce (blocks into light curves, the pointing decorrelation, the Parquet write); inspect's decode stage
-measuring = starting(ps, "mapPartitionsToPair at PhotometryJob") / frames
-turning = starting(ps, "parquet at") / frames
+measuring, turning = per_frame(ps, frames)
 decode = starting(ins, "mapToPair at Ingest") / max(1, i["counts"]["images"])
+open(sys.argv[8], "w").write(f"{decode}\n")  # the runs by stars below compare with it
 steps = t["frame-headers"] + t["reference"] + t["photometry"]
 ours = frames / steps
 steady = frames / t["photometry"]
@@ -456,9 +456,7 @@ PY
   # both aims by the stars a frame holds: the same frames with the brightest 200 and 1,000 stars (one run each),
   # against inspect's decode above and the Python reference on the same stars
   echo "   by the stars a frame holds (max-stars; one run each; the Python reference on the same stars, 48 frames):"
-  DECODE=$($PY -c "import sys; sys.path.insert(0, 'bench'); from spark_stages import stages, starting; \
-import json; by, _ = stages(sys.argv[1]); n = json.load(open(sys.argv[2]))['counts']['images']; \
-print(starting(by, 'mapToPair at Ingest') / n)" "$EVENTS-out-phot-inspect" "$WORK/out-phot-inspect/run-report.json")
+  DECODE=$(cat "$WORK/inspect-decode-ms")
   for n in 200 1000; do
     rm -rf "$WORK/out-phot-$n" "$EVENTS-out-phot-$n" && mkdir -p "$EVENTS-out-phot-$n"
     TESS_DRIVER_MEMORY=6g ./submit.sh photometry --master "local[$CORES]" --input "$SECTOR/ffi" \

@@ -37,13 +37,17 @@ def starting(by, prefix):
     return sum(v for k, v in by.items() if k.startswith(prefix))
 
 
+def per_frame(by, frames):
+    """A photometry run's core-ms a frame: measuring (read, decode, every star) and the corner turn's reduce."""
+    return starting(by, "mapPartitionsToPair at PhotometryJob") / frames, starting(by, "parquet at") / frames
+
+
 def main(argv):
     report = json.load(open(argv[1] + "/run-report.json"))
     frames = report["photometry"]["frames_measured"]
     stars = report["photometry"]["stars"]
     by, shuffle = stages(argv[2])
-    measuring = starting(by, "mapPartitionsToPair at PhotometryJob") / frames
-    turning = starting(by, "parquet at") / frames
+    measuring, turning = per_frame(by, frames)
     line = (f"{frames} frames, {stars} stars: measuring {measuring:.1f} + corner turn {turning:.1f} core-ms a frame"
             f" ({1000 * turning / stars:.2f} us per star and cadence, {shuffle / (stars * frames):.0f} bytes shuffled"
             f" per star and frame)")

@@ -256,16 +256,25 @@ public final class ActiveStarRecovery {
                                double duration) {
         double[] t = lc.time();
         double[] f = lc.flux().clone();
-        int in = 0;
-        for (double x : t) {
-            in += Math.abs(TransitSearch.phase(x, period, epoch)) < duration / 2 ? 1 : 0;
-        }
-        double depth = snr * sigma / Math.sqrt(Math.max(1, in));
+        double depth = depth(lc, sigma, snr, period, epoch, duration);
         for (int i = 0; i < t.length; i++) {
-            double x = Math.abs(TransitSearch.phase(t[i], period, epoch));
-            f[i] *= 1 - depth * (LIMB_INJECTIONS ? limbDarkened(x, duration) : trapezoid(x, duration));
+            f[i] *= 1 - depth * shape(Math.abs(TransitSearch.phase(t[i], period, epoch)), duration);
         }
         return lc.withFlux(f, lc.fluxErr());
+    }
+
+    /** The depth that gives {@code snr} against {@code sigma} over the cadences of {@code lc} in transit. */
+    static double depth(LightCurve lc, double sigma, double snr, double period, double epoch, double duration) {
+        int in = 0;
+        for (double x : lc.time()) {
+            in += Math.abs(TransitSearch.phase(x, period, epoch)) < duration / 2 ? 1 : 0;
+        }
+        return snr * sigma / Math.sqrt(Math.max(1, in));
+    }
+
+    /** The injected transit's shape (1 at full depth) at {@code fromCentre} days from mid-transit. */
+    static double shape(double fromCentre, double duration) {
+        return LIMB_INJECTIONS ? limbDarkened(fromCentre, duration) : trapezoid(fromCentre, duration);
     }
 
     /**
@@ -277,24 +286,20 @@ public final class ActiveStarRecovery {
      */
     static double snrAgainstNoise(LightCurve clean, double sigma, double snr, double period, double epoch,
                                   double duration, LightCurve searched) {
-        int in = 0;
-        for (double x : clean.time()) {
-            in += Math.abs(TransitSearch.phase(x, period, epoch)) < duration / 2 ? 1 : 0;
-        }
-        double depth = snr * sigma / Math.sqrt(Math.max(1, in));
+        double depth = depth(clean, sigma, snr, period, epoch, duration);
         double[] t = searched.time();
         double cadence = TransitSearch.cadence(t);
         if (t.length < 100 || !Whitening.applicable(t, cadence)) {
             return Double.NaN;
         }
-        double[] a = Whitening.of(t, searched.flux(), cadence, (int) Math.round(10.0 / 24 / cadence)).filter();
+        double[] a = Whitening.of(t, searched.flux(), cadence,
+                (int) Math.round(TransitSearch.Settings.WHITEN_HOURS / 24 / cadence)).filter();
         int slots = (int) Math.round((t[t.length - 1] - t[0]) / cadence) + 1;
-        double[] shape = new double[slots + a.length];
-        boolean[] has = new boolean[slots + a.length];
+        double[] template = new double[slots];
+        boolean[] has = new boolean[slots];
         for (double x : t) {
             int at = (int) Math.round((x - t[0]) / cadence);
-            double ph = Math.abs(TransitSearch.phase(x, period, epoch));
-            shape[at] = LIMB_INJECTIONS ? limbDarkened(ph, duration) : trapezoid(ph, duration);
+            template[at] = shape(Math.abs(TransitSearch.phase(x, period, epoch)), duration);
             has[at] = true;
         }
         double q = 0;
@@ -304,7 +309,7 @@ public final class ActiveStarRecovery {
             }
             double z = 0;
             for (int j = 0; j < a.length && i - j >= 0 && has[i - j]; j++) {
-                z += a[j] * shape[i - j];
+                z += a[j] * template[i - j];
             }
             q += z * z;
         }

@@ -183,7 +183,7 @@ final class PhotometryJob extends Job {
         long files = Math.max(1, (stars + perFile - 1) / perFile);
         long slots = Math.max(1, parallelism);
         long waves = (files + slots - 1) / slots;
-        return (int) Math.max(1, Math.min(Math.min(100_000, Math.max(1, stars)), waves * slots));
+        return (int) Math.min(Math.min(100_000, Math.max(1, stars)), waves * slots);
     }
 
     /**

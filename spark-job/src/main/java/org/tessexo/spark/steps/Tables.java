@@ -19,8 +19,7 @@ public final class Tables {
      * partitions are coalesced, which keeps a sorted table's order (candidates: best first).
      */
     public static void writeCsv(Dataset<Row> table, OutputStore out, String name, long listed) {
-        Csv.writer(table.coalesce(csvFiles(listed)).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
-        commit(out, name);
+        writeCsvParts(table.coalesce(csvFiles(listed)), out, name);
     }
 
     /**
@@ -29,7 +28,12 @@ public final class Tables {
      * (1.1 MB for 11,408 frames: Spark's warning of a task of very large size, and 10 MB at 100,000 files).
      */
     public static void writeCsvUnordered(Dataset<Row> table, OutputStore out, String name, long listed) {
-        Csv.writer(table.repartition(csvFiles(listed)).write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
+        writeCsvParts(table.repartition(csvFiles(listed)), out, name);
+    }
+
+    /** One CSV file per partition of {@code parts}, then committed under {@code name}. */
+    private static void writeCsvParts(Dataset<Row> parts, OutputStore out, String name) {
+        Csv.writer(parts.write().mode(SaveMode.Overwrite)).csv(out.folderTarget(name));
         commit(out, name);
     }
 
