@@ -203,6 +203,31 @@ class PhotometryIT {
                 tmp.resolve("bad").toString(), "--targets", bad.toString()}));
     }
 
+    /**
+     * Local frames are mapped and only their stars' pixels read (photometry.map-local-files, the default); streamed
+     * and decoded whole they give the same light curves, to the bit. Three stars of the table: the sparse path.
+     */
+    @Test
+    void mappedFramesGiveTheLightCurvesOfStreamedOnes() throws Exception {
+        List<String> lines = Files.readAllLines(sector.targets());
+        Path few = tmp.resolve("few.csv");
+        Files.write(few, lines.subList(0, 4));
+        Dataset<Row> mapped = null;
+        for (boolean map : new boolean[] {true, false}) {
+            Path out = tmp.resolve("map-" + map);
+            assertEquals(0, TessJob.run(new String[] {"photometry", "--input", sector.ffiDir().toString(), "--output",
+                    out.toString(), "--targets", few.toString(), "tess.photometry.map-local-files=" + map}));
+            Dataset<Row> lc = SPARK.read().parquet(out.resolve("lightcurves").toString());
+            assertEquals(3, lc.count());
+            if (map) {
+                mapped = lc;
+            } else {
+                assertEquals(0, mapped.except(lc).count(), "rows of the mapped run that the streamed one lacks");
+                assertEquals(0, lc.except(mapped).count());
+            }
+        }
+    }
+
     /** detect: frames in, vetted candidates out, each with its star's position; the planets found, no binary. */
     @Test
     void detectGoesFromFramesToCandidatesWithTheirStars() throws Exception {

@@ -139,7 +139,8 @@ public record PipelineSettings(
      */
     public record Photometry(String targets, int referenceFrames, double detectSigma, int maxStars,
                              double minSeparation, List<Double> apertureRadii, double annulusGap, double annulusWidth,
-                             int starsPerFile, List<String> fitsStars, Demo demo) implements Serializable {
+                             int starsPerFile, List<String> fitsStars, boolean mapLocalFiles, Demo demo)
+            implements Serializable {
         /**
          * {@code --demo}: the generated sector under {@code data} (written once), measured into {@code output}
          * ({@code photometry}) or {@code detectOutput} ({@code detect}).
@@ -227,7 +228,8 @@ public record PipelineSettings(
                 c.getInt("photometry.max-stars"), c.getDouble("photometry.min-separation-px"),
                 c.getDoubleList("photometry.aperture-radii-px"), c.getDouble("photometry.annulus.gap-px"),
                 c.getDouble("photometry.annulus.width-px"), c.getInt("photometry.stars-per-file"),
-                c.getStringList("photometry.fits-stars"), new Photometry.Demo(c.getBoolean("photometry.demo.run"),
+                c.getStringList("photometry.fits-stars"), c.getBoolean("photometry.map-local-files"),
+                new Photometry.Demo(c.getBoolean("photometry.demo.run"),
                         c.getString("photometry.demo.data"), c.getString("photometry.demo.output"),
                         c.getString("photometry.demo.detect-output"), c.getLong("photometry.demo.seed")));
         Retrain retrain = new Retrain(c.getString("retrain.registry"), c.getString("retrain.model").trim()

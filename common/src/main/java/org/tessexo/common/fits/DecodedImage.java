@@ -26,6 +26,8 @@ public final class DecodedImage {
     /** The image HDU's header and the primary's (null when the image is the primary), when the decoder gave them. */
     private nom.tam.fits.Header header;
     private nom.tam.fits.Header primaryHeader;
+    /** Where a streamed plane of unscaled big-endian float32 starts in its file; -1 for any other image. */
+    private long float32Offset = -1;
 
     /** Physical values of part of one row, from raw bytes in memory or from the file itself. */
     interface RowSource {
@@ -105,6 +107,20 @@ public final class DecodedImage {
     /** The primary HDU's cards when the image is in an extension, else null. */
     public nom.tam.fits.Header primaryHeader() {
         return primaryHeader;
+    }
+
+    /**
+     * The byte offset in its file of this image's plane when the plane is stored as big-endian float32 without
+     * BSCALE or BZERO (a calibrated FFI) and is streamed from the file (not yet read): a caller that has the file
+     * itself may map it and read the pixels it needs from there; -1 for any other image.
+     */
+    public long float32PlaneOffset() {
+        return float32Offset;
+    }
+
+    DecodedImage withFloat32Offset(long offset) {
+        this.float32Offset = offset;
+        return this;
     }
 
     DecodedImage withHeaders(nom.tam.fits.Header hdu, nom.tam.fits.Header primary) {

@@ -215,8 +215,9 @@ public final class FitsImageDecoder {
                 StreamedRows rows = new StreamedRows(reader, buffer(rowsPerChunk * rowBytes), rowsPerChunk, h, w,
                         hdu.bitpix, scaling);
                 // A DATASUM check, if any, is finished by the caller once the rows are used (verified).
+                long offset = hdu.bitpix == -32 && scaling.identity() ? reader.position() : -1;
                 return DecodeResult.image(DecodedImage.streamed(rows, h, w, hdu.index, hdu.extname, region,
-                        quality).withHeaders(hdu.header, primaryHeader));
+                        quality).withHeaders(hdu.header, primaryHeader).withFloat32Offset(offset));
             }
             // Read whole (a gzip stream of unknown length, or an eager decoder): the buffer grows with the bytes that
             // arrive, so a header that claims more than the stream holds costs no more than what is there.

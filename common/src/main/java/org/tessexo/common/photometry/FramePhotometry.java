@@ -44,6 +44,11 @@ public final class FramePhotometry {
     private final double annulusReach;
     private final ScienceRegion region;
     private final int width;
+    /**
+     * The pixels {@link #measure} reads (apertures, annuli, the sky mesh' samples), as sorted, disjoint spans of
+     * row-major indices: {@code spans[2k] .. spans[2k+1] - 1}. One span of the whole frame when they cover most of it.
+     */
+    private final int[] spans;
     /** The read noise and other sky-independent variance of a pixel, e^2 over an exposure; NaN when not known. */
     private double readVariance = Double.NaN;
 
@@ -89,6 +94,81 @@ public final class FramePhotometry {
             }
             annulusOffsets[i] = off;
         }
+        spans = coverage(height, width, region, pixels, annulus);
+    }
+
+    /** Spans closer than this many pixels are read as one: a few pixels more cost less than another call. */
+    static final int SPAN_GAP = 64;
+    /** Beyond this share of the frame, the whole frame is read in one span. */
+    static final double WHOLE_FRAME = 0.5;
+
+    private static int[] coverage(int height, int width, ScienceRegion region, int[][] pixels, int[][] annulus) {
+        List<int[]> sky = new ArrayList<>();
+        SkyGradient.sampleSpans(width, region, sky);
+        // each span as (start << 32 | end): sorted as numbers, sorted by start
+        long[] parts = new long[sky.size() + 32];
+        int count = 0;
+        for (int[] p : sky) {
+            parts[count++] = (long) p[0] << 32 | p[1];
+        }
+        for (int[][] lists : new int[][][] {pixels, annulus}) {
+            for (int[] list : lists) {
+                // a star's pixels, row by row: each row's first to last
+                int k = 0;
+                while (k < list.length) {
+                    int row = list[k] / width;
+                    int lo = list[k];
+                    int hi = list[k];
+                    while (k < list.length && list[k] / width == row) {
+                        lo = Math.min(lo, list[k]);
+                        hi = Math.max(hi, list[k]);
+                        k++;
+                    }
+                    if (count == parts.length) {
+                        parts = java.util.Arrays.copyOf(parts, 2 * count);
+                    }
+                    parts[count++] = (long) lo << 32 | (hi + 1);
+                }
+            }
+        }
+        java.util.Arrays.sort(parts, 0, count);
+        int[] out = new int[2 * count];
+        int n = 0;
+        for (int k = 0; k < count; k++) {
+            int lo = (int) (parts[k] >>> 32);
+            int hi = (int) parts[k];
+            if (n > 0 && lo <= out[n - 1] + SPAN_GAP) {
+                out[n - 1] = Math.max(out[n - 1], hi);
+            } else {
+                out[n++] = lo;
+                out[n++] = hi;
+            }
+        }
+        long covered = 0;
+        for (int k = 0; k < n; k += 2) {
+            covered += out[k + 1] - out[k];
+        }
+        if (covered > WHOLE_FRAME * height * width) {
+            return new int[] {0, height * width};
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Copies into {@code into} the pixels {@link #measure} reads, from a frame's plane (row-major, as the FITS file
+     * holds it: a big-endian view of the file mapped in memory reads as it converts): only the stars' apertures and
+     * annuli and the sky mesh' samples when they are a small part of the frame, else the whole frame. The rest of
+     * {@code into} is left as it was, and measure never reads it.
+     *
+     * @return the pixels copied
+     */
+    public long gather(java.nio.FloatBuffer plane, float[] into) {
+        long copied = 0;
+        for (int k = 0; k < spans.length; k += 2) {
+            plane.get(spans[k], into, spans[k], spans[k + 1] - spans[k]);
+            copied += spans[k + 1] - spans[k];
+        }
+        return copied;
     }
 
     public List<Star> stars() {

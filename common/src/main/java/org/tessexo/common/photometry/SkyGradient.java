@@ -62,6 +62,24 @@ public final class SkyGradient {
     }
 
     /**
+     * The pixels {@link #of} reads, as spans of row-major pixel indices {start, end} (end exclusive) into
+     * {@code out}: on each sampled row, the columns from the first box's first to the last box's last (the samples
+     * between are every {@link #STEP}-th of them). None when the region holds no mesh.
+     */
+    static void sampleSpans(int width, ScienceRegion region, java.util.List<int[]> out) {
+        int xa = region.colStart() - 1;
+        int ya = region.rowStart() - 1;
+        int nx = (region.colEnd() - xa) / BOX;
+        int ny = (region.rowEnd() - ya) / BOX;
+        if (nx < 2 || ny < 2) {
+            return;
+        }
+        for (int y = ya; y < ya + ny * BOX; y += STEP) {
+            out.add(new int[] {y * width + xa, y * width + xa + (nx - 1) * BOX + BOX - STEP + 1});
+        }
+    }
+
+    /**
      * The sky at zero-based (x, y), into {@code out}: {d/dx, d/dy (e-/s per pixel), level (e-/s)}, those of the
      * bilinear surface through the four box centres around it (the nearest four at the edges); all zero where one of
      * those boxes has no median.

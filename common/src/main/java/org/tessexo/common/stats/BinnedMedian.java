@@ -20,6 +20,7 @@ public final class BinnedMedian {
     static final int MAX_ROUNDS = 4;
 
     private int[] counts = new int[0];
+    private int[] bins = new int[0];
     private double[] inBin = new double[0];
 
     /** The median of the finite values {@code a[0..n)}; may reorder {@code a} (when there are few or all equal). */
@@ -27,26 +28,40 @@ public final class BinnedMedian {
         if (n < MIN_VALUES) {
             return RobustStats.median(a, n);
         }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += a[i];
+        // mean and sd in one pass, about the first value (no cancellation however far the values are from zero),
+        // in two interleaved sums each (the adds of one chain wait on each other, two chains overlap)
+        double shift = a[0];
+        double s0 = 0;
+        double s1 = 0;
+        double q0 = 0;
+        double q1 = 0;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            double d0 = a[i] - shift;
+            double d1 = a[i + 1] - shift;
+            s0 += d0;
+            s1 += d1;
+            q0 += d0 * d0;
+            q1 += d1 * d1;
         }
-        double mean = sum / n;
-        double ss = 0;
-        for (int i = 0; i < n; i++) {
-            double d = a[i] - mean;
-            ss += d * d;
+        if (i < n) {
+            double d = a[i] - shift;
+            s0 += d;
+            q0 += d * d;
         }
-        double sd = Math.sqrt(ss / n);
+        double meanShifted = (s0 + s1) / n;
+        double sd = Math.sqrt(Math.max(0, (q0 + q1) / n - meanShifted * meanShifted));
+        double mean = shift + meanShifted;
         if (!(sd > 0) || !Double.isFinite(mean + sd)) {
             return RobustStats.median(a, n);
         }
-        int bins = BINS_PER_VALUE * n;
-        if (counts.length < bins + 2) {
-            counts = new int[bins + 2];
+        int nBins = BINS_PER_VALUE * n;
+        if (counts.length < nBins + 2) {
+            counts = new int[nBins + 2];
         }
         if (inBin.length < n) {
             inBin = new double[n];
+            bins = new int[n];
         }
         int k2 = n / 2;
         int k1 = n % 2 == 1 ? k2 : k2 - 1;
@@ -54,18 +69,21 @@ public final class BinnedMedian {
         double width = 2 * sd;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             // bin 0 counts the values below lo, bins + 1 those above lo + width; no branch in the loop to
-            // mispredict (a value is as likely above the median as below it)
-            double scale = bins / width;
-            Arrays.fill(counts, 0, bins + 2, 0);
-            for (int i = 0; i < n; i++) {
-                counts[bin(a[i], lo, scale, bins)]++;
+            // mispredict (a value is as likely above the median as below it); each value's bin kept for the
+            // gathering below
+            double scale = nBins / width;
+            Arrays.fill(counts, 0, nBins + 2, 0);
+            for (int j = 0; j < n; j++) {
+                int b = bin(a[j], lo, scale, nBins);
+                bins[j] = b;
+                counts[b]++;
             }
             // the bins of the two middle ranks (the same rank when n is odd), and the count below the first
             int b1 = -1;
             int b2 = -1;
             int before1 = 0;
             int c = 0;
-            for (int b = 0; b < bins + 2; b++) {
+            for (int b = 0; b < nBins + 2; b++) {
                 if (b1 < 0 && c + counts[b] > k1) {
                     b1 = b;
                     before1 = c;
@@ -76,16 +94,16 @@ public final class BinnedMedian {
                 }
                 c += counts[b];
             }
-            if (b1 == 0 || b2 == bins + 1) {
+            if (b1 == 0 || b2 == nBins + 1) {
                 break; // rounding at the interval's edges (the median lies within it): exact by selection below
             }
             int inside = c + counts[b2] - before1;
             if (inside <= FEW || round == MAX_ROUNDS - 1) {
                 int m = 0;
                 int span = b2 - b1;
-                for (int i = 0; i < n; i++) {
-                    int d = bin(a[i], lo, scale, bins) - b1;
-                    inBin[m] = a[i];
+                for (int j = 0; j < n; j++) {
+                    int d = bins[j] - b1;
+                    inBin[m] = a[j];
                     m += ((d | (span - d)) >>> 31) ^ 1; // 0 <= d <= span, without a branch
                 }
                 if (m <= FEW) {

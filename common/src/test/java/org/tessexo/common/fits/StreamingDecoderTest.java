@@ -93,6 +93,31 @@ class StreamingDecoderTest {
         }
     }
 
+    /**
+     * An unscaled float32 plane streamed from its file says where it lies in the file (what the photometry maps):
+     * the big-endian floats there are its pixels. A scaled or integer plane, or one read whole, says nothing.
+     */
+    @Test
+    void aFloat32PlaneSaysWhereInItsFileItsPixelsAre() throws IOException {
+        byte[] bytes = FitsFixtures.bytes(FitsFixtures.emptyPrimary(), FitsFixtures.table("FIRST"),
+                FitsFixtures.image(FitsFixtures.ramp(H, W), "CAL", null),
+                FitsFixtures.image(FitsFixtures.ramp(H, W), "UNCERT", null));
+        float[] eager = new FitsImageDecoder(DecoderSettings.defaults()).decode(bytes).image().pixels();
+        DecodedImage streamed = FitsImageDecoder.streaming(DecoderSettings.defaults(), 1 << 16)
+                .decode(new ByteArrayInputStream(bytes), bytes.length).image();
+        long offset = streamed.float32PlaneOffset();
+        assertTrue(offset > 0 && offset % 2880 == 0, "the plane starts at a block: " + offset);
+        float[] there = new float[H * W];
+        java.nio.ByteBuffer.wrap(bytes, (int) offset, 4 * H * W).asFloatBuffer().get(there);
+        assertArrayEquals(eager, there);
+        assertEquals(-1, new FitsImageDecoder(DecoderSettings.defaults()).decode(bytes).image().float32PlaneOffset());
+        for (Object data : new Object[] {FitsFixtures.ramp(H, W), shorts()}) { // scaled
+            byte[] other = file(data);
+            assertEquals(-1, FitsImageDecoder.streaming(DecoderSettings.defaults(), 1 << 16)
+                    .decode(new ByteArrayInputStream(other), other.length).image().float32PlaneOffset());
+        }
+    }
+
     @Test
     void rowsNobodyAsksForAreNeverReadAndTheUncertaintyImageIsNeverTouched() throws IOException {
         byte[] bytes = file(FitsFixtures.ramp(H, W));

@@ -226,6 +226,55 @@ class PhotometryTest {
         assertEquals(100, m.background()[0], 1e-6);
     }
 
+    /**
+     * A frame read only where its stars and sky mesh are (gather, what a mapped file is read by) measures as the
+     * whole frame does, to the bit: the pixels left out are poisoned with NaN, which any read of them would show. On
+     * a frame of scattered light (the gradient's path) with a NaN pixel in an annulus; few stars read a small part
+     * of the frame, many read it whole.
+     */
+    @Test
+    void aFrameGatheredWhereItsStarsAreMeasuresAsTheWholeFrame() {
+        int h = 300;
+        int w = 320;
+        var region = new org.tessexo.common.fits.ScienceRegion(5, 310, 2, 296);
+        java.util.Random rnd = new java.util.Random(8);
+        float[] img = new float[h * w];
+        for (int k = 0; k < img.length; k++) {
+            img[k] = (float) (300 + 1.5 * (k % w) - 0.8 * (k / w) + 4 * rnd.nextGaussian());
+        }
+        List<Star> many = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            double x = 15 + rnd.nextDouble() * 290;
+            double y = 15 + rnd.nextDouble() * 270;
+            many.add(new Star("s" + i, 0, 0, 0, x, y, Double.NaN, 0, 1 + 0.5 * rnd.nextInt(6)));
+            addStar(img, w, x, y, 2000 + 50_000 * rnd.nextDouble());
+        }
+        Star first = many.get(0);
+        img[(int) Math.round(first.y()) * w + (int) Math.round(first.x()) + (int) Math.ceil(first.radius()) + 3] =
+                Float.NaN;
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(4 * img.length); // big-endian, as FITS
+        file.asFloatBuffer().put(img);
+        for (int count : new int[] {5, 400}) {
+            FramePhotometry p = new FramePhotometry(many.subList(0, count), h, w, region, 2, 4).withReadVariance(50);
+            float[] gathered = new float[h * w];
+            java.util.Arrays.fill(gathered, Float.NaN);
+            long copied = p.gather(file.asFloatBuffer(), gathered);
+            FramePhotometry.Measures whole = p.measure(img, 1800);
+            FramePhotometry.Measures part = p.measure(gathered, 1800);
+            assertTrue(java.util.Arrays.equals(whole.flux(), part.flux()), count + " stars: flux");
+            assertTrue(java.util.Arrays.equals(whole.error(), part.error()), count + " stars: error");
+            assertTrue(java.util.Arrays.equals(whole.background(), part.background()), count + " stars: background");
+            assertTrue(java.util.Arrays.equals(whole.centroidX(), part.centroidX()), count + " stars: centroid");
+            assertEquals(whole.offsetX(), part.offsetX(), 0.0);
+            assertTrue(Float.isFinite(whole.flux()[0]) && Float.isNaN(part.flux()[0]) == Float.isNaN(whole.flux()[0]));
+            if (count == 5) {
+                assertTrue(copied < img.length / 2, "5 stars read " + copied + " of " + img.length + " pixels");
+            } else {
+                assertEquals(img.length, copied, "400 stars read the whole frame");
+            }
+        }
+    }
+
     /** A Gaussian star of {@code flux} e-/s (sigma 1 pixel) added to a frame. */
     private static void addStar(float[] img, int w, double x, double y, double flux) {
         for (int k = 0; k < img.length; k++) {

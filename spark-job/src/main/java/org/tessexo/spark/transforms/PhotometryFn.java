@@ -70,6 +70,42 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
         return (int) Math.max(1, Math.min(MAX_BLOCK_FRAMES, BLOCK_BYTES / (36L * Math.max(1, stars))));
     }
 
+    /**
+     * The local file of a frame whose plane may be mapped ({@code photometry.map-local-files}: a {@code file:} path,
+     * an unscaled float32 plane, no checksum to verify), else null.
+     */
+    private java.nio.file.Path mappable(String path, DecodedImage img) {
+        if (!settings.mapLocalFiles() || decoder.verifies() || img.float32PlaneOffset() < 0) {
+            return null;
+        }
+        java.net.URI uri = new org.apache.hadoop.fs.Path(path).toUri();
+        if (uri.getScheme() != null && !"file".equalsIgnoreCase(uri.getScheme())) {
+            return null;
+        }
+        return java.nio.file.Path.of(uri.getPath());
+    }
+
+    /**
+     * The pixels the frame's stars and sky need, read from its plane mapped from the file as big-endian floats
+     * (FITS' order): only the pages read are brought in, from the page cache, without copying the frame. The mapping
+     * is released as soon as the pixels are copied (as Spark releases its own mapped blocks), not at a later
+     * garbage collection: a task holds one frame's mapping at a time, and the executor's resident memory does not
+     * grow with the frames mapped since the last collection.
+     */
+    static void gatherMapped(java.nio.file.Path file, long offset, int h, int w, FramePhotometry phot, float[] into)
+            throws IOException {
+        java.nio.MappedByteBuffer plane;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            plane = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, offset, 4L * h * w);
+        }
+        try {
+            phot.gather(plane.order(java.nio.ByteOrder.BIG_ENDIAN).asFloatBuffer(), into);
+        } finally {
+            org.apache.spark.storage.StorageUtils.dispose(plane); // nothing reads the plane after this
+        }
+    }
+
     @Override
     public Iterator<Tuple2<Long, CadenceBlock>> call(Iterator<FrameRow> frames) {
         return new Blocks(frames);
@@ -195,8 +231,13 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
                 if (buffer.length != h * w) {
                     buffer = new float[h * w];
                 }
-                for (int y = 0; y < h; y++) {
-                    img.readRow(y, 0, w, buffer, y * w);
+                java.nio.file.Path local = mappable(f.path(), img);
+                if (local != null) {
+                    gatherMapped(local, img.float32PlaneOffset(), h, w, block.phot, buffer);
+                } else {
+                    for (int y = 0; y < h; y++) {
+                        img.readRow(y, 0, w, buffer, y * w);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 HadoopFiles.ReadFailure rf = HadoopFiles.ReadFailure.of(e);
@@ -204,6 +245,9 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
                 return null;
             } catch (OutOfMemoryError e) {
                 LOG.warn("{}: not measured: {}: {}", f.path(), HadoopFiles.OUT_OF_MEMORY, e.getMessage());
+                return null;
+            } catch (InternalError e) { // a mapped file cut short while it is read (the JVM's SIGBUS)
+                LOG.warn("{}: not measured: {}: {}", f.path(), HadoopFiles.TRUNCATED, e.getMessage());
                 return null;
             }
             block.frames.add(info);
