@@ -83,15 +83,16 @@ public final class PointingDecorrelation {
             }
         }
         double sigma = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(res, m));
-        double mx = RobustStats.median(java.util.Arrays.copyOf(px, m), m);
-        double my = RobustStats.median(java.util.Arrays.copyOf(py, m), m);
-        double sx = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(px, m));
-        double sy = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(py, m));
+        // the pointing's usual range matters only without a model (the first clip)
+        double mx = coef != null ? 0 : RobustStats.median(java.util.Arrays.copyOf(px, m), m);
+        double my = coef != null ? 0 : RobustStats.median(java.util.Arrays.copyOf(py, m), m);
+        double sx = coef != null ? 0 : 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(px, m));
+        double sy = coef != null ? 0 : 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(py, m));
         for (int i = 0; i < n; i++) {
             if (!fit[i]) {
                 continue;
             }
-            boolean usual = Math.abs(dx[i] - mx) <= 3 * sx && Math.abs(dy[i] - my) <= 3 * sy;
+            boolean usual = coef != null || Math.abs(dx[i] - mx) <= 3 * sx && Math.abs(dy[i] - my) <= 3 * sy;
             if ((coef != null || usual)
                     && Math.abs(fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]))) > 4 * sigma) {
                 fit[i] = false;
@@ -119,10 +120,15 @@ public final class PointingDecorrelation {
             row[3] = y * y;
             row[4] = x * y;
             for (int j = 0; j < TERMS; j++) {
-                for (int k = 0; k < TERMS; k++) {
+                for (int k = j; k < TERMS; k++) { // the upper triangle: the products are the same either way
                     a[j][k] += row[j] * row[k];
                 }
                 a[j][TERMS] += row[j] * fast[i];
+            }
+        }
+        for (int j = 1; j < TERMS; j++) {
+            for (int k = 0; k < j; k++) {
+                a[j][k] = a[k][j];
             }
         }
         return solve(a);
@@ -143,6 +149,11 @@ public final class PointingDecorrelation {
     private static double[] localQuadratic(double[] time, double[] flux, boolean[] use, double[] coef, double[] dx,
                                            double[] dy) {
         int n = flux.length;
+        // each used cadence's flux with the pointing term divided out, once (a cadence enters and leaves the window)
+        double[] v = new double[n];
+        for (int k = 0; k < n; k++) {
+            v[k] = !use[k] ? 0 : coef == null ? flux[k] : flux[k] / (1 + model(coef, dx[k], dy[k]));
+        }
         // sliding sums of u^p (p = 0..4) and f u^p (p = 0..2), u = time from the first cadence (small powers keep
         // their precision): O(n) whatever the window holds
         double origin = n == 0 ? 0 : time[0];
@@ -156,11 +167,11 @@ public final class PointingDecorrelation {
         int m = 0;
         for (int i = 0; i < n; i++) {
             while (hi < n && time[hi] <= time[i] + WINDOW_DAYS / 2) {
-                m += add(hi, 1, time, flux, use, coef, dx, dy, origin, s, f);
+                m += add(hi, 1, time, v, use, origin, s, f);
                 hi++;
             }
             while (lo < n && time[lo] < time[i] - WINDOW_DAYS / 2) {
-                m -= add(lo, -1, time, flux, use, coef, dx, dy, origin, s, f);
+                m -= add(lo, -1, time, v, use, origin, s, f);
                 lo++;
             }
             if (m < 6) {
@@ -181,12 +192,12 @@ public final class PointingDecorrelation {
     }
 
     /** Adds (sign 1) or removes (-1) cadence k from the sliding sums; 1 when it counts, else 0. */
-    private static int add(int k, int sign, double[] time, double[] flux, boolean[] use, double[] coef,
-                           double[] dx, double[] dy, double origin, double[] s, double[] f) {
+    private static int add(int k, int sign, double[] time, double[] value, boolean[] use, double origin, double[] s,
+                           double[] f) {
         if (!use[k]) {
             return 0;
         }
-        double v = coef == null ? flux[k] : flux[k] / (1 + model(coef, dx[k], dy[k]));
+        double v = value[k];
         double u = time[k] - origin;
         double up = sign;
         for (int p = 0; p < 5; p++) {
