@@ -24,8 +24,8 @@
 #      ffi_photometry_ref.py, astropy + numpy + a thread pool) on the same stars and cores (its first 48 frames);
 #      from Spark's event logs the per-frame stages' core-ms (measuring, the corner turn; inspect's decode), the
 #      shuffle's bytes; where the time goes, the peak resident memory, and a real sector's cost from these numbers;
-#      then the same frames with the brightest 200 and 1,000 stars against inspect and the Python reference on those
-#      stars (bench/spark_stages.py reads the event logs).
+#      then the same frames with the brightest 200, 1,000 and 3,000 stars against inspect and the Python reference on
+#      those stars (bench/spark_stages.py reads the event logs).
 #  8b. photometry-200s (only when asked for: about 10 minutes, 14 GB under bench/work/ once): a whole 200-second
 #      sector of a 384 x 384 cut with 400 stars (11,408 frames) against the same cut at 30 minutes, the corner
 #      turn's cost per star and cadence; detect on it, scored by bench/score_detect.py.
@@ -106,7 +106,8 @@ cat "$DATA"/*.fits > /dev/null   # every reader starts from the page cache
 CORES=2
 MB_TOTAL=$(du -cb "$DATA"/*.fits | tail -1 | cut -f1)
 IMAGE_BYTES=$((2136 * 2078 * 4))
-FIRST_FFI=$(ls "$DATA"/*.fits | head -1)
+FFIS=("$DATA"/*.fits)
+FIRST_FFI=${FFIS[0]}
 
 seed() {   # source [endpoint] -> "files_per_s mb_per_s"
   local out
@@ -392,7 +393,9 @@ if want photometry; then
   # loop over the frames (no fixed cost to spread), so the sector's first 48 frames tell its rate
   PYFRAMES="$WORK/python-frames"
   rm -rf "$PYFRAMES" && mkdir -p "$PYFRAMES"
-  find "$SECTOR/ffi" -name '*.fits' | sort | head -n 48 | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
+  # (through a file: under pipefail, a head that stops reading early can take the writer down with SIGPIPE)
+  find "$SECTOR/ffi" -name '*.fits' | sort > "$WORK/sector-frames.txt"
+  head -n 48 "$WORK/sector-frames.txt" | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
   PYREF=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/out-phot/stars.csv" \
     --threads $CORES --radius 2.5 | tail -1)
   $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" \
@@ -453,11 +456,11 @@ for label, n_frames in (("30-minute FFIs (sectors 1-26)", 1300), ("200-second FF
         gb = 16 * n_frames * n_stars * per_star_frame_bytes / 1e9
         print(f"| {label} | 16 x {n_frames:,} | {n_stars:,} | {core_s / 3600:.1f} | {gb:.1f} GB |")
 PY
-  # both aims by the stars a frame holds: the same frames with the brightest 200 and 1,000 stars (one run each),
+  # both aims by the stars a frame holds: the same frames with the brightest 200, 1,000 and 3,000 stars (one run each),
   # against inspect's decode above and the Python reference on the same stars
   echo "   by the stars a frame holds (max-stars; one run each; the Python reference on the same stars, 48 frames):"
   DECODE=$(cat "$WORK/inspect-decode-ms")
-  for n in 200 1000; do
+  for n in 200 1000 3000; do
     rm -rf "$WORK/out-phot-$n" "$EVENTS-out-phot-$n" && mkdir -p "$EVENTS-out-phot-$n"
     TESS_DRIVER_MEMORY=6g ./submit.sh photometry --master "local[$CORES]" --input "$SECTOR/ffi" \
       --output "$WORK/out-phot-$n" --overwrite --conf spark.eventLog.enabled=true \
