@@ -83,18 +83,23 @@ public final class PointingDecorrelation {
             }
         }
         double sigma = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(res, m));
-        // the pointing's usual range matters only without a model (the first clip)
-        double mx = coef != null ? 0 : RobustStats.median(java.util.Arrays.copyOf(px, m), m);
-        double my = coef != null ? 0 : RobustStats.median(java.util.Arrays.copyOf(py, m), m);
-        double sx = coef != null ? 0 : 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(px, m));
-        double sy = coef != null ? 0 : 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(py, m));
+        // the pointing's usual range: read by the first clip only (no model yet), so computed there only
+        double mx = 0;
+        double my = 0;
+        double sx = 0;
+        double sy = 0;
+        if (coef == null) {
+            mx = RobustStats.median(java.util.Arrays.copyOf(px, m), m);
+            my = RobustStats.median(java.util.Arrays.copyOf(py, m), m);
+            sx = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(px, m));
+            sy = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(py, m));
+        }
         for (int i = 0; i < n; i++) {
             if (!fit[i]) {
                 continue;
             }
             boolean usual = coef != null || Math.abs(dx[i] - mx) <= 3 * sx && Math.abs(dy[i] - my) <= 3 * sy;
-            if ((coef != null || usual)
-                    && Math.abs(fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]))) > 4 * sigma) {
+            if (usual && Math.abs(fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]))) > 4 * sigma) {
                 fit[i] = false;
             }
         }
