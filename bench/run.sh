@@ -25,7 +25,8 @@
 #      from Spark's event logs the per-frame stages' core-ms (measuring, the corner turn; inspect's decode), the
 #      shuffle's bytes; where the time goes, the peak resident memory, and a real sector's cost from these numbers;
 #      then the same frames with the brightest 200, 1,000 and 3,000 stars against inspect and the Python reference on
-#      those stars (bench/spark_stages.py reads the event logs).
+#      those stars (bench/spark_stages.py reads the event logs); then the per-star parts alone (JMH: one frame's
+#      photometry, one light curve's pointing decorrelation).
 #  8b. photometry-200s (only when asked for: about 10 minutes, 14 GB under bench/work/ once): a whole 200-second
 #      sector of a 384 x 384 cut with 400 stars (11,408 frames) against the same cut at 30 minutes, the corner
 #      turn's cost per star and cadence; detect on it, scored by bench/score_detect.py.
@@ -470,6 +471,22 @@ PY
       --threads $CORES --radius 2.5 | tail -1 | sed 's/.*frames_per_s=\([0-9.]*\).*/\1/')
     echo "   $($PY bench/spark_stages.py "$WORK/out-phot-$n" "$EVENTS-out-phot-$n" "$DECODE" "$PYN" "$CORES")"
   done
+  # the per-star parts on their own (JMH, one thread, no Spark): a decoded frame's photometry, one light curve's
+  # pointing decorrelation
+  java -cp "$(common_cp)" org.openjdk.jmh.Main 'FramePhotometryBenchmark|PointingDecorrelationBenchmark' \
+    -p stars=1000,3000,10000 -p cadences=336,1300 -rf json -rff "$WORK/jmh-phot.json" > "$WORK/jmh-phot.log" 2>&1 \
+    || { tail -30 "$WORK/jmh-phot.log" >&2; exit 1; }
+  $PY - "$WORK/jmh-phot.json" <<'PY'
+import json, sys
+print("   the per-star parts alone (JMH, one thread; mean +- 99.9% CI):")
+for b in json.load(open(sys.argv[1])):
+    name = b["benchmark"].split(".")[-2]
+    m = b["primaryMetric"]
+    what = (f"one frame's photometry of {b['params']['stars']} stars (a 17.7 MB frame in memory)"
+            if name.startswith("Frame") else f"one light curve's pointing decorrelation, {b['params']['cadences']}"
+            " cadences")
+    print(f"   {what}: {float(m['score']):.2f} +- {float(m['scoreError']):.2f} {m['scoreUnit']}")
+PY
 fi
 
 if want photometry-200s; then
