@@ -70,39 +70,45 @@ public final class PointingDecorrelation {
      */
     private static void clip(double[] fast, boolean[] fit, double[] coef, double[] dx, double[] dy) {
         int n = fast.length;
-        double[] res = new double[n];
-        double[] px = new double[n];
-        double[] py = new double[n];
+        double[] res = new double[n]; // each fitted cadence's residual, computed once for the scale and the test
+        double[] fitted = new double[n];
         int m = 0;
         for (int i = 0; i < n; i++) {
             if (fit[i]) {
-                res[m] = fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]));
-                px[m] = dx[i];
-                py[m] = dy[i];
-                m++;
+                res[i] = fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]));
+                fitted[m++] = res[i];
             }
         }
-        double sigma = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(res, m));
+        double sigma = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(fitted, m));
         // the pointing's usual range: read by the first clip only (no model yet), so computed there only
         double mx = 0;
         double my = 0;
         double sx = 0;
         double sy = 0;
         if (coef == null) {
-            mx = RobustStats.median(java.util.Arrays.copyOf(px, m), m);
-            my = RobustStats.median(java.util.Arrays.copyOf(py, m), m);
-            sx = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(px, m));
-            sy = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(py, m));
+            mx = RobustStats.median(fittedValues(dx, fit, m), m);
+            my = RobustStats.median(fittedValues(dy, fit, m), m);
+            sx = 1.4826 * RobustStats.mad(fittedValues(dx, fit, m));
+            sy = 1.4826 * RobustStats.mad(fittedValues(dy, fit, m));
         }
         for (int i = 0; i < n; i++) {
-            if (!fit[i]) {
-                continue;
-            }
             boolean usual = coef != null || Math.abs(dx[i] - mx) <= 3 * sx && Math.abs(dy[i] - my) <= 3 * sy;
-            if (usual && Math.abs(fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]))) > 4 * sigma) {
+            if (fit[i] && usual && Math.abs(res[i]) > 4 * sigma) {
                 fit[i] = false;
             }
         }
+    }
+
+    /** The values of the m fitted cadences, in order. */
+    private static double[] fittedValues(double[] v, boolean[] fit, int m) {
+        double[] out = new double[m];
+        int k = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (fit[i]) {
+                out[k++] = v[i];
+            }
+        }
+        return out;
     }
 
     private static double model(double[] c, double x, double y) {

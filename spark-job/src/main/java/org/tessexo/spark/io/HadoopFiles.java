@@ -59,6 +59,13 @@ public final class HadoopFiles {
         return scheme != null && OBJECT_STORES.contains(scheme.toLowerCase(Locale.ROOT));
     }
 
+    /** The file on this machine's disk that a {@code file:} (or scheme-less) URI names; null for any other scheme. */
+    public static java.nio.file.Path localFile(String uri) {
+        java.net.URI u = new Path(uri).toUri();
+        return u.getScheme() == null || "file".equalsIgnoreCase(u.getScheme()) ? java.nio.file.Path.of(u.getPath())
+                : null;
+    }
+
     /** Why reading a listed file failed, by what the stream threw (s3a and Spark wrap the real cause). */
     public record ReadFailure(String reason, String detail) {
         public static ReadFailure of(Exception e) {

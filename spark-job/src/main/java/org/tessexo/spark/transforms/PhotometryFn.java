@@ -78,11 +78,7 @@ public final class PhotometryFn implements PairFlatMapFunction<Iterator<FrameRow
         if (!settings.mapLocalFiles() || decoder.verifies() || img.float32PlaneOffset() < 0) {
             return null;
         }
-        java.net.URI uri = new org.apache.hadoop.fs.Path(path).toUri();
-        if (uri.getScheme() != null && !"file".equalsIgnoreCase(uri.getScheme())) {
-            return null;
-        }
-        return java.nio.file.Path.of(uri.getPath());
+        return HadoopFiles.localFile(path);
     }
 
     /**
