@@ -79,17 +79,20 @@ done
 
 LOG_CONF="-Dlog4j2.configurationFile=file:$ROOT/conf/log4j2.properties"
 TIME_SOURCE="-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
+# conf/jvm-options.txt: the JIT's C2 thresholds at 10x (executors get the same from SparkSetup): a short job's cores
+# go to its tasks, not to compiling Spark's lukewarm methods
+mapfile -t JIT < "$ROOT/conf/jvm-options.txt"
 
 SUBMIT="${SPARK_SUBMIT:-$(command -v spark-submit || true)}"
 if [ -n "$SUBMIT" ]; then
   exec "$SUBMIT" --master "$MASTER" --class "$MAIN" \
-    --driver-java-options "$LOG_CONF $TIME_SOURCE" \
+    --driver-java-options "$LOG_CONF $TIME_SOURCE ${JIT[*]}" \
     "${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$JAR" "${APP_ARGS[@]+"${APP_ARGS[@]}"}"
 fi
 
 # No spark-submit: Spark's own launcher class from the Maven-resolved (provided-scope) jars the build listed.
 # conf/java17-opens.txt = org.apache.spark.launcher.JavaModuleOptions: what spark-submit adds on Java 17
 mapfile -t OPENS < "$ROOT/conf/java17-opens.txt"
-exec java "${OPENS[@]}" "-Xmx$DRIVER_MEMORY" "$LOG_CONF" "$TIME_SOURCE" -cp "$(cat "$CP_FILE")" \
+exec java "${OPENS[@]}" "${JIT[@]}" "-Xmx$DRIVER_MEMORY" "$LOG_CONF" "$TIME_SOURCE" -cp "$(cat "$CP_FILE")" \
   org.apache.spark.deploy.SparkSubmit --master "$MASTER" --class "$MAIN" \
   "${SPARK_ARGS[@]+"${SPARK_ARGS[@]}"}" "$JAR" "${APP_ARGS[@]+"${APP_ARGS[@]}"}"

@@ -32,6 +32,10 @@
 #      turn's cost per star and cadence; detect on it, scored by bench/score_detect.py.
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
+#  8c. photometry-warmup (only when asked for, after photometry: about 12 minutes): inspect and the photometry
+#      (3,000 and 10,000 stars) on the first half of the sector's frames and on all of them: each run's per-frame
+#      core-ms against what a further frame costs once the run is warm (their difference), against inspect and the
+#      Python reference.
 #  12. independent (only when asked for: about 4 minutes): detect on three sectors written by another generator
 #      (bench/independent_sector.py: other PSFs, sky, crowding, flags), scored by bench/score_detect.py.
 #  11. serve (only when asked for: about 6 minutes): the HTTP server (./submit.sh serve, its own JVM) under 1, 4 and
@@ -43,7 +47,7 @@
 #
 #   bench/run.sh [--files N] [--links K] [--skip-s3] [--frames F] [--phot-runs R]
 #                [--only ingest,decode,training,memory,bls,recovery,injection,vetter,photometry,detect,vetter-cv,serve,
-#                        independent,photometry-200s]
+#                        independent,photometry-200s,photometry-warmup]
 #
 # N distinct full-size FFIs (default 48, 35.5 MB each: 1.7 GB under bench/work/) are written once; the local runs
 # read them under K names each (hard links, default 20: 960 names), so that both readers see enough files for
@@ -357,37 +361,40 @@ if want vetter; then
     | tail -1)"
 fi
 
+# Each command runs PHOT_RUNS times and the run of the shortest step is kept (on a shared machine single runs
+# move by more than the changes measured). Both keep Spark's event log: the per-frame stages' core time.
+EVENTS="$WORK/events"
+# best_of NAME TIMING COMMAND INPUT [TIME_FILE [key=value ...]]: the run of the least TIMING kept as $WORK/NAME
+best_of() {
+  local name=$1 timing=$2 cmd=$3 input=$4 timefile=${5:-} best="" best_t="" t
+  shift 4; [ $# -gt 0 ] && shift
+  for run in $(seq 1 "$PHOT_RUNS"); do
+    local out="$WORK/$name.run$run"
+    rm -rf "$out" "$EVENTS-$name.run$run" && mkdir -p "$EVENTS-$name.run$run"
+    TESS_DRIVER_MEMORY=6g /usr/bin/time -f "%U %S %M" -o "$out.time" ./submit.sh "$cmd" --master "local[$CORES]" \
+      --input "$input" --output "$out" --overwrite --conf spark.eventLog.enabled=true \
+      --conf "spark.eventLog.dir=file://$EVENTS-$name.run$run" "$@" > "$out.log" 2>&1 || { tail -30 "$out.log" >&2; exit 1; }
+    t=$($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['timings_s'][sys.argv[2]])" \
+      "$out/run-report.json" "$timing")
+    if [ -z "$best" ] || $PY -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$t" "$best_t"; then
+      best=$run; best_t=$t
+    fi
+  done
+  rm -rf "$WORK/$name" "$EVENTS-$name" && mv "$WORK/$name.run$best" "$WORK/$name"
+  mv "$EVENTS-$name.run$best" "$EVENTS-$name"
+  [ -n "$timefile" ] && mv "$WORK/$name.run$best.time" "$timefile"
+  rm -rf "$WORK/$name".run* "$EVENTS-$name".run*
+  echo "   $name: best of $PHOT_RUNS $timing = $best_t s" >&2
+}
+
+SECTOR="$WORK/sector-$FRAMES"
 if want photometry; then
-  SECTOR="$WORK/sector-$FRAMES"
   if [ ! -f "$SECTOR/truth.csv" ]; then
     rm -rf "$SECTOR"
     echo "== writing $FRAMES full-size 30-minute cadences with 10,000 stars to $SECTOR" >&2
     java -Xmx6g -cp "$(common_cp)" org.tessexo.common.demo.SectorGenerator "$SECTOR" 2078 2136 "$FRAMES" 10000 8 >&2
   fi
   cat "$SECTOR"/ffi/*.fits > /dev/null
-  # Each command runs PHOT_RUNS times and the run of the shortest step is kept (on a shared machine single runs
-  # move by more than the changes measured). Both keep Spark's event log: the per-frame stages' core time.
-  EVENTS="$WORK/events"
-  best_of() {   # best_of NAME TIMING COMMAND INPUT [time file]: the run of the least TIMING kept as $WORK/NAME
-    local name=$1 timing=$2 cmd=$3 input=$4 timefile=${5:-} best="" best_t="" t
-    for run in $(seq 1 "$PHOT_RUNS"); do
-      local out="$WORK/$name.run$run"
-      rm -rf "$out" "$EVENTS-$name.run$run" && mkdir -p "$EVENTS-$name.run$run"
-      TESS_DRIVER_MEMORY=6g /usr/bin/time -f "%U %S %M" -o "$out.time" ./submit.sh "$cmd" --master "local[$CORES]" \
-        --input "$input" --output "$out" --overwrite --conf spark.eventLog.enabled=true \
-        --conf "spark.eventLog.dir=file://$EVENTS-$name.run$run" > "$out.log" 2>&1 || { tail -30 "$out.log" >&2; exit 1; }
-      t=$($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['timings_s'][sys.argv[2]])" \
-        "$out/run-report.json" "$timing")
-      if [ -z "$best" ] || $PY -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$t" "$best_t"; then
-        best=$run; best_t=$t
-      fi
-    done
-    rm -rf "$WORK/$name" "$EVENTS-$name" && mv "$WORK/$name.run$best" "$WORK/$name"
-    mv "$EVENTS-$name.run$best" "$EVENTS-$name"
-    [ -n "$timefile" ] && mv "$WORK/$name.run$best.time" "$timefile"
-    rm -rf "$WORK/$name".run* "$EVENTS-$name".run*
-    echo "   $name: best of $PHOT_RUNS $timing = $best_t s" >&2
-  }
   best_of out-phot photometry photometry "$SECTOR/ffi" "$WORK/phot.time"
   best_of out-phot-inspect decode inspect "$SECTOR/ffi"
   # the Python reference measures the same stars (our stars.csv: x, y zero-based) on the same cores; it times its
@@ -514,6 +521,70 @@ if want photometry-200s; then
   echo "   detect on it: $($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['timings_s'])" \
     "$WORK/out-detect-200s/run-report.json"); $($PY bench/score_detect.py "$CUT200" "$WORK/out-detect-200s" \
     --quiet | tail -1)"
+fi
+
+if want photometry-warmup; then
+  # A run's fixed costs, which a sector's 1,300 or 12,000 frames spread thin: start-up, the JIT compiling every hot
+  # path (inspect's few, the photometry's many), a first wave of tasks in cold code. The same commands on the
+  # sector's first half and on all of it: the frames' difference is what each further frame costs once warm.
+  [ -f "$SECTOR/truth.csv" ] || { echo "photometry-warmup needs the photometry section's sector: run it first" >&2
+    exit 1; }
+  HALF="$WORK/ffi-half"
+  rm -rf "$HALF" && mkdir -p "$HALF"
+  find "$SECTOR/ffi" -name '*.fits' | sort > "$WORK/sector-frames.txt"
+  head -n $(( $(wc -l < "$WORK/sector-frames.txt") / 2 )) "$WORK/sector-frames.txt" | while read -r f; do
+    ln -s "$f" "$HALF/"; done
+  cat "$SECTOR"/ffi/*.fits > /dev/null
+  echo
+  echo "8c. Warm-up: the per-frame stages on the first half of the frames and on all of them (best of $PHOT_RUNS each),"
+  echo "    and what a further frame costs (their difference); the Python reference on the same stars, 48 frames"
+  PYFRAMES="$WORK/python-frames"
+  rm -rf "$PYFRAMES" && mkdir -p "$PYFRAMES"
+  head -n 48 "$WORK/sector-frames.txt" | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
+  for input in "$HALF" "$SECTOR/ffi"; do
+    tag=$(basename "$input")
+    best_of "warm-inspect-$tag" decode inspect "$input"
+    for n in 3000 10000; do
+      best_of "warm-phot-$n-$tag" photometry photometry "$input" "" tess.photometry.max-stars=$n
+    done
+  done
+  for n in 3000 10000; do
+    $PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/warm-phot-$n-ffi/stars.csv" \
+      --threads $CORES --radius 2.5 | tail -1 | sed 's/.*frames_per_s=\([0-9.]*\).*/\1/' > "$WORK/warm-python-$n"
+  done
+  $PY - "$WORK" "$EVENTS" "$CORES" <<'PY'
+import json, sys
+sys.path.insert(0, "bench")
+from spark_stages import per_frame, stages, starting
+work, events, cores = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def run(name):
+    """(frames, stars, the per-frame stages' core-ms summed over the run)"""
+    r = json.load(open(f"{work}/{name}/run-report.json"))
+    by, _ = stages(f"{events}-{name}")
+    if "photometry" in r:
+        frames = r["photometry"]["frames_measured"]
+        m, t = per_frame(by, frames)
+        return frames, r["photometry"]["stars"], (m + t) * frames
+    return r["counts"]["images"], 0, starting(by, "mapToPair at Ingest")
+
+
+inspect = [run(f"warm-inspect-{tag}") for tag in ("ffi-half", "ffi")]
+decode_avg = inspect[1][2] / inspect[1][0]
+decode_marginal = (inspect[1][2] - inspect[0][2]) / (inspect[1][0] - inspect[0][0])
+print(f"   inspect's decode: {decode_avg:.1f} core-ms a frame over {inspect[1][0]} frames, {decode_marginal:.1f} a"
+      f" further frame")
+print("| stars/frame | core-ms a frame, whole run (vs inspect, vs Python) | a further frame (vs inspect, vs Python) |")
+print("| --- | --- | --- |")
+for n in (3000, 10000):
+    half, full = run(f"warm-phot-{n}-ffi-half"), run(f"warm-phot-{n}-ffi")
+    avg = full[2] / full[0]
+    marginal = (full[2] - half[2]) / (full[0] - half[0])
+    py_ms = cores * 1000 / float(open(f"{work}/warm-python-{n}").read())  # core-ms a frame
+    print(f"| {full[1]:,} ({half[1]:,} on the half) | {avg:.1f} ({decode_avg / avg:.2f}x, {py_ms / avg:.1f}x) |"
+          f" {marginal:.1f} ({decode_marginal / marginal:.2f}x, {py_ms / marginal:.1f}x) |")
+PY
 fi
 
 if want detect; then

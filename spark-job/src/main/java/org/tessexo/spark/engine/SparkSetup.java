@@ -13,6 +13,16 @@ public final class SparkSetup {
     static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
     static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+    /**
+     * HotSpot's thresholds for its optimizing compiler (C2) at 10x their defaults; {@code conf/jvm-options.txt} gives
+     * the same to the driver ({@code submit.sh}). A job's JVM compiles thousands of lukewarm methods (Spark's
+     * scheduling, Parquet, Hadoop, the generated code of a query) with C2 by default: 16 s of compiler threads in a
+     * 15 s photometry run on 2 cores (-XX:+CITime), taking the cores from the tasks. With these, only the truly hot
+     * methods (the photometry, the search's loops) reach C2, and they reach the same code: a frame's photometry and
+     * a search ran as fast once warm, and the demo took 14 s instead of 17 (bench/run.sh, README).
+     */
+    static final String JIT_OPTIONS = "-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000"
+            + " -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000";
 
     private SparkSetup() {
     }
@@ -44,6 +54,9 @@ public final class SparkSetup {
         String execOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!execOpts.contains(TIME_SOURCE_PROPERTY)) {
             execOpts = (execOpts + " -D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK).trim();
+        }
+        if (!execOpts.contains("-XX:Tier4")) { // the user's own thresholds stay as they are
+            execOpts = execOpts + " " + JIT_OPTIONS;
         }
         if (nd4j) {
             // DL4J's oneDNN layer helpers, chosen when a layer is built: in this JVM now, in executors at launch.
