@@ -584,6 +584,16 @@ for n in (3000, 10000):
     py_ms = cores * 1000 / float(open(f"{work}/warm-python-{n}").read())  # core-ms a frame
     print(f"| {full[1]:,} ({half[1]:,} on the half) | {avg:.1f} ({decode_avg / avg:.2f}x, {py_ms / avg:.1f}x) |"
           f" {marginal:.1f} ({decode_marginal / marginal:.2f}x, {py_ms / marginal:.1f}x) |")
+# a real sector's cost from what a further frame costs at 10,000 stars (a CCD's 1,300 or 12,000 frames are spread
+# over executors that each warm up once): inspect's decode plus the rest per star
+per_star_us = 1000 * max(0.0, marginal - decode_marginal) / full[1]
+print(f"   once warm: {decode_marginal:.1f} core-ms to read and decode a frame plus {per_star_us:.2f} microseconds a"
+      " star; a real sector's core-hours from these:")
+print("| sector | frames | 10,000 stars per CCD | 100,000 |")
+print("| --- | --- | --- | --- |")
+for label, n_frames in (("30-minute FFIs (sectors 1-26)", 1300), ("200-second FFIs (sectors 56 on)", 12000)):
+    hours = [16 * n_frames * (decode_marginal + per_star_us * n / 1000) / 1000 / 3600 for n in (10000, 100000)]
+    print(f"| {label} | 16 x {n_frames:,} | {hours[0]:.1f} | {hours[1]:.1f} |")
 PY
 fi
 
