@@ -50,6 +50,9 @@ class SparkSetupTest {
         assertTrue(root != null, "conf/jvm-options.txt not found above " + Path.of("").toAbsolutePath());
         assertEquals(Arrays.asList(SparkSetup.JIT_OPTIONS.split(" ")),
                 Files.readAllLines(root.resolve("conf/jvm-options.txt")));
+        // and the tests' JVMs (pom.xml's test.argLine)
+        assertTrue(Files.readString(root.resolve("pom.xml")).contains("<jit.options>" + SparkSetup.JIT_OPTIONS
+                + "</jit.options>"), "pom.xml's jit.options differ from SparkSetup.JIT_OPTIONS");
         SparkConf own = SparkSetup.configure(new SparkConf(false).setMaster("yarn")
                 .set("spark.executor.extraJavaOptions", "-XX:Tier4InvocationThreshold=9000"), DEFAULTS);
         String kept = own.get("spark.executor.extraJavaOptions");
