@@ -58,6 +58,23 @@ class PhotometryIT {
         Dataset<Row> lc = SPARK.read().parquet(out.resolve("lightcurves").toString());
         List<Row> rows = lc.collectAsList();
         assertEquals(sector.stars().size(), rows.size());
+        // the arrays as two-level lists (the values straight in the LIST group: the cheaper layout to write), set for
+        // the write alone: the session's own setting is as it was
+        Path part;
+        try (var files = Files.list(out.resolve("lightcurves"))) {
+            part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        try (var footer = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util
+                .HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(part.toUri()), new org.apache.hadoop.conf
+                .Configuration()))) {
+            var schema = footer.getFooter().getFileMetaData().getSchema();
+            for (String array : List.of("time", "flux", "quality")) {
+                var list = schema.getType(array).asGroupType();
+                assertTrue(list.getType(0).isPrimitive() && list.getType(0).isRepetition(
+                        org.apache.parquet.schema.Type.Repetition.REPEATED), array + ": " + list);
+            }
+        }
+        assertEquals("false", SPARK.conf().get("spark.sql.parquet.writeLegacyFormat"));
         Map<String, Row> byTruth = new HashMap<>();
         for (SectorGenerator.Truth t : sector.stars()) {
             Row best = null;

@@ -138,7 +138,7 @@ final class PhotometryJob extends Job {
                     .observe(lengths, functions.collect_set(functions.struct(functions.col("sector"),
                             functions.col("camera"), functions.col("ccd"), functions.size(functions.col("time"))))
                             .as(LENGTHS));
-            Tables.writeParquet(table, ctx.out(), LIGHTCURVES, false);
+            Tables.writeMeasurements(table, ctx.out(), LIGHTCURVES);
             writeStars(ctx, fields, cubeCount > 0 ? cubeRows.map(PhotometryJob::cubeStarLine).toLocalIterator()
                     : java.util.Collections.emptyIterator());
             int fitsWritten = writeFits(ctx, ph.fitsStars());
