@@ -33,7 +33,7 @@
 #   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
 #      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
 #  8c. photometry-warmup (only when asked for, after photometry: about 12 minutes): inspect and the photometry
-#      (3,000 and 10,000 stars) on the first half of the sector's frames and on all of them: each run's per-frame
+#      (2,000, 3,000 and 10,000 stars) on the first half of the sector's frames and on all of them: each run's per-frame
 #      core-ms against what a further frame costs once the run is warm (their difference), against inspect and the
 #      Python reference.
 #  12. independent (only when asked for: about 4 minutes): detect on three sectors written by another generator
@@ -544,11 +544,11 @@ if want photometry-warmup; then
   for input in "$HALF" "$SECTOR/ffi"; do
     tag=$(basename "$input")
     best_of "warm-inspect-$tag" decode inspect "$input"
-    for n in 3000 10000; do
+    for n in 2000 3000 10000; do
       best_of "warm-phot-$n-$tag" photometry photometry "$input" "" tess.photometry.max-stars=$n
     done
   done
-  for n in 3000 10000; do
+  for n in 2000 3000 10000; do
     $PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/warm-phot-$n-ffi/stars.csv" \
       --threads $CORES --radius 2.5 | tail -1 | sed 's/.*frames_per_s=\([0-9.]*\).*/\1/' > "$WORK/warm-python-$n"
   done
@@ -577,7 +577,7 @@ print(f"   inspect's decode: {decode_avg:.1f} core-ms a frame over {inspect[1][0
       f" further frame")
 print("| stars/frame | core-ms a frame, whole run (vs inspect, vs Python) | a further frame (vs inspect, vs Python) |")
 print("| --- | --- | --- |")
-for n in (3000, 10000):
+for n in (2000, 3000, 10000):
     half, full = run(f"warm-phot-{n}-ffi-half"), run(f"warm-phot-{n}-ffi")
     avg = full[2] / full[0]
     marginal = (full[2] - half[2]) / (full[0] - half[0])
