@@ -30,12 +30,12 @@
 #  8b. photometry-200s (only when asked for: about 10 minutes, 14 GB under bench/work/ once): a whole 200-second
 #      sector of a 384 x 384 cut with 400 stars (11,408 frames) against the same cut at 30 minutes, the corner
 #      turn's cost per star and cadence; detect on it, scored by bench/score_detect.py.
-#   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
-#      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
 #  8c. photometry-warmup (only when asked for, after photometry: about 12 minutes): inspect and the photometry
 #      (2,000, 3,000 and 10,000 stars) on the first half of the sector's frames and on all of them: each run's per-frame
 #      core-ms against what a further frame costs once the run is warm (their difference), against inspect and the
 #      Python reference.
+#   9. detect: photometry, search and vetting end to end on a whole generated sector (1,344 30-minute cadences of a
+#      512 x 512 cut, 1,000 stars): time per frame and per light curve, planets found, binaries called planets.
 #  12. independent (only when asked for: about 4 minutes): detect on three sectors written by another generator
 #      (bench/independent_sector.py: other PSFs, sky, crowding, flags), scored by bench/score_detect.py.
 #  11. serve (only when asked for: about 6 minutes): the HTTP server (./submit.sh serve, its own JVM) under 1, 4 and
@@ -388,6 +388,15 @@ best_of() {
 }
 
 SECTOR="$WORK/sector-$FRAMES"
+PYFRAMES="$WORK/python-frames"
+# The sector's frames in order into $WORK/sector-frames.txt, and its first 48 linked into $PYFRAMES: the Python
+# reference times its loop over the frames (no fixed cost to spread), so 48 tell its rate. Through a file: under
+# pipefail, a head that stops reading early can take the writer down with SIGPIPE.
+python_frames() {
+  find "$SECTOR/ffi" -name '*.fits' | sort > "$WORK/sector-frames.txt"
+  rm -rf "$PYFRAMES" && mkdir -p "$PYFRAMES"
+  head -n 48 "$WORK/sector-frames.txt" | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
+}
 if want photometry; then
   if [ ! -f "$SECTOR/truth.csv" ]; then
     rm -rf "$SECTOR"
@@ -397,13 +406,8 @@ if want photometry; then
   cat "$SECTOR"/ffi/*.fits > /dev/null
   best_of out-phot photometry photometry "$SECTOR/ffi" "$WORK/phot.time"
   best_of out-phot-inspect decode inspect "$SECTOR/ffi"
-  # the Python reference measures the same stars (our stars.csv: x, y zero-based) on the same cores; it times its
-  # loop over the frames (no fixed cost to spread), so the sector's first 48 frames tell its rate
-  PYFRAMES="$WORK/python-frames"
-  rm -rf "$PYFRAMES" && mkdir -p "$PYFRAMES"
-  # (through a file: under pipefail, a head that stops reading early can take the writer down with SIGPIPE)
-  find "$SECTOR/ffi" -name '*.fits' | sort > "$WORK/sector-frames.txt"
-  head -n 48 "$WORK/sector-frames.txt" | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
+  # the Python reference measures the same stars (our stars.csv: x, y zero-based) on the same cores
+  python_frames
   PYREF=$($PY "$SHARED/bench/ffi_photometry_ref.py" "$PYFRAMES" --stars "$WORK/out-phot/stars.csv" \
     --threads $CORES --radius 2.5 | tail -1)
   $PY - "$WORK/out-phot/run-report.json" "$WORK/out-phot-inspect/run-report.json" "$WORK/phot.time" \
@@ -529,18 +533,15 @@ if want photometry-warmup; then
   # sector's first half and on all of it: the frames' difference is what each further frame costs once warm.
   [ -f "$SECTOR/truth.csv" ] || { echo "photometry-warmup needs the photometry section's sector: run it first" >&2
     exit 1; }
+  python_frames
   HALF="$WORK/ffi-half"
   rm -rf "$HALF" && mkdir -p "$HALF"
-  find "$SECTOR/ffi" -name '*.fits' | sort > "$WORK/sector-frames.txt"
   head -n $(( $(wc -l < "$WORK/sector-frames.txt") / 2 )) "$WORK/sector-frames.txt" | while read -r f; do
     ln -s "$f" "$HALF/"; done
   cat "$SECTOR"/ffi/*.fits > /dev/null
   echo
   echo "8c. Warm-up: the per-frame stages on the first half of the frames and on all of them (best of $PHOT_RUNS each),"
   echo "    and what a further frame costs (their difference); the Python reference on the same stars, 48 frames"
-  PYFRAMES="$WORK/python-frames"
-  rm -rf "$PYFRAMES" && mkdir -p "$PYFRAMES"
-  head -n 48 "$WORK/sector-frames.txt" | while read -r f; do ln -s "$f" "$PYFRAMES/"; done
   for input in "$HALF" "$SECTOR/ffi"; do
     tag=$(basename "$input")
     best_of "warm-inspect-$tag" decode inspect "$input"
@@ -577,16 +578,19 @@ print(f"   inspect's decode: {decode_avg:.1f} core-ms a frame over {inspect[1][0
       f" further frame")
 print("| stars/frame | core-ms a frame, whole run (vs inspect, vs Python) | a further frame (vs inspect, vs Python) |")
 print("| --- | --- | --- |")
+further = {}
 for n in (2000, 3000, 10000):
     half, full = run(f"warm-phot-{n}-ffi-half"), run(f"warm-phot-{n}-ffi")
     avg = full[2] / full[0]
     marginal = (full[2] - half[2]) / (full[0] - half[0])
+    further[n] = (marginal, full[1])
     py_ms = cores * 1000 / float(open(f"{work}/warm-python-{n}").read())  # core-ms a frame
     print(f"| {full[1]:,} ({half[1]:,} on the half) | {avg:.1f} ({decode_avg / avg:.2f}x, {py_ms / avg:.1f}x) |"
           f" {marginal:.1f} ({decode_marginal / marginal:.2f}x, {py_ms / marginal:.1f}x) |")
 # a real sector's cost from what a further frame costs at 10,000 stars (a CCD's 1,300 or 12,000 frames are spread
 # over executors that each warm up once): inspect's decode plus the rest per star
-per_star_us = 1000 * max(0.0, marginal - decode_marginal) / full[1]
+marginal, stars = further[10000]
+per_star_us = 1000 * max(0.0, marginal - decode_marginal) / stars
 print(f"   once warm: {decode_marginal:.1f} core-ms to read and decode a frame plus {per_star_us:.2f} microseconds a"
       " star; a real sector's core-hours from these:")
 print("| sector | frames | 10,000 stars per CCD | 100,000 |")

@@ -71,25 +71,26 @@ public final class PointingDecorrelation {
     private static void clip(double[] fast, boolean[] fit, double[] coef, double[] dx, double[] dy) {
         int n = fast.length;
         double[] res = new double[n]; // each fitted cadence's residual, computed once for the scale and the test
-        double[] fitted = new double[n];
         int m = 0;
         for (int i = 0; i < n; i++) {
             if (fit[i]) {
                 res[i] = fast[i] - (coef == null ? 0 : model(coef, dx[i], dy[i]));
-                fitted[m++] = res[i];
+                m++;
             }
         }
-        double sigma = 1.4826 * RobustStats.mad(java.util.Arrays.copyOf(fitted, m));
+        double sigma = 1.4826 * RobustStats.mad(fittedValues(res, fit, m));
         // the pointing's usual range: read by the first clip only (no model yet), so computed there only
         double mx = 0;
         double my = 0;
         double sx = 0;
         double sy = 0;
         if (coef == null) {
-            mx = RobustStats.median(fittedValues(dx, fit, m), m);
-            my = RobustStats.median(fittedValues(dy, fit, m), m);
-            sx = 1.4826 * RobustStats.mad(fittedValues(dx, fit, m));
-            sy = 1.4826 * RobustStats.mad(fittedValues(dy, fit, m));
+            double[] px = fittedValues(dx, fit, m);
+            double[] py = fittedValues(dy, fit, m);
+            sx = 1.4826 * RobustStats.mad(px); // mad leaves its values as they are; median then reorders them
+            sy = 1.4826 * RobustStats.mad(py);
+            mx = RobustStats.median(px, m);
+            my = RobustStats.median(py, m);
         }
         for (int i = 0; i < n; i++) {
             boolean usual = coef != null || Math.abs(dx[i] - mx) <= 3 * sx && Math.abs(dy[i] - my) <= 3 * sy;
